@@ -1,0 +1,89 @@
+package stacks
+
+// Blueprint is one repository's prenv.yaml: what every preview environment
+// of the project holds and the rules it obeys.
+type Blueprint struct {
+	Project  string    `yaml:"project" required:"true" doc:"Project name: 2-30 lowercase letters, digits and hyphens. Prefixes every stack, database and DNS name."`
+	Engine   string    `yaml:"engine" enum:"pulumi,terraform" doc:"Engine that holds each environment's state. Default pulumi."`
+	Target   string    `yaml:"target" enum:"local,aws,none" doc:"Where environments live. Default local."`
+	TTL      Duration  `yaml:"ttl" doc:"How long an environment lives before the reaper removes it, e.g. 72h or 3d. Default 72h."`
+	TTLFrom  string    `yaml:"ttl-from" enum:"creation,last-update" doc:"Whether the TTL counts from creation or from the last update. Default creation."`
+	Backend  string    `yaml:"backend" doc:"State backend URL: file://<dir> or s3://<bucket>. Default file://~/.prenv/state."`
+	Services []Service `yaml:"services" doc:"The services that make up the application."`
+	Database Database  `yaml:"database" doc:"The database every environment clones from the anonymised golden copy."`
+	Routing  Routing   `yaml:"routing" doc:"How requests reach an environment's services."`
+	DNS      DNS       `yaml:"dns" doc:"The environment's public names."`
+	Policy   Policy    `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
+
+	// path is the file the blueprint was loaded from, for error messages.
+	path string
+}
+
+// Service is one process of the application.
+type Service struct {
+	Name   string            `yaml:"name" required:"true" doc:"Service name: a lowercase DNS label. Becomes <name>.pr-<n>.<domain>."`
+	Entry  bool              `yaml:"entry" doc:"Whether pr-<n>.<domain> points at this service. Exactly one service is the entry."`
+	Port   int               `yaml:"port" doc:"Port the service listens on inside its container. Locally a free PORT is given instead."`
+	Paths  []string          `yaml:"paths" doc:"Globs of the files this service is built from; a PR that changes none of them reuses the baseline in sandbox mode."`
+	Health string            `yaml:"health" doc:"HTTP path that answers 2xx when the service is ready. Default /healthz."`
+	Env    map[string]string `yaml:"env" doc:"Environment variables given to the service."`
+	Shared bool              `yaml:"shared" doc:"Whether every environment reuses the baseline's instance instead of running its own."`
+	Run    string            `yaml:"run" doc:"Command that starts the service on the local target."`
+	Image  string            `yaml:"image" doc:"Container image the aws target runs; tagged with the PR's commit SHA."`
+}
+
+// Database says where each environment's database comes from.
+type Database struct {
+	Engine     string    `yaml:"engine" enum:"postgres" doc:"Database engine. Default postgres."`
+	Source     string    `yaml:"source" enum:"template,rds-snapshot,aurora-clone,ebs-snapshot" doc:"How the golden copy is cloned. Default template (local)."`
+	Golden     string    `yaml:"golden" doc:"The golden copy: a template database, snapshot identifier or source cluster."`
+	Migrations string    `yaml:"migrations" doc:"Directory of SQL migrations, applied in name order after the clone."`
+	Anonymize  Anonymize `yaml:"anonymize" doc:"How personal data is anonymised."`
+}
+
+// Anonymize holds the anonymisation rules of the database.
+type Anonymize struct {
+	Scope   string                   `yaml:"scope" enum:"migrations,all" doc:"Which tables are rewritten after migrations: those the PR's migrations touch, or all with rules. Default migrations."`
+	SaltEnv string                   `yaml:"salt-env" doc:"Name of the environment variable that holds the keyed-hash salt."`
+	Rules   map[string]AnonymizeRule `yaml:"rules" doc:"table.column: transformer."`
+	Allow   []string                 `yaml:"allow" doc:"table.column entries that look personal but are known not to be."`
+}
+
+// AnonymizeRule is one column's transformer and its options.
+type AnonymizeRule struct {
+	Transformer string         `yaml:"transformer" required:"true" doc:"Transformer name, e.g. hash, email, name, null, mask."`
+	Options     map[string]any `yaml:"options" doc:"Transformer options."`
+}
+
+// Routing says how requests find an environment's services.
+type Routing struct {
+	Mode   string `yaml:"mode" enum:"isolated,sandbox" doc:"isolated runs every service per PR; sandbox runs only changed services and routes the rest to the baseline. Default isolated."`
+	Header string `yaml:"header" doc:"Request header that carries the routing key. Default x-prenv-route."`
+}
+
+// DNS names the environment's hosts.
+type DNS struct {
+	Domain string `yaml:"domain" doc:"Domain under which pr-<n>.<domain> is created. Default localhost on the local target."`
+}
+
+// Policy limits what environments may cost or touch.
+type Policy struct {
+	MaxTTL           Duration `yaml:"max-ttl" doc:"Longest TTL an environment may be given or extended to. Default 168h."`
+	MaxEnvironments  int      `yaml:"max-environments" doc:"Most environments that may exist at once; 0 means no limit."`
+	AllowedSnapshots []string `yaml:"allowed-snapshots" doc:"Snapshot or cluster identifiers a database may be restored from."`
+	Protect          []string `yaml:"protect" doc:"Globs of stack names the reaper never removes."`
+}
+
+// Path returns the file the blueprint was loaded from, or "" if it was built
+// in code.
+func (bp *Blueprint) Path() string { return bp.path }
+
+// EntryService returns the service marked entry, or nil if none is.
+func (bp *Blueprint) EntryService() *Service {
+	for i := range bp.Services {
+		if bp.Services[i].Entry {
+			return &bp.Services[i]
+		}
+	}
+	return nil
+}

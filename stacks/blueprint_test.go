@@ -1,0 +1,188 @@
+package stacks
+
+import (
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadValid(t *testing.T) {
+	t.Parallel()
+	bp, err := Load("testdata/valid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"project", bp.Project, "shop"},
+		{"engine default", bp.Engine, "pulumi"},
+		{"ttl in days", bp.TTL.Duration, 72 * time.Hour},
+		{"max-ttl default", bp.Policy.MaxTTL.Duration, 7 * 24 * time.Hour},
+		{"health default", bp.Services[1].Health, "/healthz"},
+		{"header default", bp.Routing.Header, "x-prenv-route"},
+		{"domain default", bp.DNS.Domain, "localhost"},
+		{"scope default", bp.Database.Anonymize.Scope, "migrations"},
+		{"rule", bp.Database.Anonymize.Rules["users.email"].Transformer, "email"},
+		{"entry", bp.EntryService().Name, "web"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		yaml string
+		want []string // each must appear in the error, in order of lines
+	}{
+		{
+			name: "unknown top-level key",
+			yaml: "project: shop\ntarget: none\nprojet: x\n",
+			want: []string{"prenv.yaml:3: projet: unknown field; allowed here: project, engine, target"},
+		},
+		{
+			name: "unknown nested key",
+			yaml: "project: shop\ntarget: none\nservices:\n  - name: web\n    prot: 80\n",
+			want: []string{"prenv.yaml:5: services[0].prot: unknown field; allowed here: name, entry, port"},
+		},
+		{
+			name: "enum",
+			yaml: "project: shop\nengine: pullumi\n",
+			want: []string{`prenv.yaml:2: engine: "pullumi" is not allowed; use one of pulumi or terraform`},
+		},
+		{
+			name: "wrong type",
+			yaml: "project: shop\ntarget: none\nservices:\n  - name: web\n    port: eighty\n",
+			want: []string{`prenv.yaml:5: services[0].port: must be a whole number, got "eighty"`},
+		},
+		{
+			name: "port out of range",
+			yaml: "project: shop\ntarget: none\nservices:\n  - name: web\n    port: 70000\n",
+			want: []string{"prenv.yaml:5: services[0].port: 70000 is out of range; use 1-65535"},
+		},
+		{
+			name: "missing project",
+			yaml: "target: none\n",
+			want: []string{"prenv.yaml:1: project: is required"},
+		},
+		{
+			name: "bad duration",
+			yaml: "project: shop\nttl: forever\n",
+			want: []string{`prenv.yaml:2: ttl: "forever" is not a duration`},
+		},
+		{
+			name: "ttl over policy",
+			yaml: "project: shop\ntarget: none\nttl: 30d\n",
+			want: []string{"prenv.yaml:3: ttl: 720h0m0s is longer than policy.max-ttl 168h0m0s"},
+		},
+		{
+			name: "local service without run, and two problems at once",
+			yaml: "project: Shop\ntarget: local\nservices:\n  - name: web\n",
+			want: []string{"prenv.yaml:1: project:", "prenv.yaml:4: services[0].run: is required on the local target"},
+		},
+		{
+			name: "duplicate service",
+			yaml: "project: shop\ntarget: none\nservices:\n  - name: web\n    entry: true\n  - name: web\n",
+			want: []string{`prenv.yaml:6: services[1].name: "web" is used by another service`},
+		},
+		{
+			name: "bad backend",
+			yaml: "project: shop\nbackend: ftp://x\n",
+			want: []string{`prenv.yaml:2: backend: "ftp://x" is not a state backend URL`},
+		},
+		{
+			name: "syntax",
+			yaml: "project: [\n",
+			want: []string{"prenv.yaml: yaml: line", "fix the YAML syntax"},
+		},
+		{
+			name: "empty",
+			yaml: "",
+			want: []string{"the blueprint is empty"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("prenv.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatal("Parse succeeded, want an error")
+			}
+			var be *BlueprintError
+			if !errors.As(err, &be) {
+				t.Fatalf("error %T is not a *BlueprintError", err)
+			}
+			msg := err.Error()
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error\n%s\ndoes not contain\n%s", msg, w)
+				}
+			}
+			for _, line := range strings.Split(msg, "\n") {
+				if line == "" {
+					t.Errorf("error has an empty line: %q", msg)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
+	_, err := Load(filepath.Join(t.TempDir(), "prenv.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "not found: create it") {
+		t.Fatalf("Load of a missing file: error = %v", err)
+	}
+}
+
+func TestJSONSchema(t *testing.T) {
+	t.Parallel()
+	data, err := JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Required   []string                   `json:"required"`
+		Additional bool                       `json:"additionalProperties"`
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Required) != 1 || s.Required[0] != "project" {
+		t.Errorf("required = %v, want [project]", s.Required)
+	}
+	if s.Additional {
+		t.Error("additionalProperties = true, want false so unknown keys are flagged")
+	}
+	for _, key := range []string{"project", "engine", "target", "ttl", "backend", "services", "database", "routing", "dns", "policy"} {
+		if _, ok := s.Properties[key]; !ok {
+			t.Errorf("schema has no property %q", key)
+		}
+	}
+	if !strings.Contains(string(s.Properties["engine"]), `"terraform"`) {
+		t.Errorf("engine property has no enum: %s", s.Properties["engine"])
+	}
+}
+
+func TestExamplesLoad(t *testing.T) {
+	t.Parallel()
+	matches, err := filepath.Glob("../examples/*/prenv.yaml")
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no example blueprints found under ../examples (err %v)", err)
+	}
+	for _, m := range matches {
+		if _, err := Load(m); err != nil {
+			t.Errorf("example %s does not load: %v", m, err)
+		}
+	}
+}

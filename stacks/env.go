@@ -1,0 +1,65 @@
+package stacks
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/prenv/prenv/internal/naming"
+)
+
+// Env is one environment of a blueprint: a PR's or the baseline.
+type Env struct {
+	naming.Names
+
+	Project   string
+	Repo      string    // owner/name, recorded for the reaper
+	SHA       string    // commit the environment was built from
+	Owner     string    // who asked for it (the PR author or the local user)
+	CreatedAt time.Time // when the stack was first created
+	ExpiresAt time.Time // when the reaper may remove it
+}
+
+// EnvOptions are the facts a caller knows about the environment it wants.
+type EnvOptions struct {
+	PR    int    // PR number; 0 with Name "baseline" for the baseline
+	Name  string // "pr-<n>" or "baseline"; used when PR is 0
+	Repo  string
+	SHA   string
+	Owner string
+	Now   time.Time // defaults to time.Now()
+}
+
+// NewEnv derives the environment the options name. Its expiry is now plus
+// the blueprint's TTL; the engine keeps the original creation time of an
+// existing stack.
+func NewEnv(bp *Blueprint, o EnvOptions) (Env, error) {
+	var (
+		n   naming.Names
+		err error
+	)
+	switch {
+	case o.PR != 0:
+		n, err = naming.ForPR(bp.Project, o.PR)
+	case o.Name != "":
+		n, err = naming.ForEnv(bp.Project, o.Name)
+	default:
+		err = fmt.Errorf("no environment given: pass --pr N or --env NAME")
+	}
+	if err != nil {
+		return Env{}, err
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+	return Env{
+		Names:     n,
+		Project:   bp.Project,
+		Repo:      o.Repo,
+		SHA:       o.SHA,
+		Owner:     o.Owner,
+		CreatedAt: now,
+		ExpiresAt: now.Add(bp.TTL.Duration),
+	}, nil
+}

@@ -1,0 +1,65 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError is one mistake in a blueprint, located by file, line and field.
+type FieldError struct {
+	File  string
+	Line  int
+	Field string // e.g. services[1].port
+	Msg   string // what is wrong and what is allowed
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Field, e.Msg)
+}
+
+// BlueprintError holds every problem found in one blueprint. Its message
+// has one line per problem.
+type BlueprintError struct {
+	Path string
+	Errs []error
+}
+
+func (e *BlueprintError) Error() string {
+	lines := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		lines[i] = err.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns the individual problems.
+func (e *BlueprintError) Unwrap() []error { return e.Errs }
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// parentPath returns the path one level up: services[0].port → services[0].
+func parentPath(p string) string {
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+func displayPath(p string) string {
+	if p == "" {
+		return "(top level)"
+	}
+	return p
+}
+
+func joinOr(values []string) string {
+	if len(values) < 2 {
+		return strings.Join(values, "")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+}

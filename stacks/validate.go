@@ -1,0 +1,123 @@
+package stacks
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/prenv/prenv/internal/naming"
+)
+
+var (
+	labelPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	envKeyPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	headerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+	columnPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$`)
+)
+
+// backendSchemes are the state backends the engines can use.
+var backendSchemes = []string{"file", "s3", "gs", "azblob"}
+
+// validate checks what the types alone cannot. line finds the line of a
+// field path in the source file.
+func (bp *Blueprint) validate(line func(string) int) []error {
+	var errs []error
+	fail := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{File: bp.path, Line: line(field), Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+
+	if err := naming.ValidateProject(bp.Project); err != nil {
+		fail("project", "%v", err)
+	}
+	if bp.TTL.Duration <= 0 {
+		fail("ttl", "must be positive, such as 72h")
+	}
+	if bp.TTL.Duration > bp.Policy.MaxTTL.Duration {
+		fail("ttl", "%s is longer than policy.max-ttl %s; shorten it or raise the policy", bp.TTL, bp.Policy.MaxTTL)
+	}
+	if bp.Backend != "" {
+		if u, err := url.Parse(bp.Backend); err != nil || !slices.Contains(backendSchemes, u.Scheme) {
+			fail("backend", "%q is not a state backend URL; use file://<dir> or s3://<bucket>", bp.Backend)
+		}
+	}
+	bp.validateServices(fail)
+	if !headerPattern.MatchString(bp.Routing.Header) {
+		fail("routing.header", "%q is not a header name; use lowercase letters, digits and hyphens", bp.Routing.Header)
+	}
+	if bp.DNS.Domain != "" && !domainPattern.MatchString(bp.DNS.Domain) {
+		fail("dns.domain", "%q is not a domain name; use lowercase labels such as preview.example.com", bp.DNS.Domain)
+	}
+	if bp.Policy.MaxEnvironments < 0 {
+		fail("policy.max-environments", "must be 0 (no limit) or more")
+	}
+	for i, glob := range bp.Policy.Protect {
+		if _, err := path.Match(glob, ""); err != nil {
+			fail(fmt.Sprintf("policy.protect[%d]", i), "%q is not a valid glob", glob)
+		}
+	}
+	for col := range bp.Database.Anonymize.Rules {
+		if !columnPattern.MatchString(col) {
+			fail("database.anonymize.rules."+col, "%q is not a column; write table.column or schema.table.column", col)
+		}
+	}
+	for i, col := range bp.Database.Anonymize.Allow {
+		if !columnPattern.MatchString(col) {
+			fail(fmt.Sprintf("database.anonymize.allow[%d]", i), "%q is not a column; write table.column", col)
+		}
+	}
+	return errs
+}
+
+func (bp *Blueprint) validateServices(fail func(field, format string, args ...any)) {
+	names := map[string]bool{}
+	entries := 0
+	for i, s := range bp.Services {
+		at := fmt.Sprintf("services[%d]", i)
+		switch {
+		case !labelPattern.MatchString(s.Name):
+			fail(at+".name", "%q is not a valid service name; use lowercase letters, digits and hyphens (a DNS label)", s.Name)
+		case names[s.Name]:
+			fail(at+".name", "%q is used by another service; names must be unique", s.Name)
+		}
+		names[s.Name] = true
+		if s.Entry {
+			entries++
+		}
+		if s.Port < 0 || s.Port > 65535 {
+			fail(at+".port", "%d is out of range; use 1-65535", s.Port)
+		}
+		if !strings.HasPrefix(s.Health, "/") {
+			fail(at+".health", "%q must be a path starting with /", s.Health)
+		}
+		for k := range s.Env {
+			if !envKeyPattern.MatchString(k) {
+				fail(at+".env."+k, "%q is not an environment variable name; use letters, digits and _", k)
+			}
+		}
+		for j, glob := range s.Paths {
+			if _, err := path.Match(glob, ""); err != nil {
+				fail(fmt.Sprintf("%s.paths[%d]", at, j), "%q is not a valid glob", glob)
+			}
+		}
+		if s.Shared {
+			continue
+		}
+		switch bp.Target {
+		case "local":
+			if strings.TrimSpace(s.Run) == "" {
+				fail(at+".run", "is required on the local target: the command that starts %s", s.Name)
+			}
+		case "aws":
+			if s.Image == "" {
+				fail(at+".image", "is required on the aws target: the container image of %s", s.Name)
+			}
+		}
+	}
+	if len(bp.Services) > 0 && entries != 1 {
+		fail("services", "%d services are marked entry: true; mark exactly one", entries)
+	}
+}
