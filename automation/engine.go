@@ -1,0 +1,69 @@
+package automation
+
+import (
+	"context"
+	"time"
+
+	"github.com/prenv/prenv/stacks"
+)
+
+// Engine holds the state of each environment in one stack.
+type Engine interface {
+	// Up creates or updates the environment's stack.
+	Up(ctx context.Context, env stacks.Env, opts ...Option) (Result, error)
+	// Preview reports what Up would change, changing nothing.
+	Preview(ctx context.Context, env stacks.Env, opts ...Option) (Result, error)
+	// Refresh reconciles the stack's state with the real resources.
+	Refresh(ctx context.Context, env stacks.Env, opts ...Option) (Result, error)
+	// Destroy deletes the environment's resources and, with Remove, its
+	// stack. Destroying a stack that does not exist succeeds.
+	Destroy(ctx context.Context, env stacks.Env, opts ...Option) (Result, error)
+	// Outputs returns the stack's outputs.
+	Outputs(ctx context.Context, env stacks.Env) (map[string]Output, error)
+	// List returns the project's stacks.
+	List(ctx context.Context) ([]StackInfo, error)
+	// Cancel breaks the stack's lock if, and only if, it is stale.
+	Cancel(ctx context.Context, env stacks.Env, opts ...Option) (CancelResult, error)
+}
+
+// Result is what one operation did.
+type Result struct {
+	Stack    string
+	Op       string            // up, preview, refresh or destroy
+	Changes  map[string]int    // resource operations by kind: create, update, same, delete, ...
+	Outputs  map[string]Output // the stack's outputs after the operation
+	Duration time.Duration
+	// Recovered describes what was repaired before the operation ran: a
+	// stale lock broken, pending operations cleared. Empty when nothing was.
+	Recovered []string
+}
+
+// Changed reports whether the operation changed (or would change) any resource.
+func (r Result) Changed() bool {
+	for op, n := range r.Changes {
+		if op != "same" && op != "read" && n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Output is one stack output.
+type Output struct {
+	Value  any
+	Secret bool
+}
+
+// StackInfo describes one stack of the project.
+type StackInfo struct {
+	Name          string
+	LastUpdate    time.Time // zero if never updated
+	ResourceCount int
+	Running       bool // an update holds the stack now
+}
+
+// CancelResult says what Cancel found and did.
+type CancelResult struct {
+	Locks  []LockHolder // the locks the stack had
+	Broken bool         // whether they were stale and removed
+}

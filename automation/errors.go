@@ -1,0 +1,127 @@
+package automation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+)
+
+// ErrLocked is matched by errors.Is for every error caused by another run
+// holding the stack's lock.
+var ErrLocked = errors.New("stack is locked")
+
+// ErrStackNotFound is matched by errors.Is when an operation needs a stack
+// that does not exist.
+var ErrStackNotFound = errors.New("stack not found")
+
+// LockHolder is one lock on a stack, as the backend records it.
+type LockHolder struct {
+	URL   string // where the lock file lives in the backend
+	User  string
+	Host  string
+	PID   int
+	Since time.Time
+}
+
+func (h LockHolder) String() string {
+	return fmt.Sprintf("%s@%s (pid %d) since %s", h.User, h.Host, h.PID, h.Since.Format(time.RFC3339))
+}
+
+// LockedError reports that a stack stayed locked by another run.
+type LockedError struct {
+	Stack   string
+	Holders []LockHolder
+	Waited  time.Duration
+}
+
+func (e *LockedError) Error() string {
+	holders := make([]string, len(e.Holders))
+	for i, h := range e.Holders {
+		holders[i] = h.String()
+	}
+	who := strings.Join(holders, " and ")
+	if who == "" {
+		who = "another run"
+	}
+	return fmt.Sprintf("stack %s is locked by %s (waited %s): let that run finish, raise --wait-for-lock, or run `prenv cancel` once it is dead",
+		e.Stack, who, e.Waited.Round(time.Second))
+}
+
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+
+// IsLocked reports whether err, however wrapped, means the stack was locked.
+func IsLocked(err error) bool { return errors.Is(err, ErrLocked) }
+
+// lockLine matches the lines Pulumi's file backend prints for each lock:
+//
+//	file:///state/.pulumi/locks/organization/shop/pr-1/ab12.json: created by root@host (pid 42) at 2026-11-21T10:00:00Z
+var lockLine = regexp.MustCompile(`(?m)^\s*(\S+\.json): created by (.*)@(\S+) \(pid (-?\d+)\) at (\S+)\s*$`)
+
+func parseLockHolders(stderr string) []LockHolder {
+	var hs []LockHolder
+	for _, m := range lockLine.FindAllStringSubmatch(stderr, -1) {
+		pid, _ := strconv.Atoi(m[4])
+		since, _ := time.Parse(time.RFC3339, m[5])
+		hs = append(hs, LockHolder{URL: m[1], User: m[2], Host: m[3], PID: pid, Since: since})
+	}
+	return hs
+}
+
+// classify turns an error from the Automation API into one of prenv's
+// typed errors. It must see the error before anything wraps it, because
+// Pulumi's own predicates do not unwrap.
+func classify(ctx context.Context, stack string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("stack %s: interrupted: %w", stack, ctx.Err())
+	}
+	text := err.Error()
+	switch {
+	case auto.IsConcurrentUpdateError(err):
+		return &LockedError{Stack: stack, Holders: parseLockHolders(text)}
+	case auto.IsSelectStack404Error(err), strings.Contains(text, "no stack named"):
+		return fmt.Errorf("stack %s does not exist: run `prenv up` for it first: %w", stack, ErrStackNotFound)
+	case strings.Contains(text, "incorrect passphrase"), strings.Contains(text, "passphrase must be set"):
+		return fmt.Errorf("the passphrase does not open stack %s's secrets: set PULUMI_CONFIG_PASSPHRASE to the one the stack was created with", stack)
+	}
+	return &EngineError{Stack: stack, err: err}
+}
+
+// EngineError is a failure reported by the pulumi CLI. Its message keeps
+// the CLI's own diagnostics and drops the Automation API's stdout echo.
+type EngineError struct {
+	Stack string
+	err   error
+}
+
+func (e *EngineError) Error() string {
+	return fmt.Sprintf("stack %s: %s", e.Stack, diagnostics(e.err.Error()))
+}
+
+func (e *EngineError) Unwrap() error { return e.err }
+
+// diagnostics picks the error lines out of an Automation API error, whose
+// text carries the command's full stdout and stderr.
+func diagnostics(text string) string {
+	var keep []string
+	for _, line := range strings.Split(text, "\n") {
+		l := strings.TrimSpace(line)
+		if strings.HasPrefix(l, "error:") || strings.HasPrefix(l, "stderr: error:") {
+			keep = append(keep, strings.TrimPrefix(strings.TrimPrefix(l, "stderr: "), "error: "))
+		}
+	}
+	if len(keep) == 0 {
+		first, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+		return first
+	}
+	return strings.Join(keep, "; ")
+}

@@ -1,0 +1,51 @@
+package automation
+
+import (
+	"io"
+	"time"
+)
+
+// DefaultMaxJobTime is how old a lock must be before prenv treats it as
+// stale even when it cannot see the holder's process: GitHub Actions ends
+// any job after six hours.
+const DefaultMaxJobTime = 6 * time.Hour
+
+// Option configures one operation. Options that do not apply to an
+// operation are ignored by it.
+type Option func(*options)
+
+type options struct {
+	waitForLock time.Duration
+	maxJobTime  time.Duration
+	progress    io.Writer
+	remove      bool
+	refresh     bool
+}
+
+func newOptions(opts []Option) options {
+	o := options{
+		maxJobTime: DefaultMaxJobTime,
+		progress:   io.Discard,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WaitForLock makes an operation on a locked stack retry, with backoff, for
+// up to d before it fails with ErrLocked. Zero (the default) fails at once.
+func WaitForLock(d time.Duration) Option { return func(o *options) { o.waitForLock = d } }
+
+// MaxJobTime sets the age past which a lock is stale even if its holder
+// may be alive on another host. The default is DefaultMaxJobTime.
+func MaxJobTime(d time.Duration) Option { return func(o *options) { o.maxJobTime = d } }
+
+// Progress streams the engine's progress, a line per event, to w.
+func Progress(w io.Writer) Option { return func(o *options) { o.progress = w } }
+
+// Remove makes Destroy also delete the stack and its history.
+func Remove() Option { return func(o *options) { o.remove = true } }
+
+// RefreshFirst makes Up and Preview refresh the stack's state first.
+func RefreshFirst() Option { return func(o *options) { o.refresh = true } }

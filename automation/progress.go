@@ -1,0 +1,122 @@
+package automation
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+)
+
+// pendingNotice is how the Pulumi engine announces that it is discarding
+// the pending operations an interrupted update left behind.
+const pendingNotice = "pending operations from previous deployment"
+
+// progress renders engine events as one line each and keeps what the
+// result needs: the change counts and what was recovered.
+type progress struct {
+	w         io.Writer
+	changes   map[string]int
+	recovered []string
+	stop      chan struct{}
+	done      chan struct{}
+}
+
+// watch consumes events until the channel closes.
+func watch(w io.Writer, ch <-chan events.EngineEvent) *progress {
+	p := &progress{w: w, stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		for {
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					return
+				}
+				p.event(e)
+			case <-p.stop:
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// wait returns once every event has been handled. Call it after the
+// operation returns: the Automation API has then delivered every event,
+// but closes the channel only if pulumi got as far as streaming them.
+func (p *progress) wait() {
+	close(p.stop)
+	<-p.done
+}
+
+func (p *progress) event(e events.EngineEvent) {
+	switch {
+	case e.ResourcePreEvent != nil:
+		m := e.ResourcePreEvent.Metadata
+		if m.Op != "same" && m.Type != "pulumi:pulumi:Stack" {
+			fmt.Fprintf(p.w, "  %s %s %s\n", verb(string(m.Op)), m.Type, urnName(m.URN))
+		}
+	case e.ResOpFailedEvent != nil:
+		m := e.ResOpFailedEvent.Metadata
+		fmt.Fprintf(p.w, "  failed to %s %s %s\n", m.Op, m.Type, urnName(m.URN))
+	case e.DiagnosticEvent != nil:
+		d := e.DiagnosticEvent
+		msg := strings.TrimSpace(d.Message)
+		if strings.Contains(msg, pendingNotice) {
+			p.recovered = append(p.recovered, "cleared the pending operations an interrupted update left: "+pendingList(msg))
+		}
+		if d.Severity == "error" || d.Severity == "warning" {
+			fmt.Fprintf(p.w, "  %s: %s\n", d.Severity, firstLine(msg))
+		}
+	case e.SummaryEvent != nil:
+		p.changes = map[string]int{}
+		for op, n := range e.SummaryEvent.ResourceChanges {
+			p.changes[string(op)] = n
+		}
+	}
+}
+
+func verb(op string) string {
+	switch op {
+	case "create":
+		return "creating"
+	case "update":
+		return "updating"
+	case "delete":
+		return "deleting"
+	case "replace", "create-replacement", "delete-replaced":
+		return "replacing"
+	case "refresh":
+		return "refreshing"
+	case "read":
+		return "reading"
+	default:
+		return op
+	}
+}
+
+// urnName returns the resource name at the end of a URN.
+func urnName(urn string) string {
+	if i := strings.LastIndex(urn, "::"); i >= 0 {
+		return urn[i+2:]
+	}
+	return urn
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(line)
+}
+
+// pendingList picks the "* <urn>, interrupted while <op>" lines out of the
+// engine's pending-operations warning.
+func pendingList(msg string) string {
+	var ops []string
+	for _, line := range strings.Split(msg, "\n") {
+		if l, ok := strings.CutPrefix(strings.TrimSpace(line), "* "); ok {
+			ops = append(ops, urnName(l))
+		}
+	}
+	return strings.Join(ops, "; ")
+}

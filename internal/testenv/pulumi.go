@@ -1,0 +1,70 @@
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// RepoRoot returns the directory holding the module's go.mod.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "main.go")); err == nil {
+				return dir
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("cannot find the prenv repository root (go.mod beside main.go) above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// Pulumi returns the path of the pulumi CLI that `make tools` builds, or
+// PRENV_PULUMI when set. It fails the test if there is none.
+func Pulumi(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("PRENV_PULUMI"); p != "" {
+		return p
+	}
+	p := filepath.Join(RepoRoot(t), "bin", "pulumi")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("pulumi CLI not found at %s: run `make tools`", p)
+	}
+	return p
+}
+
+// Prenv returns the path of the prenv binary that `make build` writes.
+func Prenv(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(RepoRoot(t), "bin", "prenv")
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("prenv binary not found at %s: run `make build`", p)
+	}
+	return p
+}
+
+// Backend returns a fresh file:// backend URL in a temporary directory.
+func Backend(t testing.TB) string {
+	t.Helper()
+	return "file://" + t.TempDir()
+}
+
+// LookPath returns the path of a command on PATH, failing the test with
+// the make target that installs it when it is missing.
+func LookPath(t testing.TB, name, makeTarget string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s not found on PATH: run `make %s`", name, makeTarget)
+	}
+	return p
+}
