@@ -112,3 +112,13 @@ func (c *pulumiCLI) command(ctx context.Context, workdir string, env, args []str
 	cmd.WaitDelay = interruptGrace
 	return cmd
 }
+
+// CheckPulumi runs the binary at path and returns its version, or an error
+// naming what is wrong and how to fix it.
+func CheckPulumi(ctx context.Context, path string) (string, error) {
+	c, err := newPulumiCLI(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	return "v" + c.version.String(), nil
+}

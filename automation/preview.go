@@ -43,4 +43,3 @@ func (p *Pulumi) Preview(ctx context.Context, env stacks.Env, opts ...Option) (R
 	res.Duration = time.Since(start)
 	return res, err
 }
-

@@ -19,7 +19,7 @@ import (
 func Load(path string) (*Blueprint, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &BlueprintError{Path: path, Errs: []error{fmt.Errorf("blueprint %s not found: create it (see examples/prenv.yaml) or pass --blueprint PATH", path)}}
+		return nil, &BlueprintError{Path: path, Errs: []error{fmt.Errorf("blueprint %s not found: create it (see examples/lifecycle/prenv.yaml) or pass --blueprint PATH", path)}}
 	}
 	if err != nil {
 		return nil, &BlueprintError{Path: path, Errs: []error{fmt.Errorf("read blueprint: %w", err)}}

@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// envFlags are the flags of every command that acts on one environment.
+type envFlags struct {
+	pr          string
+	env         string
+	blueprint   string
+	backend     string
+	repo        string
+	waitForLock time.Duration
+	maxJobTime  time.Duration
+	json        bool
+}
+
+func (f *envFlags) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.pr, "pr", "", "pull request number of the environment")
+	fs.StringVar(&f.env, "env", "", "environment name: pr-<n> or baseline (instead of --pr)")
+	f.registerProject(cmd)
+	fs.DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the stack, e.g. 5m")
+	fs.DurationVar(&f.maxJobTime, "max-job-time", 6*time.Hour, "age past which a lock is stale even if its holder may be alive")
+}
+
+// registerProject adds the flags that locate the project's stacks.
+func (f *envFlags) registerProject(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.blueprint, "blueprint", "prenv.yaml", "path of the blueprint")
+	fs.StringVar(&f.backend, "backend", "", "state backend URL (default $PRENV_BACKEND_URL, $PULUMI_BACKEND_URL, the blueprint's, or file://~/.prenv/state)")
+	fs.StringVar(&f.repo, "repo", "", "owner/name of the repository (default $GITHUB_REPOSITORY or the git remote)")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
+}

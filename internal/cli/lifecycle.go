@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
+)
+
+// operation is one engine call on an environment.
+type operation func(eng automation.Engine, ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error)
+
+func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobra.Command) func() []automation.Option) *cobra.Command {
+	f := &envFlags{}
+	cmd := &cobra.Command{Use: use, Short: short, Args: exactArgs(0)}
+	f.register(cmd)
+	more := func() []automation.Option { return nil }
+	if extra != nil {
+		more = extra(cmd)
+	}
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		s, err := a.open(cmd.Context(), f, true)
+		if err != nil {
+			return err
+		}
+		opts := append([]automation.Option{
+			automation.WaitForLock(f.waitForLock),
+			automation.MaxJobTime(f.maxJobTime),
+			automation.Progress(a.Stderr),
+		}, more()...)
+		res, err := op(s.engine, cmd.Context(), s.env, opts...)
+		for _, line := range res.Recovered {
+			a.notice("recovered: " + line)
+		}
+		if err != nil {
+			return err
+		}
+		return a.printResult(f, s, res)
+	}
+	return cmd
+}
+
+func (a *App) upCommand() *cobra.Command {
+	return a.lifecycleCommand("up", "Create or update an environment", automation.Engine.Up, refreshFlag)
+}
+
+func (a *App) previewCommand() *cobra.Command {
+	return a.lifecycleCommand("preview", "Show what up would change", automation.Engine.Preview, refreshFlag)
+}
+
+func (a *App) refreshCommand() *cobra.Command {
+	return a.lifecycleCommand("refresh", "Reconcile an environment's state with its real resources", automation.Engine.Refresh, nil)
+}
+
+func (a *App) destroyCommand() *cobra.Command {
+	return a.lifecycleCommand("destroy", "Delete an environment (a missing one is not an error)", automation.Engine.Destroy,
+		func(cmd *cobra.Command) func() []automation.Option {
+			remove := cmd.Flags().Bool("remove", true, "also delete the stack and its history")
+			return func() []automation.Option {
+				if *remove {
+					return []automation.Option{automation.Remove()}
+				}
+				return nil
+			}
+		})
+}
+
+func refreshFlag(cmd *cobra.Command) func() []automation.Option {
+	refresh := cmd.Flags().Bool("refresh", false, "refresh the stack's state first")
+	return func() []automation.Option {
+		if *refresh {
+			return []automation.Option{automation.RefreshFirst()}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/prenv/prenv/automation"
+)
+
+// Exit codes, as documented in the README.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+	ExitLocked  = 3
+)
+
+// Version is prenv's version, stamped by `make build`.
+var Version = "dev"
+
+// usageError marks bad input: a wrong flag, blueprint or PR number.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageError{err}
+}
+
+// Main runs prenv with args (args[0] is the program name) and returns the
+// process exit code. Interrupts cancel the running operation.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	app := &App{Getenv: os.Getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	return app.Run(ctx, args[1:])
+}
+
+// App is one invocation of prenv, with its environment injected so tests
+// can run it in-process.
+type App struct {
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// Run executes the command line and returns the exit code.
+func (a *App) Run(ctx context.Context, args []string) int {
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(a.Stdin)
+	root.SetOut(a.Stdout)
+	root.SetErr(a.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintln(a.Stderr, "prenv: "+err.Error())
+	var ue usageError
+	switch {
+	case automation.IsLocked(err):
+		return ExitLocked
+	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown command"):
+		return ExitUsage
+	default:
+		return ExitFailure
+	}
+}
+
+func (a *App) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "prenv",
+		Short:         "One preview environment per pull request",
+		Long:          "prenv gives every pull request its own isolated environment (one stack per PR) and takes it away when the PR closes.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
+	root.AddCommand(
+		a.upCommand(), a.previewCommand(), a.refreshCommand(), a.destroyCommand(),
+		a.outputsCommand(), a.lsCommand(), a.cancelCommand(),
+		a.schemaCommand(), a.versionCommand(),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit code.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		return usage(cobra.ExactArgs(n)(cmd, args))
+	}
+}

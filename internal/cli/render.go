@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/prenv/prenv/automation"
+)
+
+// resultJSON is the one object --json prints.
+type resultJSON struct {
+	Env        string         `json:"env"`
+	Stack      string         `json:"stack"`
+	Engine     string         `json:"engine"`
+	Target     string         `json:"target"`
+	URL        string         `json:"url"`
+	Outputs    map[string]any `json:"outputs"`
+	Changes    map[string]int `json:"changes"`
+	DurationMS int64          `json:"duration_ms"`
+}
+
+// secretMask stands in for secret output values in anything prenv prints.
+const secretMask = "[secret]"
+
+func (a *App) notice(msg string) { fmt.Fprintln(a.Stderr, "prenv: "+msg) }
+
+func (a *App) printResult(f *envFlags, s *session, res automation.Result) error {
+	outs := plainOutputs(res.Outputs)
+	url, _ := outs["url"].(string)
+	if f.json {
+		changes := res.Changes
+		if changes == nil {
+			changes = map[string]int{}
+		}
+		return writeJSON(a.Stdout, resultJSON{
+			Env: s.env.Name, Stack: res.Stack, Engine: s.bp.Engine, Target: s.bp.Target,
+			URL: url, Outputs: outs, Changes: changes, DurationMS: res.Duration.Milliseconds(),
+		})
+	}
+	fmt.Fprintf(a.Stdout, "%s: %s done in %.1fs (%s)\n", s.env.Name, res.Op, res.Duration.Seconds(), describeChanges(res))
+	if url != "" {
+		fmt.Fprintf(a.Stdout, "  url: %s\n", url)
+	}
+	printOutputs(a.Stdout, outs)
+	return nil
+}
+
+func describeChanges(res automation.Result) string {
+	if !res.Changed() {
+		return "no changes"
+	}
+	var parts []string
+	for _, op := range slices.Sorted(maps.Keys(res.Changes)) {
+		if n := res.Changes[op]; n > 0 && op != "same" {
+			parts = append(parts, fmt.Sprintf("%d %s", n, op))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plainOutputs returns output values with secrets masked.
+func plainOutputs(outs map[string]automation.Output) map[string]any {
+	m := make(map[string]any, len(outs))
+	for k, o := range outs {
+		if o.Secret {
+			m[k] = secretMask
+		} else {
+			m[k] = o.Value
+		}
+	}
+	return m
+}
+
+func printOutputs(w io.Writer, outs map[string]any) {
+	for _, k := range slices.Sorted(maps.Keys(outs)) {
+		fmt.Fprintf(w, "  %s: %v\n", k, outs[k])
+	}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

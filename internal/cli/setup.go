@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/naming"
+	"github.com/prenv/prenv/stacks"
+)
+
+// targets are the targets this binary is built with.
+var targets = stacks.NewTargets(stacks.None{})
+
+// session is what a command resolved from its flags and environment.
+type session struct {
+	bp     *stacks.Blueprint
+	env    stacks.Env
+	engine automation.Engine
+}
+
+// home is prenv's own directory: $PRENV_HOME or ~/.prenv.
+func (a *App) home() (string, error) {
+	if h := a.Getenv("PRENV_HOME"); h != "" {
+		return h, nil
+	}
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("no home directory for prenv's state: set PRENV_HOME")
+	}
+	return filepath.Join(h, ".prenv"), nil
+}
+
+// open loads the blueprint and builds the engine; with withEnv it also
+// resolves the environment named by --pr or --env.
+func (a *App) open(ctx context.Context, f *envFlags, withEnv bool) (*session, error) {
+	bp, err := stacks.Load(f.blueprint)
+	if err != nil {
+		return nil, usage(err)
+	}
+	s := &session{bp: bp}
+	if withEnv {
+		if s.env, err = a.resolveEnv(ctx, bp, f); err != nil {
+			return nil, err
+		}
+	}
+	if s.engine, err = a.engine(ctx, bp, f); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (a *App) resolveEnv(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (stacks.Env, error) {
+	opts := stacks.EnvOptions{Name: f.env, SHA: a.Getenv("GITHUB_SHA"), Owner: a.owner()}
+	switch {
+	case f.pr != "" && f.env != "":
+		return stacks.Env{}, usage(errors.New("--pr and --env both name an environment: pass one of them"))
+	case f.pr != "":
+		pr, err := naming.ParsePR(f.pr)
+		if err != nil {
+			return stacks.Env{}, usage(err)
+		}
+		opts.PR = pr
+	case f.env == "":
+		return stacks.Env{}, usage(errors.New("no environment given: pass --pr N or --env NAME"))
+	}
+	repo, err := a.repo(ctx, f.repo)
+	if err != nil {
+		return stacks.Env{}, err
+	}
+	opts.Repo = repo
+	if opts.SHA == "" {
+		opts.SHA = gitOutput(ctx, "rev-parse", "HEAD")
+	}
+	env, err := stacks.NewEnv(bp, opts)
+	return env, usage(err)
+}
+
+func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (automation.Engine, error) {
+	if bp.Engine != "pulumi" {
+		return nil, usage(fmt.Errorf("engine %q is not available in this build yet: use engine: pulumi", bp.Engine))
+	}
+	home, err := a.home()
+	if err != nil {
+		return nil, err
+	}
+	backend := firstOf(f.backend, a.Getenv("PRENV_BACKEND_URL"), a.Getenv("PULUMI_BACKEND_URL"), bp.Backend,
+		"file://"+filepath.Join(home, "state"))
+	backend, err = expandHome(backend)
+	if err != nil {
+		return nil, err
+	}
+	passphrase, err := a.passphrase(home)
+	if err != nil {
+		return nil, err
+	}
+	self, _ := os.Executable()
+	binary, err := automation.FindPulumi(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
+	if err != nil {
+		return nil, err
+	}
+	return automation.NewPulumi(ctx, automation.PulumiConfig{
+		Project:       bp.Project,
+		BackendURL:    backend,
+		Binary:        binary,
+		Passphrase:    passphrase,
+		TTLFromUpdate: bp.TTLFrom == "last-update",
+		Program: func(env stacks.Env) (pulumi.RunFunc, error) {
+			return targets.Program(bp, env)
+		},
+	})
+}
+
+// passphrase returns PULUMI_CONFIG_PASSPHRASE, or for local use a
+// generated one kept in <home>/passphrase with mode 0600.
+func (a *App) passphrase(home string) (string, error) {
+	if p := a.Getenv("PULUMI_CONFIG_PASSPHRASE"); p != "" {
+		return p, nil
+	}
+	if file := a.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE"); file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read PULUMI_CONFIG_PASSPHRASE_FILE: %w", err)
+		}
+		return strings.TrimSpace(string(data)), nil
+	}
+	path := filepath.Join(home, "passphrase")
+	data, err := os.ReadFile(path)
+	if err == nil {
+		return strings.TrimSpace(string(data)), nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	if a.Getenv("CI") == "true" {
+		return "", usage(errors.New("PULUMI_CONFIG_PASSPHRASE is not set: in CI, pass it from a secret so every run can open the stacks"))
+	}
+	buf := make([]byte, 32)
+	_, _ = rand.Read(buf)
+	secret := base64.RawURLEncoding.EncodeToString(buf)
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return "", err
+	}
+	if err := writeFileAtomic(path, []byte(secret+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(a.Stderr, "prenv: PULUMI_CONFIG_PASSPHRASE is not set; generated one for local use in %s (mode 0600)\n", path)
+	return secret, nil
+}
+
+// writeFileAtomic writes data to a temporary file and renames it into
+// place, so a crash never leaves path half-written.
+func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+var remotePattern = regexp.MustCompile(`[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(\.git)?/?$`)
+
+// repo resolves the repository: the flag, GITHUB_REPOSITORY, then the git
+// remote. Outside a repository it is empty.
+func (a *App) repo(ctx context.Context, flag string) (string, error) {
+	if r := firstOf(flag, a.Getenv("GITHUB_REPOSITORY")); r != "" {
+		if !regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`).MatchString(r) {
+			return "", usage(fmt.Errorf("repository %q is not owner/name: pass --repo owner/name", r))
+		}
+		return r, nil
+	}
+	if m := remotePattern.FindStringSubmatch(gitOutput(ctx, "remote", "get-url", "origin")); m != nil {
+		return m[1] + "/" + m[2], nil
+	}
+	return "", nil
+}
+
+func (a *App) owner() string {
+	return firstOf(a.Getenv("GITHUB_ACTOR"), a.Getenv("USER"))
+}
+
+// gitOutput runs a read-only git command and returns its trimmed output,
+// or "" if git or the repository is missing.
+func gitOutput(ctx context.Context, args ...string) string {
+	out, err := exec.CommandContext(ctx, "git", args...).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func firstOf(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// expandHome expands a leading ~ in a file:// backend URL.
+func expandHome(url string) (string, error) {
+	rest, ok := strings.CutPrefix(url, "file://~")
+	if !ok {
+		return url, nil
+	}
+	h, err := os.UserHomeDir()
+	if err != nil {
+		return "", err
+	}
+	return "file://" + h + rest, nil
+}
