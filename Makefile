@@ -1,0 +1,54 @@
+# prenv: one preview environment per pull request.
+#   make demo    the lifecycle on this machine, no cloud account needed
+#   make test    every test level that runs here (builds the tools it needs)
+#   make bench   timing ratios, measured side by side in one run
+
+PULUMI_VERSION := v3.250.0
+PULUMI_LDFLAGS := -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)
+VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+GO             ?= go
+BIN            := $(CURDIR)/bin
+
+.PHONY: all build tools demo test unit bench fuzz clean
+
+all: build
+
+## build: the prenv binary in ./bin
+build: $(BIN)/prenv
+
+$(BIN)/prenv: FORCE
+	$(GO) build -ldflags "-X github.com/prenv/prenv/internal/cli.Version=$(VERSION)" -o $@ .
+
+## tools: the pinned pulumi CLI, built from Go module source into ./bin
+tools: $(BIN)/pulumi
+
+$(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum
+	@echo "building pulumi $(PULUMI_VERSION) from source (about 5 minutes the first time)"
+	cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+	@touch $@
+
+## demo: bring an environment up, read it, list it and destroy it
+demo: build tools
+	./examples/lifecycle/demo.sh
+
+## test: unit, engine end-to-end and binary end-to-end tests
+test: build tools
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+## unit: the fast tests only
+unit:
+	$(GO) test -count=1 -short ./stacks/... ./internal/naming/...
+
+## bench: no-change prenv up against no-change pulumi up, side by side
+bench: build tools
+	$(GO) run ./internal/bench
+
+## fuzz: a minute of fuzzing on the naming rules
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzNames -fuzztime 60s ./internal/naming
+
+clean:
+	rm -rf $(BIN)
+
+FORCE:
