@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -93,9 +94,12 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 	}
 	if _, ok := p.lockDir(stack); ok {
 		for _, h := range holders {
-			path := h.URL[len("file://"):]
-			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("remove stale lock %s: %w", path, err)
+			path := strings.TrimPrefix(h.URL, "file://")
+			// The file backend keeps blob attributes in a .attrs sidecar.
+			for _, f := range []string{path, path + ".attrs"} {
+				if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return nil, fmt.Errorf("remove stale lock %s: %w", f, err)
+				}
 			}
 		}
 		return reasons, nil

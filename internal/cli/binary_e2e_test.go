@@ -1,0 +1,229 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prenv/prenv/internal/testenv"
+)
+
+// sandbox is one project directory with its own state, driven through the
+// built prenv binary exactly as a user or the Actions runner runs it.
+type sandbox struct {
+	t       *testing.T
+	dir     string
+	home    string
+	backend string
+}
+
+func newSandbox(t *testing.T) *sandbox {
+	t.Helper()
+	s := &sandbox{t: t, dir: t.TempDir(), home: t.TempDir(), backend: t.TempDir()}
+	blueprint := "project: clitest\ntarget: none\nttl: 2h\n"
+	if err := os.WriteFile(filepath.Join(s.dir, "prenv.yaml"), []byte(blueprint), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (s *sandbox) command(args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(s.t.Context(), testenv.Prenv(s.t), args...)
+	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(),
+		"PRENV_HOME="+s.home,
+		"PRENV_BACKEND_URL=file://"+s.backend,
+		"PULUMI_CONFIG_PASSPHRASE=e2e",
+		"PRENV_PULUMI="+testenv.Pulumi(s.t),
+		"GITHUB_REPOSITORY=acme/shop",
+	)
+	return cmd
+}
+
+// run runs prenv and returns stdout, stderr and the exit code.
+func (s *sandbox) run(args ...string) (string, string, int) {
+	s.t.Helper()
+	cmd := s.command(args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else if err != nil {
+		s.t.Fatalf("prenv %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+func (s *sandbox) lockDir(stack string) string {
+	return filepath.Join(s.backend, ".pulumi", "locks", "organization", "clitest", stack)
+}
+
+func TestBinaryJSONAndExitCodes(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	stdout, stderr, code := s.run("up", "--pr", "4", "--json")
+	if code != 0 {
+		t.Fatalf("up exited %d: %s", code, stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("up --json printed %q: %v", stdout, err)
+	}
+	for _, key := range []string{"env", "stack", "engine", "target", "url", "outputs", "changes", "duration_ms"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("--json object has no %q: %s", key, stdout)
+		}
+	}
+	if got["env"] != "pr-4" || got["engine"] != "pulumi" || got["target"] != "none" {
+		t.Errorf("--json = %s", stdout)
+	}
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"zero PR", []string{"up", "--pr", "0"}, 2, "out of range"},
+		{"negative PR", []string{"up", "--pr", "-4"}, 2, "out of range"},
+		{"non-numeric PR", []string{"up", "--pr", "four"}, 2, "not a number"},
+		{"no environment", []string{"up"}, 2, "pass --pr N or --env NAME"},
+		{"missing blueprint", []string{"up", "--pr", "1", "--blueprint", "missing.yaml"}, 2, "not found: create it"},
+		{"unreachable backend", []string{"up", "--pr", "1", "--backend", "file:///proc/prenv"}, 1, "unreachable"},
+		{"unknown command", []string{"upp"}, 2, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := s.run(tt.args...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("prenv %v: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.wantCode, tt.wantErr)
+			}
+			if lines := strings.Count(strings.TrimSpace(stderr), "\n"); tt.name != "unknown command" && lines != 0 {
+				t.Errorf("error is %d lines, want one: %q", lines+1, stderr)
+			}
+		})
+	}
+
+	_, stderr, code = s.run("up", "--pr", "4")
+	if code != 0 {
+		t.Fatalf("second up: exit %d: %s", code, stderr)
+	}
+	cmd := s.command("up", "--pr", "4")
+	cmd.Env = append(cmd.Env, "PULUMI_CONFIG_PASSPHRASE=wrong")
+	out, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(out), "passphrase does not open stack pr-4") {
+		t.Errorf("up with a wrong passphrase said %q", out)
+	}
+}
+
+func TestBinaryLiveLockExits3(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	if _, stderr, code := s.run("up", "--pr", "5"); code != 0 {
+		t.Fatalf("up: %s", stderr)
+	}
+	host, _ := os.Hostname()
+	writeLock(t, s.lockDir("pr-5"), os.Getpid(), host, time.Now()) // this test process: alive
+
+	_, stderr, code := s.run("up", "--pr", "5", "--wait-for-lock", "2s")
+	if code != 3 {
+		t.Fatalf("up on a live lock: exit %d, want 3: %s", code, stderr)
+	}
+	want := fmt.Sprintf("(pid %d)", os.Getpid())
+	if !strings.Contains(stderr, "stack pr-5 is locked by") || !strings.Contains(stderr, want) {
+		t.Errorf("stderr does not name the holder %s: %s", want, stderr)
+	}
+	if _, stderr, code := s.run("cancel", "--pr", "5"); code != 3 {
+		t.Errorf("cancel of a live lock: exit %d, want 3 and the lock kept: %s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(s.lockDir("pr-5")); len(entries) != 1 {
+		t.Errorf("live lock was removed: %d lock files left", len(entries))
+	}
+}
+
+func TestBinaryOldLockIsBroken(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	if _, stderr, code := s.run("up", "--pr", "6"); code != 0 {
+		t.Fatalf("up: %s", stderr)
+	}
+	writeLock(t, s.lockDir("pr-6"), 1, "some-other-runner", time.Now().Add(-7*time.Hour))
+	_, stderr, code := s.run("up", "--pr", "6")
+	if code != 0 {
+		t.Fatalf("up past an expired lock: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "recovered: broke stale lock of pr-6") || !strings.Contains(stderr, "maximum job time") {
+		t.Errorf("up did not report the broken lock: %s", stderr)
+	}
+}
+
+func TestBinaryKill9Recovers(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	if _, stderr, code := s.run("up", "--pr", "8"); code != 0 {
+		t.Fatalf("up: %s", stderr)
+	}
+	killed := false
+	for attempt := 0; attempt < 5 && !killed; attempt++ {
+		killed = s.killDuringUp("8")
+	}
+	if !killed {
+		t.Fatal("never caught an up holding its lock to kill it")
+	}
+	_, stderr, code := s.run("up", "--pr", "8")
+	if code != 0 {
+		t.Fatalf("up after kill -9: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "recovered: broke stale lock of pr-8") || !strings.Contains(stderr, "is gone") {
+		t.Errorf("up after kill -9 did not report its recovery: %s", stderr)
+	}
+	if entries, _ := os.ReadDir(s.lockDir("pr-8")); len(entries) != 0 {
+		data, _ := os.ReadFile(filepath.Join(s.lockDir("pr-8"), entries[0].Name()))
+		t.Errorf("%d lock files left after recovery: %s %s", len(entries), entries[0].Name(), data)
+	}
+}
+
+// killDuringUp starts an up and kill -9s its whole process group (prenv
+// and pulumi) once the stack's lock exists. It reports whether the lock
+// was left behind.
+func (s *sandbox) killDuringUp(pr string) bool {
+	s.t.Helper()
+	cmd := s.command("up", "--pr", pr)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if entries, _ := os.ReadDir(s.lockDir("pr-" + pr)); len(entries) > 0 {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			_ = cmd.Wait()
+			entries, _ := os.ReadDir(s.lockDir("pr-" + pr))
+			return len(entries) > 0
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	_ = cmd.Wait()
+	return false
+}
+
+func writeLock(t *testing.T, dir string, pid int, host string, since time.Time) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"pid":%d,"username":"ci","hostname":%q,"timestamp":%q}`, pid, host, since.UTC().Format(time.RFC3339Nano))
+	if err := os.WriteFile(filepath.Join(dir, "test-lock.json"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
