@@ -1,0 +1,87 @@
+package automation
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStaleReason(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	alive := func(pid int) bool { return pid == 100 }
+	tests := []struct {
+		name      string
+		holder    LockHolder
+		wantStale bool
+		wantWhy   string
+	}{
+		{"live process here", LockHolder{Host: "me", PID: 100, Since: now.Add(-time.Minute)}, false, ""},
+		{"dead process here", LockHolder{Host: "me", PID: 200, Since: now.Add(-time.Minute)}, true, "process 200 on me is gone"},
+		{"other host, young", LockHolder{Host: "runner", PID: 200, Since: now.Add(-time.Hour)}, false, ""},
+		{"other host, past max job time", LockHolder{Host: "runner", PID: 200, Since: now.Add(-7 * time.Hour)}, true, "past the 6h0m0s maximum job time"},
+		{"live here but ancient", LockHolder{Host: "me", PID: 100, Since: now.Add(-7 * time.Hour)}, true, "maximum job time"},
+		{"unknown age elsewhere", LockHolder{Host: "runner", PID: 200}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := staleReason(tt.holder, "me", now, 6*time.Hour, alive)
+			if (got != "") != tt.wantStale || !strings.Contains(got, tt.wantWhy) {
+				t.Errorf("staleReason = %q, want stale=%v containing %q", got, tt.wantStale, tt.wantWhy)
+			}
+		})
+	}
+}
+
+func TestParseLockHolders(t *testing.T) {
+	t.Parallel()
+	stderr := "error: the stack is currently locked by 2 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+		"  file:///s/.pulumi/locks/organization/shop/pr-1/a.json: created by root@runner-1 (pid 4242) at 2026-11-21T10:00:00Z\n" +
+		"  s3://bucket/.pulumi/locks/organization/shop/pr-1/b.json: created by ci user@host.local (pid 7) at 2026-11-21T11:30:00+01:00\n"
+	got := parseLockHolders(stderr)
+	want := []LockHolder{
+		{URL: "file:///s/.pulumi/locks/organization/shop/pr-1/a.json", User: "root", Host: "runner-1", PID: 4242, Since: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)},
+		{URL: "s3://bucket/.pulumi/locks/organization/shop/pr-1/b.json", User: "ci user", Host: "host.local", PID: 7, Since: time.Date(2026, 11, 21, 10, 30, 0, 0, time.UTC)},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("parseLockHolders found %d holders, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i].URL != want[i].URL || got[i].User != want[i].User || got[i].Host != want[i].Host ||
+			got[i].PID != want[i].PID || !got[i].Since.Equal(want[i].Since) {
+			t.Errorf("holder %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestLockedErrorIsClassifiedThroughWrapping(t *testing.T) {
+	t.Parallel()
+	var err error = &LockedError{Stack: "pr-1", Holders: []LockHolder{{User: "a", Host: "b", PID: 3}}}
+	for i := range 3 {
+		err = fmt.Errorf("layer %d: %w", i, err)
+	}
+	if !IsLocked(err) || !errors.Is(err, ErrLocked) {
+		t.Fatalf("IsLocked(%v) = false", err)
+	}
+	var le *LockedError
+	if !errors.As(err, &le) || le.Holders[0].PID != 3 {
+		t.Errorf("errors.As did not recover the holder: %+v", le)
+	}
+	if IsLocked(errors.New("stack is locked")) {
+		t.Error("IsLocked matched a plain error by its text")
+	}
+}
+
+func TestDiagnostics(t *testing.T) {
+	t.Parallel()
+	text := "failed to run update: exit status 255\ncode: 255\nstdout: Updating (pr-1)\n\nstderr: error: program failed: boom\n"
+	if got, want := diagnostics(text), "program failed: boom"; got != want {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+	if got, want := diagnostics("plain failure\nmore"), "plain failure"; got != want {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+}
