@@ -69,3 +69,13 @@ func processLive(pid int) bool {
 	}
 	return true
 }
+
+// fileBackendDir returns the directory of a file:// backend; ok is false
+// for other backends.
+func (p *Pulumi) fileBackendDir() (string, bool) {
+	u, err := url.Parse(p.cfg.BackendURL)
+	if err != nil || u.Scheme != "file" {
+		return "", false
+	}
+	return fileBackendDir(u), true
+}

@@ -53,12 +53,27 @@ func FindPulumi(explicit string, dirs ...string) (string, error) {
 }
 
 // newPulumiCLI checks the binary at path and returns a runner for it.
-func newPulumiCLI(ctx context.Context, path string) (*pulumiCLI, error) {
-	out, err := exec.CommandContext(ctx, path, "version").Output()
-	if err != nil {
-		return nil, fmt.Errorf("%s does not run as pulumi (%v): run `make tools` or set PRENV_PULUMI", path, err)
+// With a cache file, the version of an unchanged binary is read from it
+// instead of running `pulumi version` on every invocation.
+func newPulumiCLI(ctx context.Context, path, cache string) (*pulumiCLI, error) {
+	found, key := "", binaryKey(path)
+	if cache != "" && key != "" {
+		if data, err := os.ReadFile(cache); err == nil {
+			if k, v, ok := strings.Cut(strings.TrimSpace(string(data)), "\t"); ok && k == key {
+				found = v
+			}
+		}
 	}
-	found := strings.TrimSpace(string(out))
+	if found == "" {
+		out, err := exec.CommandContext(ctx, path, "version").Output()
+		if err != nil {
+			return nil, fmt.Errorf("%s does not run as pulumi (%v): run `make tools` or set PRENV_PULUMI", path, err)
+		}
+		found = strings.TrimSpace(string(out))
+		if cache != "" && key != "" {
+			_ = writeFileAtomic(cache, []byte(key+"\t"+found+"\n"))
+		}
+	}
 	v, err := semver.ParseTolerant(found)
 	if err != nil {
 		return nil, fmt.Errorf("%s reports version %q, which is not a release: build a stamped CLI with `make tools`", path, found)
@@ -107,6 +122,7 @@ func (c *pulumiCLI) command(ctx context.Context, workdir string, env, args []str
 	cmd.Env = append(append(os.Environ(), env...),
 		"PULUMI_AUTOMATION_API=true",
 		"PULUMI_SKIP_UPDATE_CHECK=true",
+		"PULUMI_DEBUG_COMMANDS=true", // registers --event-log, which the Automation API relies on
 	)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = interruptGrace
@@ -116,9 +132,36 @@ func (c *pulumiCLI) command(ctx context.Context, workdir string, env, args []str
 // CheckPulumi runs the binary at path and returns its version, or an error
 // naming what is wrong and how to fix it.
 func CheckPulumi(ctx context.Context, path string) (string, error) {
-	c, err := newPulumiCLI(ctx, path)
+	c, err := newPulumiCLI(ctx, path, "")
 	if err != nil {
 		return "", err
 	}
 	return "v" + c.version.String(), nil
+}
+
+// binaryKey identifies one build of a binary by path, size and mtime.
+func binaryKey(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d %d", path, fi.Size(), fi.ModTime().UnixNano())
+}
+
+// writeFileAtomic writes data beside path and renames it into place, so
+// readers never see a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

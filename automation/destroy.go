@@ -18,7 +18,7 @@ func (p *Pulumi) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (R
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
-		ss, err := p.open(ctx, env, false)
+		ss, err := p.open(ctx, env)
 		if errors.Is(err, ErrStackNotFound) {
 			return nil
 		}

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 
 // ErrLocked is matched by errors.Is for every error caused by another run
@@ -74,9 +72,10 @@ func parseLockHolders(stderr string) []LockHolder {
 	return hs
 }
 
-// classify turns an error from the Automation API into one of prenv's
-// typed errors. It must see the error before anything wraps it, because
-// Pulumi's own predicates do not unwrap.
+// classify turns an error from the Automation API or a pulumi run into one
+// of prenv's typed errors. It must see the error before anything wraps it:
+// it reads the CLI's stderr from the message, as Pulumi's own predicates
+// do, and those predicates do not unwrap.
 func classify(ctx context.Context, stack string, err error) error {
 	if err == nil {
 		return nil
@@ -86,9 +85,10 @@ func classify(ctx context.Context, stack string, err error) error {
 	}
 	text := err.Error()
 	switch {
-	case auto.IsConcurrentUpdateError(err):
+	case strings.Contains(text, "the stack is currently locked by"),
+		strings.Contains(text, "Another update is currently in progress"):
 		return &LockedError{Stack: stack, Holders: parseLockHolders(text)}
-	case auto.IsSelectStack404Error(err), strings.Contains(text, "no stack named"):
+	case strings.Contains(text, "no stack named"):
 		return fmt.Errorf("stack %s does not exist: run `prenv up` for it first: %w", stack, ErrStackNotFound)
 	case strings.Contains(text, "incorrect passphrase"), strings.Contains(text, "passphrase must be set"):
 		return fmt.Errorf("the passphrase does not open stack %s's secrets: set PULUMI_CONFIG_PASSPHRASE to the one the stack was created with", stack)

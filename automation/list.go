@@ -8,7 +8,7 @@ import (
 
 // List returns the stacks of the engine's project in its backend.
 func (p *Pulumi) List(ctx context.Context) ([]StackInfo, error) {
-	ws, cleanup, err := p.workspace(ctx, nil, nil)
+	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err
 	}

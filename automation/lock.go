@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,11 +28,11 @@ func staleReason(h LockHolder, thisHost string, now time.Time, maxJobTime time.D
 
 // lockDir is where Pulumi's file backend keeps the locks of one stack.
 func (p *Pulumi) lockDir(stack string) (string, bool) {
-	u, err := url.Parse(p.cfg.BackendURL)
-	if err != nil || u.Scheme != "file" {
+	dir, ok := p.fileBackendDir()
+	if !ok {
 		return "", false
 	}
-	return filepath.Join(fileBackendDir(u), ".pulumi", "locks", "organization", p.cfg.Project, stack), true
+	return filepath.Join(dir, ".pulumi", "locks", "organization", p.cfg.Project, stack), true
 }
 
 // locks lists the stack's locks straight from a file backend, without
@@ -105,7 +104,7 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 		return reasons, nil
 	}
 	// Other backends: every lock is stale, so pulumi cancel removes only those.
-	ws, cleanup, err := p.workspace(ctx, nil, nil)
+	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err
 	}

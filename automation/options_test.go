@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 )
 
 func TestOptions(t *testing.T) {
@@ -24,14 +23,26 @@ func TestOptions(t *testing.T) {
 	}
 }
 
-func TestUpOptions(t *testing.T) {
+func TestUpArgs(t *testing.T) {
 	t.Parallel()
-	var got optup.Options
-	for _, o := range upOptions(newOptions([]Option{RefreshFirst()}), nil) {
-		o.ApplyOption(&got)
+	tests := []struct {
+		name string
+		opts []Option
+		want []string
+	}{
+		{"plain", nil, []string{"up", "--yes", "--skip-preview", "--stack", "pr-1", "--client=127.0.0.1:5",
+			"--exec-kind=auto.inline", "--event-log", "tcp://127.0.0.1:6", "--color=never", "--suppress-progress"}},
+		{"refresh first", []Option{RefreshFirst()}, []string{"up", "--yes", "--skip-preview", "--stack", "pr-1", "--client=127.0.0.1:5",
+			"--exec-kind=auto.inline", "--event-log", "tcp://127.0.0.1:6", "--color=never", "--suppress-progress", "--refresh"}},
 	}
-	if !got.Refresh || !got.SuppressProgress || got.Color != "never" || len(got.EventStreams) != 1 {
-		t.Errorf("up options = %+v", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := upArgs("pr-1", "127.0.0.1:5", "tcp://127.0.0.1:6", newOptions(tt.opts))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("upArgs = %q\nwant %q", got, tt.want)
+			}
+		})
 	}
 }
 

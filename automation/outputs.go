@@ -8,7 +8,7 @@ import (
 
 // Outputs returns the outputs of env's stack, secrets included and marked.
 func (p *Pulumi) Outputs(ctx context.Context, env stacks.Env) (map[string]Output, error) {
-	ss, err := p.open(ctx, env, false)
+	ss, err := p.open(ctx, env)
 	if err != nil {
 		return nil, err
 	}

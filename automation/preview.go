@@ -17,14 +17,11 @@ func (p *Pulumi) Preview(ctx context.Context, env stacks.Env, opts ...Option) (R
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "preview"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
-		ss, err := p.open(ctx, env, true)
+		ss, err := p.stage(ctx, env, true)
 		if err != nil {
 			return err
 		}
 		defer ss.cleanup()
-		if _, err := p.prepare(ctx, ss, env); err != nil {
-			return err
-		}
 		ch := make(chan events.EngineEvent)
 		pr := watch(o.progress, ch)
 		popts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.SuppressProgress(), optpreview.Color("never")}

@@ -12,11 +12,15 @@ import (
 // the pending operations an interrupted update left behind.
 const pendingNotice = "pending operations from previous deployment"
 
+// secretPlaceholder is what engine events show in place of a secret value.
+const secretPlaceholder = "[secret]"
+
 // progress renders engine events as one line each and keeps what the
 // result needs: the change counts and what was recovered.
 type progress struct {
 	w         io.Writer
 	changes   map[string]int
+	outputs   map[string]Output
 	recovered []string
 	stop      chan struct{}
 	done      chan struct{}
@@ -56,6 +60,14 @@ func (p *progress) event(e events.EngineEvent) {
 		m := e.ResourcePreEvent.Metadata
 		if m.Op != "same" && m.Type != "pulumi:pulumi:Stack" {
 			fmt.Fprintf(p.w, "  %s %s %s\n", verb(string(m.Op)), m.Type, urnName(m.URN))
+		}
+	case e.ResOutputsEvent != nil:
+		m := e.ResOutputsEvent.Metadata
+		if m.Type == "pulumi:pulumi:Stack" && m.New != nil {
+			p.outputs = map[string]Output{}
+			for k, v := range m.New.Outputs {
+				p.outputs[k] = Output{Value: v, Secret: v == secretPlaceholder}
+			}
 		}
 	case e.ResOpFailedEvent != nil:
 		m := e.ResOpFailedEvent.Metadata

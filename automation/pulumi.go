@@ -25,6 +25,13 @@ const (
 	ConfigExpiresAt = "prenv:expires-at"
 )
 
+// Outputs prenv adds to every stack, so that the environment's lifetime
+// can be read from its state alone.
+const (
+	OutputCreatedAt = "prenv:created-at"
+	OutputExpiresAt = "prenv:expires-at"
+)
+
 // ProgramFunc returns the Pulumi program of one environment.
 type ProgramFunc func(env stacks.Env) (pulumi.RunFunc, error)
 
@@ -41,6 +48,9 @@ type PulumiConfig struct {
 	// PluginDirs are provider plugins the program uses, by name, each a
 	// directory holding pulumi-resource-<name>.
 	PluginDirs map[string]string
+	// VersionCache, if set, is a file where the checked version of Binary
+	// is remembered, saving a `pulumi version` run per invocation.
+	VersionCache string
 	// Env is extra environment for the pulumi CLI.
 	Env map[string]string
 }
@@ -65,16 +75,15 @@ func NewPulumi(ctx context.Context, cfg PulumiConfig) (*Pulumi, error) {
 	if err := checkBackend(cfg.BackendURL); err != nil {
 		return nil, err
 	}
-	cli, err := newPulumiCLI(ctx, cfg.Binary)
+	cli, err := newPulumiCLI(ctx, cfg.Binary, cfg.VersionCache)
 	if err != nil {
 		return nil, err
 	}
 	return &Pulumi{cfg: cfg, cli: cli, host: hostname()}, nil
 }
 
-// workspace makes a throwaway workspace directory holding the project and,
-// if env is set, the stack's settings with prenv's config written in.
-func (p *Pulumi) workspace(ctx context.Context, program pulumi.RunFunc, settings map[string]workspace.ProjectStack) (auto.Workspace, func(), error) {
+// workspace makes a throwaway workspace directory holding the project.
+func (p *Pulumi) workspace(ctx context.Context) (auto.Workspace, func(), error) {
 	dir, err := os.MkdirTemp("", "prenv-ws-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("create workspace: %w", err)
@@ -98,12 +107,6 @@ func (p *Pulumi) workspace(ctx context.Context, program pulumi.RunFunc, settings
 	opts := []auto.LocalWorkspaceOption{
 		auto.WorkDir(dir), auto.Project(proj), auto.Pulumi(p.cli), auto.EnvVars(env),
 		auto.SecretsProvider("passphrase"),
-	}
-	if program != nil {
-		opts = append(opts, auto.Program(program))
-	}
-	if settings != nil {
-		opts = append(opts, auto.Stacks(settings))
 	}
 	ws, err := auto.NewLocalWorkspace(ctx, opts...)
 	if err != nil {

@@ -16,14 +16,11 @@ func (p *Pulumi) Refresh(ctx context.Context, env stacks.Env, opts ...Option) (R
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "refresh"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
-		ss, err := p.open(ctx, env, false)
+		ss, err := p.stage(ctx, env, false)
 		if err != nil {
 			return err
 		}
 		defer ss.cleanup()
-		if _, err := p.prepare(ctx, ss, env); err != nil {
-			return err
-		}
 		ch := make(chan events.EngineEvent)
 		pr := watch(o.progress, ch)
 		_, err = ss.stack.Refresh(ctx, refreshOptions(ch)...)

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/stacks"
 )
@@ -17,84 +18,110 @@ import (
 type session struct {
 	ws      auto.Workspace
 	stack   auto.Stack
-	created bool // the stack did not exist and was created now
 	cleanup func()
 }
 
-// open selects env's stack in a fresh workspace. With create, a missing
-// stack is created; otherwise it is ErrStackNotFound.
-func (p *Pulumi) open(ctx context.Context, env stacks.Env, create bool) (*session, error) {
-	ws, cleanup, err := p.workspace(ctx, nil, nil)
+// open selects env's stack in a fresh workspace; a missing stack is
+// ErrStackNotFound.
+func (p *Pulumi) open(ctx context.Context, env stacks.Env) (*session, error) {
+	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s, err := auto.SelectStack(ctx, env.Stack, ws)
-	created := false
-	if err != nil && auto.IsSelectStack404Error(err) && create {
-		s, err = auto.NewStack(ctx, env.Stack, ws)
-		created = err == nil
-		if auto.IsCreateStack409Error(err) {
-			// Another run created it between our select and create.
-			s, err = auto.SelectStack(ctx, env.Stack, ws)
-		}
-	}
 	if err != nil {
 		cleanup()
 		return nil, classify(ctx, env.Stack, err)
 	}
-	return &session{ws: ws, stack: s, created: created, cleanup: cleanup}, nil
+	return &session{ws: ws, stack: s, cleanup: cleanup}, nil
 }
 
-// prepare records prenv's config on the stack and returns env with the
-// stack's original creation time and the expiry that follows from it.
-func (p *Pulumi) prepare(ctx context.Context, ss *session, env stacks.Env) (stacks.Env, error) {
-	if !ss.created {
-		prev, err := p.previousConfig(ctx, ss)
-		if err != nil {
-			return env, err
-		}
-		if created, err := time.Parse(time.RFC3339, prev[ConfigCreatedAt]); err == nil {
-			ttl := env.ExpiresAt.Sub(env.CreatedAt)
-			env.CreatedAt = created
-			if !p.cfg.TTLFromUpdate {
-				env.ExpiresAt = created.Add(ttl)
-			}
-		}
-	}
-	settings, err := ss.ws.StackSettings(ctx, env.Stack)
+// history is what an update needs to know of the stack's past.
+type history struct {
+	createdAt time.Time // zero for a stack created now
+	salt      string    // the stack's passphrase salt, when read from its state
+	recovered []string  // what an interrupted run left that this run clears
+}
+
+// locate finds env's stack, creating it when create is set, and reads its
+// history: from the state file on file:// backends, else through pulumi.
+func (p *Pulumi) locate(ctx context.Context, ws auto.Workspace, stack string, create bool) (history, error) {
+	cp, ok, err := p.readCheckpoint(stack)
 	if err != nil {
-		// Selecting a stack that was never deployed writes no settings file.
+		return history{}, err
+	}
+	if ok {
+		if !cp.exists {
+			return history{}, p.create(ctx, ws, stack, create)
+		}
+		h := history{createdAt: cp.createdAt, salt: cp.salt}
+		if len(cp.pending) > 0 {
+			h.recovered = append(h.recovered, fmt.Sprintf("cleared %d pending operation(s) an interrupted update left: %v", len(cp.pending), cp.pending))
+		}
+		return h, nil
+	}
+	s, err := auto.SelectStack(ctx, stack, ws)
+	if auto.IsSelectStack404Error(err) {
+		return history{}, p.create(ctx, ws, stack, create)
+	}
+	if err != nil {
+		return history{}, classify(ctx, stack, err)
+	}
+	prev, err := s.RefreshConfig(ctx)
+	if err != nil {
+		return history{}, nil //nolint:nilerr // never deployed: no history to keep
+	}
+	created, _ := time.Parse(time.RFC3339, prev[ConfigCreatedAt].Value)
+	return history{createdAt: created}, nil
+}
+
+// create makes a missing stack, or reports it missing when create is off.
+func (p *Pulumi) create(ctx context.Context, ws auto.Workspace, stack string, create bool) error {
+	if !create {
+		return classify(ctx, stack, fmt.Errorf("no stack named %s found", stack))
+	}
+	_, err := auto.NewStack(ctx, stack, ws)
+	if err != nil && !auto.IsCreateStack409Error(err) { // 409: another run just created it
+		return classify(ctx, stack, err)
+	}
+	return nil
+}
+
+// withHistory returns env with the stack's original creation time and the
+// expiry that follows from it.
+func (p *Pulumi) withHistory(env stacks.Env, h history) stacks.Env {
+	if h.createdAt.IsZero() {
+		return env
+	}
+	ttl := env.ExpiresAt.Sub(env.CreatedAt)
+	env.CreatedAt = h.createdAt.UTC().Truncate(time.Second)
+	if !p.cfg.TTLFromUpdate {
+		env.ExpiresAt = env.CreatedAt.Add(ttl)
+	}
+	return env
+}
+
+// writeConfig records prenv's config in the workspace's stack settings
+// file, which the next pulumi run reads; no CLI call is needed. The salt
+// makes pulumi check the passphrase before it runs, as `stack select`
+// would have.
+func writeConfig(ctx context.Context, ws auto.Workspace, env stacks.Env, salt string) error {
+	settings, err := ws.StackSettings(ctx, env.Stack)
+	if err != nil {
+		// A stack that was never selected here has no settings file yet.
 		settings = &workspace.ProjectStack{}
+	}
+	if settings.EncryptionSalt == "" {
+		settings.EncryptionSalt = salt
 	}
 	if settings.Config == nil {
 		settings.Config = config.Map{}
 	}
 	maps.Copy(settings.Config, stackConfig(env))
-	if err := ss.ws.SaveStackSettings(ctx, env.Stack, settings); err != nil {
-		return env, fmt.Errorf("save settings of %s: %w", env.Stack, err)
+	if err := ws.SaveStackSettings(ctx, env.Stack, settings); err != nil {
+		return fmt.Errorf("save settings of %s: %w", env.Stack, err)
 	}
-	program, err := p.cfg.Program(env)
-	if err != nil {
-		return env, err
-	}
-	ss.ws.SetProgram(program)
-	return env, nil
-}
-
-// previousConfig reads prenv's keys from the stack's last deployment. A
-// stack that was never deployed has none.
-func (p *Pulumi) previousConfig(ctx context.Context, ss *session) (map[string]string, error) {
-	cfg, err := ss.stack.RefreshConfig(ctx)
-	if err != nil {
-		return map[string]string{}, nil //nolint:nilerr // never deployed: nothing to keep
-	}
-	prev := map[string]string{}
-	for k, v := range cfg {
-		if !v.Secret {
-			prev[k] = v.Value
-		}
-	}
-	return prev, nil
+	return nil
 }
 
 // outputs converts the Automation API's outputs.
@@ -104,4 +131,52 @@ func outputs(m auto.OutputMap) map[string]Output {
 		out[k] = Output{Value: v.Value, Secret: v.Secret}
 	}
 	return out
+}
+
+// stage readies env's stack for an Automation API operation: found (or
+// created, with create), its config written and its program set.
+func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool) (*session, error) {
+	ws, cleanup, err := p.workspace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ss, err := func() (*session, error) {
+		h, err := p.locate(ctx, ws, env.Stack, create)
+		if err != nil {
+			return nil, err
+		}
+		env = p.withHistory(env, h)
+		if err := writeConfig(ctx, ws, env, h.salt); err != nil {
+			return nil, err
+		}
+		program, err := p.program(env)
+		if err != nil {
+			return nil, err
+		}
+		ws.SetProgram(program)
+		s, err := auto.SelectStack(ctx, env.Stack, ws)
+		if err != nil {
+			return nil, classify(ctx, env.Stack, err)
+		}
+		return &session{ws: ws, stack: s, cleanup: cleanup}, nil
+	}()
+	if err != nil {
+		cleanup()
+	}
+	return ss, err
+}
+
+// program returns the target's program for env, wrapped to export the
+// environment's lifetime so later runs and the reaper can read it from the
+// stack's state.
+func (p *Pulumi) program(env stacks.Env) (pulumi.RunFunc, error) {
+	inner, err := p.cfg.Program(env)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx *pulumi.Context) error {
+		ctx.Export(OutputCreatedAt, pulumi.String(env.CreatedAt.UTC().Format(time.RFC3339)))
+		ctx.Export(OutputExpiresAt, pulumi.String(env.ExpiresAt.UTC().Format(time.RFC3339)))
+		return inner(ctx)
+	}, nil
 }

@@ -2,49 +2,90 @@ package automation
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/prenv/prenv/stacks"
 )
 
 // Up creates env's stack if needed and brings it to the program's state.
+//
+// Up is the hot path of every PR push, so it makes one pulumi run: it
+// serves the inline program itself and reads outputs and changes from the
+// run's event stream, where auto.Stack.Up would add select, output and
+// history runs.
 func (p *Pulumi) Up(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
 	o := newOptions(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "up"}
-	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
-		ss, err := p.open(ctx, env, true)
-		if err != nil {
-			return err
-		}
-		defer ss.cleanup()
-		if _, err := p.prepare(ctx, ss, env); err != nil {
-			return err
-		}
-		ch := make(chan events.EngineEvent)
-		pr := watch(o.progress, ch)
-		up, err := ss.stack.Up(ctx, upOptions(o, ch)...)
-		pr.wait()
-		res.Recovered = append(res.Recovered, pr.recovered...)
-		if err != nil {
-			return classify(ctx, env.Stack, err)
-		}
-		res.Changes, res.Outputs = pr.changes, outputs(up.Outputs)
-		return nil
-	})
+	recovered, err := p.withLock(ctx, env.Stack, o, func() error { return p.up(ctx, env, o, &res) })
 	res.Recovered = append(recovered, res.Recovered...)
 	res.Duration = time.Since(start)
 	return res, err
 }
 
-// upOptions builds the Automation API options of one update.
-func upOptions(o options, ch chan<- events.EngineEvent) []optup.Option {
-	opts := []optup.Option{optup.EventStreams(ch), optup.SuppressProgress(), optup.Color("never")}
-	if o.refresh {
-		opts = append(opts, optup.Refresh())
+func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result) error {
+	ws, cleanup, err := p.workspace(ctx)
+	if err != nil {
+		return err
 	}
-	return opts
+	defer cleanup()
+	h, err := p.locate(ctx, ws, env.Stack, true)
+	if err != nil {
+		return err
+	}
+	env = p.withHistory(env, h)
+	if err := writeConfig(ctx, ws, env, h.salt); err != nil {
+		return err
+	}
+	program, err := p.program(env)
+	if err != nil {
+		return err
+	}
+	client, stopProgram, err := ServeProgram(program)
+	if err != nil {
+		return fmt.Errorf("serve the program of %s: %w", env.Stack, err)
+	}
+	defer stopProgram()
+	ch := make(chan events.EngineEvent)
+	eventLog, stopEvents, err := serveEvents(ch)
+	if err != nil {
+		return fmt.Errorf("receive the events of %s: %w", env.Stack, err)
+	}
+	pr := watch(o.progress, ch)
+	stdout, stderr, _, err := p.cli.Run(ctx, ws.WorkDir(), nil, nil, nil, envList(ws), upArgs(env.Stack, client, eventLog, o)...)
+	stopEvents()
+	pr.wait()
+	if err != nil {
+		return classify(ctx, env.Stack, fmt.Errorf("%w\nstdout: %s\nstderr: %s", err, stdout, stderr))
+	}
+	res.Recovered = append(h.recovered, pr.recovered...)
+	res.Changes, res.Outputs = pr.changes, pr.outputs
+	return nil
+}
+
+// upArgs builds the pulumi command line of one update.
+func upArgs(stack, client, eventLog string, o options) []string {
+	args := []string{"up", "--yes", "--skip-preview", "--stack", stack,
+		"--client=" + client, "--exec-kind=" + execKindInline, "--event-log", eventLog,
+		"--color=never", "--suppress-progress"}
+	if o.refresh {
+		args = append(args, "--refresh")
+	}
+	return args
+}
+
+// execKindInline tells pulumi the program is an Automation API inline one.
+const execKindInline = "auto.inline"
+
+// envList is the workspace's environment in exec form.
+func envList(ws auto.Workspace) []string {
+	var env []string
+	for k, v := range ws.GetEnvVars() {
+		env = append(env, k+"="+v)
+	}
+	return env
 }

@@ -101,6 +101,9 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (au
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, fmt.Errorf("create prenv's directory %s: %w", home, err)
+	}
 	passphrase, err := a.passphrase(home)
 	if err != nil {
 		return nil, err
@@ -116,6 +119,7 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (au
 		Binary:        binary,
 		Passphrase:    passphrase,
 		TTLFromUpdate: bp.TTLFrom == "last-update",
+		VersionCache:  filepath.Join(home, "pulumi-version"),
 		Program: func(env stacks.Env) (pulumi.RunFunc, error) {
 			return targets.Program(bp, env)
 		},
