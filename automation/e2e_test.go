@@ -60,9 +60,19 @@ func TestLifecycle(t *testing.T) {
 	eng := newEngine(t, noneProgram)
 	env := prEnv(t, 7)
 
+	preview, err := eng.Preview(ctx, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if preview.Changes["create"] != 1 {
+		t.Errorf("preview of a new stack = %v, want 1 create", preview.Changes)
+	}
 	first, err := eng.Up(ctx, env)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := first.Outputs[automation.OutputCreatedAt].Value; got != env.CreatedAt.Format(time.RFC3339) {
+		t.Errorf("output %s = %v, want %v", automation.OutputCreatedAt, got, env.CreatedAt.Format(time.RFC3339))
 	}
 	if got := first.Outputs["env"].Value; got != "pr-7" {
 		t.Errorf("output env = %v, want pr-7", got)
@@ -91,6 +101,14 @@ func TestLifecycle(t *testing.T) {
 	}
 	if got, want := second.Outputs["expiresAt"].Value, env.ExpiresAt.Format(time.RFC3339); got != want {
 		t.Errorf("expiry after second up = %v, want %v (counted from the first creation)", got, want)
+	}
+
+	refreshed, err := eng.Refresh(ctx, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refreshed.Changed() || refreshed.Outputs["env"].Value != "pr-7" {
+		t.Errorf("refresh = %+v, want no change and the outputs", refreshed)
 	}
 
 	list, err := eng.List(ctx)

@@ -3,6 +3,7 @@ package automation
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,4 +85,13 @@ func TestDiagnostics(t *testing.T) {
 	if got, want := diagnostics("plain failure\nmore"), "plain failure"; got != want {
 		t.Errorf("diagnostics = %q, want %q", got, want)
 	}
+}
+
+func mustAbs(t *testing.T, path string) string {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }
