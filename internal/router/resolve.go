@@ -1,0 +1,73 @@
+package router
+
+import (
+	"net/url"
+	"strings"
+)
+
+// target is the service one request goes to.
+type target struct {
+	env, service string
+	svc          Service
+}
+
+// parseHost splits "<svc>.<env>.<domain>" or "<env>.<domain>" (any port
+// removed) into its environment and service; service is "" for the entry.
+func parseHost(host, domain string) (env, service string, ok bool) {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	rest, ok := strings.CutSuffix(host, "."+domain)
+	if !ok || rest == "" {
+		return "", "", false
+	}
+	labels := strings.Split(rest, ".")
+	switch len(labels) {
+	case 1:
+		return labels[0], "", true
+	case 2:
+		return labels[1], labels[0], true
+	default:
+		return "", "", false
+	}
+}
+
+// routingKey returns the environment a request asks for through header,
+// or through the W3C baggage entry prenv-route.
+func routingKey(h interface{ Get(string) string }, header string) string {
+	if k := strings.TrimSpace(h.Get(header)); k != "" {
+		return k
+	}
+	for _, member := range strings.Split(h.Get("Baggage"), ",") {
+		kv, _, _ := strings.Cut(member, ";")
+		k, v, ok := strings.Cut(kv, "=")
+		if ok && strings.TrimSpace(k) == "prenv-route" {
+			if dec, err := url.PathUnescape(strings.TrimSpace(v)); err == nil {
+				return dec
+			}
+		}
+	}
+	return ""
+}
+
+// resolve picks the upstream for a request to service of env carrying
+// routing key key: the keyed environment's version if it runs the
+// service, else env's own, else the baseline's.
+func (t Table) resolve(env, service, key string) (target, bool) {
+	if service == "" {
+		service = t[env].Entry
+		if service == "" {
+			service = t[Baseline].Entry
+		}
+	}
+	for _, e := range []string{key, env, Baseline} {
+		if e == "" {
+			continue
+		}
+		if svc, ok := t[e].Services[service]; ok {
+			return target{env: e, service: service, svc: svc}, true
+		}
+	}
+	return target{env: env, service: service}, false
+}

@@ -1,0 +1,157 @@
+package router
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultAddr is where the router listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:7070"
+
+// Options configures a Router.
+type Options struct {
+	RoutesDir string       // directory of <env>.json route files
+	Domain    string       // host suffix; default "localhost"
+	Header    string       // routing key header; default "x-prenv-route"
+	Logger    *slog.Logger // default: discard
+}
+
+// Router is the local mesh's HTTP handler.
+type Router struct {
+	opts  Options
+	mu    sync.RWMutex
+	table Table
+	sig   string // what the routes directory looked like at the last load
+	proxy *httputil.ReverseProxy
+}
+
+type targetKey struct{}
+
+// New returns a router with an empty table; call Reload or Watch to load
+// the routes.
+func New(o Options) *Router {
+	if o.Domain == "" {
+		o.Domain = "localhost"
+	}
+	if o.Header == "" {
+		o.Header = "x-prenv-route"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	r := &Router{opts: o, table: Table{}}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 64
+	r.proxy = &httputil.ReverseProxy{
+		Transport: transport,
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			t := pr.In.Context().Value(targetKey{}).(target)
+			u, _ := url.Parse(t.svc.URL)
+			pr.SetURL(u)
+			pr.Out.Host = pr.In.Host
+			pr.SetXForwarded()
+		},
+		ErrorHandler: r.badGateway,
+	}
+	return r
+}
+
+// Reload reads the routes directory now.
+func (r *Router) Reload() {
+	t, errs := LoadTable(r.opts.RoutesDir)
+	for _, err := range errs {
+		r.opts.Logger.Warn("skipping route", "err", err)
+	}
+	r.mu.Lock()
+	r.table = t
+	r.mu.Unlock()
+}
+
+// Watch reloads the routes whenever the directory changes, checking every
+// interval, until ctx ends.
+func (r *Router) Watch(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if sig := dirSignature(r.opts.RoutesDir); sig != r.sig {
+			r.sig = sig
+			r.Reload()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// dirSignature summarises the names, sizes and times of dir's files.
+func dirSignature(dir string) string {
+	entries, _ := os.ReadDir(dir)
+	var b strings.Builder
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil {
+			fmt.Fprintf(&b, "%s:%d:%d;", e.Name(), info.Size(), info.ModTime().UnixNano())
+		}
+	}
+	return b.String()
+}
+
+// ServeHTTP routes one request.
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	env, service, ok := parseHost(req.Host, r.opts.Domain)
+	if !ok {
+		r.notFound(w, fmt.Sprintf("%s is not an environment's host; use <env>.%s or <service>.<env>.%s", req.Host, r.opts.Domain, r.opts.Domain))
+		return
+	}
+	key := routingKey(req.Header, r.opts.Header)
+	r.mu.RLock()
+	t, found := r.table.resolve(env, service, key)
+	r.mu.RUnlock()
+	if !found {
+		r.notFound(w, fmt.Sprintf("environment %s has no service %q, and neither has the baseline", env, t.service))
+		return
+	}
+	if key == "" && env != Baseline {
+		// Services pass the key on, so the whole call chain stays in env.
+		req.Header.Set(r.opts.Header, env)
+	}
+	r.proxy.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), targetKey{}, t)))
+}
+
+func (r *Router) notFound(w http.ResponseWriter, msg string) {
+	r.mu.RLock()
+	envs := make([]string, 0, len(r.table))
+	for e := range r.table {
+		envs = append(envs, e)
+	}
+	r.mu.RUnlock()
+	slices.Sort(envs)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintf(w, "prenv router: %s\nenvironments: %s\n", msg, strings.Join(envs, ", "))
+}
+
+// badGateway answers for an upstream that does not: it names the
+// environment, the service and where its log is.
+func (r *Router) badGateway(w http.ResponseWriter, req *http.Request, err error) {
+	t, _ := req.Context().Value(targetKey{}).(target)
+	r.opts.Logger.Warn("upstream failed", "env", t.env, "service", t.service, "err", err)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusBadGateway)
+	fmt.Fprintf(w, "<!doctype html><title>502: %[1]s/%[2]s is down</title><h1>%[2]s in %[1]s is not answering</h1>"+
+		"<p>The router reached no process at %[3]s: %[4]s</p><p>Its log: <code>%[5]s</code></p>"+
+		"<p>Run <code>prenv refresh --env %[1]s</code> to notice it, or <code>prenv up --env %[1]s</code> to start it again.</p>\n",
+		html.EscapeString(t.env), html.EscapeString(t.service), html.EscapeString(t.svc.URL),
+		html.EscapeString(err.Error()), html.EscapeString(t.svc.Log))
+}

@@ -1,0 +1,125 @@
+package router
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Baseline is the environment that serves every service a sandbox
+// environment does not run.
+const Baseline = "baseline"
+
+// Route is one environment's entry in the routing table.
+type Route struct {
+	Env      string             `json:"env"`
+	Entry    string             `json:"entry"`    // service that <env>.<domain> reaches
+	Services map[string]Service `json:"services"` // the services this environment runs
+}
+
+// Service is one running service of an environment.
+type Service struct {
+	URL string `json:"url"` // http://127.0.0.1:<port>
+	Log string `json:"log"` // its log file, named on the 502 page
+}
+
+// Table maps environment names to their routes.
+type Table map[string]Route
+
+// routeFile is the file that holds env's route in dir.
+func routeFile(dir, env string) string { return filepath.Join(dir, env+".json") }
+
+// Save writes r into dir atomically, so the router never reads half a file.
+func Save(dir string, r Route) error {
+	if err := r.check(); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, ".route-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), routeFile(dir, r.Env))
+}
+
+// Remove deletes env's route from dir; a missing route is not an error.
+func Remove(dir, env string) error {
+	err := os.Remove(routeFile(dir, env))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// Load reads one route from dir. ok is false when env has none.
+func Load(dir, env string) (r Route, ok bool, err error) {
+	data, err := os.ReadFile(routeFile(dir, env))
+	if errors.Is(err, os.ErrNotExist) {
+		return Route{}, false, nil
+	}
+	if err != nil {
+		return Route{}, false, err
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Route{}, false, fmt.Errorf("route %s: %w", routeFile(dir, env), err)
+	}
+	return r, true, r.check()
+}
+
+// LoadTable reads every route in dir. A file that does not parse is
+// reported and skipped, so one bad route cannot take the others down.
+func LoadTable(dir string) (Table, []error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return Table{}, nil
+	}
+	if err != nil {
+		return Table{}, []error{err}
+	}
+	t, errs := Table{}, []error(nil)
+	for _, e := range entries {
+		env, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		r, ok, err := Load(dir, env)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case ok:
+			t[r.Env] = r
+		}
+	}
+	return t, errs
+}
+
+func (r Route) check() error {
+	if r.Env == "" {
+		return errors.New("route has no env")
+	}
+	for name, s := range r.Services {
+		u, err := url.Parse(s.URL)
+		if err != nil || u.Scheme != "http" || u.Host == "" {
+			return fmt.Errorf("route %s: service %s has URL %q; want http://host:port", r.Env, name, s.URL)
+		}
+	}
+	return nil
+}
