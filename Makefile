@@ -9,7 +9,7 @@ VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || ec
 GO             ?= go
 BIN            := $(CURDIR)/bin
 
-.PHONY: all build tools demo test unit bench fuzz clean
+.PHONY: all build tools test-deps demo test unit bench fuzz clean
 
 all: build
 
@@ -27,12 +27,17 @@ $(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum
 	cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 	@touch $@
 
+## test-deps: PostgreSQL server binaries, from Debian's packages when missing
+test-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
+
 ## demo: bring an environment up, read it, list it and destroy it
 demo: build tools
 	./examples/lifecycle/demo.sh
 
 ## test: unit, engine end-to-end and binary end-to-end tests
-test: build tools
+test: build tools test-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 

@@ -1,0 +1,231 @@
+package pg
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	neturl "net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Admin is a superuser connection to a cluster's maintenance database.
+type Admin struct {
+	conn *pgx.Conn
+	url  string
+}
+
+// Connect opens an admin connection to the server at url.
+func Connect(ctx context.Context, url string) (*Admin, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %w", redact(url), err)
+	}
+	return &Admin{conn: conn, url: url}, nil
+}
+
+// Close ends the connection.
+func (a *Admin) Close(ctx context.Context) error { return a.conn.Close(ctx) }
+
+// ident quotes a name for SQL.
+func ident(name string) string { return pgx.Identifier{name}.Sanitize() }
+
+// literal quotes a string as an SQL literal.
+func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// BusyError reports a template database that other sessions kept open.
+type BusyError struct {
+	Template string
+	Sessions []string // "pid 123 user app (application) since T"
+	Waited   time.Duration
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("template %s stayed in use for %s by %s: close those sessions (templates must have none) and retry",
+		e.Template, e.Waited.Round(time.Second), strings.Join(e.Sessions, "; "))
+}
+
+// Clone creates database name as a file copy of template, owned by owner.
+// While other sessions hold the template open, it retries for up to wait,
+// then returns a *BusyError naming them.
+func (a *Admin) Clone(ctx context.Context, template, name, owner string, wait time.Duration) error {
+	sql := fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s OWNER %s STRATEGY FILE_COPY", ident(name), ident(template), ident(owner))
+	start := time.Now()
+	for delay := 50 * time.Millisecond; ; delay = min(delay*2, time.Second) {
+		_, err := a.conn.Exec(ctx, sql)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "55006" { // object_in_use
+			if err != nil {
+				return fmt.Errorf("clone %s from %s: %w", name, template, err)
+			}
+			return nil
+		}
+		if time.Since(start)+delay > wait {
+			sessions, serr := a.sessions(ctx, template)
+			if serr != nil {
+				return serr
+			}
+			return &BusyError{Template: template, Sessions: sessions, Waited: time.Since(start)}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+	}
+}
+
+// sessions describes the sessions connected to database db.
+func (a *Admin) sessions(ctx context.Context, db string) ([]string, error) {
+	rows, err := a.conn.Query(ctx, `SELECT pid, coalesce(usename, ''), coalesce(application_name, ''), coalesce(backend_start, now())
+		FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, db)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for rows.Next() {
+		var (
+			pid          int
+			user, app    string
+			backendStart time.Time
+		)
+		if err := rows.Scan(&pid, &user, &app, &backendStart); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("pid %d user %s (%s) since %s", pid, user, app, backendStart.UTC().Format(time.RFC3339)))
+	}
+	return out, rows.Err()
+}
+
+// Adopt gives role to every object in database db that role from owns:
+// the tables, sequences and functions cloned from a golden copy become the
+// environment's own, so its migrations can alter them. from must own no
+// database or tablespace, which REASSIGN OWNED would move too.
+func (a *Admin) Adopt(ctx context.Context, db, from, to string) error {
+	cfg, err := pgx.ParseConfig(a.url)
+	if err != nil {
+		return err
+	}
+	cfg.Database = db
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", db, err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, fmt.Sprintf("REASSIGN OWNED BY %s TO %s", ident(from), ident(to)))
+	return err
+}
+
+// CreateDatabase creates an empty database owned by owner.
+func (a *Admin) CreateDatabase(ctx context.Context, name, owner string) error {
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s OWNER %s", ident(name), ident(owner)))
+	return err
+}
+
+// MakeTemplate marks db as a template that accepts no connections, so no
+// environment can write to the golden copy.
+func (a *Admin) MakeTemplate(ctx context.Context, db string) error {
+	if err := a.terminate(ctx, db); err != nil {
+		return err
+	}
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s WITH IS_TEMPLATE true ALLOW_CONNECTIONS false", ident(db)))
+	return err
+}
+
+// EnsureGroup creates role name without login, to own a golden copy's
+// objects; an existing one is kept.
+func (a *Admin) EnsureGroup(ctx context.Context, name string) error {
+	exists, err := a.RoleExists(ctx, name)
+	if err != nil || exists {
+		return err
+	}
+	_, err = a.conn.Exec(ctx, fmt.Sprintf("CREATE ROLE %s NOLOGIN", ident(name)))
+	return err
+}
+
+// EnsureRole creates login role name with password, or resets the
+// password of an existing one.
+func (a *Admin) EnsureRole(ctx context.Context, name, password string) error {
+	exists, err := a.RoleExists(ctx, name)
+	if err != nil {
+		return err
+	}
+	verb := "CREATE"
+	if exists {
+		verb = "ALTER"
+	}
+	_, err = a.conn.Exec(ctx, fmt.Sprintf("%s ROLE %s WITH LOGIN PASSWORD %s", verb, ident(name), literal(password)))
+	return err
+}
+
+// DropDatabase ends db's sessions and drops it; a missing db is fine.
+func (a *Admin) DropDatabase(ctx context.Context, db string) error {
+	if _, err := a.conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s WITH IS_TEMPLATE false", ident(db))); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "3D000" { // invalid_catalog_name: already gone
+			return nil
+		}
+		return err
+	}
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", ident(db)))
+	return err
+}
+
+// DropRole drops role name; a missing role is fine.
+func (a *Admin) DropRole(ctx context.Context, name string) error {
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("DROP ROLE IF EXISTS %s", ident(name)))
+	return err
+}
+
+// DatabaseExists reports whether db exists.
+func (a *Admin) DatabaseExists(ctx context.Context, db string) (bool, error) {
+	var ok bool
+	err := a.conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", db).Scan(&ok)
+	return ok, err
+}
+
+// RoleExists reports whether role name exists.
+func (a *Admin) RoleExists(ctx context.Context, name string) (bool, error) {
+	var ok bool
+	err := a.conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", name).Scan(&ok)
+	return ok, err
+}
+
+// Databases lists the databases whose names start with prefix.
+func (a *Admin) Databases(ctx context.Context, prefix string) ([]string, error) {
+	rows, err := a.conn.Query(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1", prefix)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+func (a *Admin) terminate(ctx context.Context, db string) error {
+	_, err := a.conn.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", db)
+	return err
+}
+
+// DatabaseURL returns url pointing at database db as user with password.
+func DatabaseURL(url, db, user, password string) (string, error) {
+	cfg, err := pgconn.ParseConfig(url)
+	if err != nil {
+		return "", err
+	}
+	u := neturl.URL{Scheme: "postgres", User: neturl.UserPassword(user, password),
+		Host: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), Path: "/" + db, RawQuery: "sslmode=disable"}
+	return u.String(), nil
+}
+
+// redact hides the password in a connection URL.
+func redact(url string) string {
+	cfg, err := pgconn.ParseConfig(url)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return fmt.Sprintf("%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
+}

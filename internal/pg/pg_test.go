@@ -1,0 +1,155 @@
+package pg_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/prenv/prenv/internal/pg"
+	"github.com/prenv/prenv/internal/testenv"
+)
+
+func TestCloneAndDrop(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := testenv.Postgres(t)
+	admin, err := pg.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+
+	const golden, clone, role, objects = "prenv_shop_golden", "prenv_shop_pr_1", "prenv_shop_pr_1", "prenv_shop_objects"
+	if err := admin.CreateDatabase(ctx, golden, pg.AdminUser); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.EnsureGroup(ctx, objects); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, url, golden, "ALTER SCHEMA public OWNER TO prenv_shop_objects; SET ROLE prenv_shop_objects; CREATE TABLE users (id serial PRIMARY KEY, email text UNIQUE); INSERT INTO users (email) VALUES ('a@example.com')")
+	if err := admin.MakeTemplate(ctx, golden); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.EnsureRole(ctx, role, "s3cret'quote"); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Clone(ctx, golden, clone, role, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Adopt(ctx, clone, objects, role); err != nil {
+		t.Fatal(err)
+	}
+	cloneURL, err := pg.DatabaseURL(url, clone, role, "s3cret'quote")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, cloneURL)
+	if err != nil {
+		t.Fatalf("connect as the environment's role: %v", err)
+	}
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM users").Scan(&n); err != nil || n != 1 {
+		t.Errorf("clone has %d users (%v), want 1", n, err)
+	}
+	if _, err := conn.Exec(ctx, "INSERT INTO users (email) VALUES ('b@example.com'); ALTER TABLE users ADD COLUMN name text"); err != nil {
+		t.Errorf("write to and migrate the clone as its role: %v", err)
+	}
+	if _, err := pgx.Connect(ctx, strings.Replace(cloneURL, "/"+clone, "/"+golden, 1)); err == nil {
+		t.Error("the golden template accepted a connection")
+	}
+
+	// DropDatabase ends the open session, then the role can go too.
+	if err := admin.DropDatabase(ctx, clone); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.DropRole(ctx, role); err != nil {
+		t.Fatal(err)
+	}
+	for _, check := range []struct {
+		what   string
+		exists func(context.Context, string) (bool, error)
+		name   string
+	}{{"database", admin.DatabaseExists, clone}, {"role", admin.RoleExists, role}} {
+		if ok, err := check.exists(ctx, check.name); err != nil || ok {
+			t.Errorf("%s %s still exists (%v)", check.what, check.name, err)
+		}
+	}
+	if err := admin.DropDatabase(ctx, clone); err != nil {
+		t.Errorf("second drop: %v", err)
+	}
+}
+
+func TestCloneWaitsForBusyTemplate(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := testenv.Postgres(t)
+	admin, err := pg.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	if err := admin.CreateDatabase(ctx, "busy_src", pg.AdminUser); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := pgx.Connect(ctx, strings.Replace(url, "/postgres", "/busy_src", 1)+"&application_name=blocker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = admin.Clone(ctx, "busy_src", "busy_copy", pg.AdminUser, 300*time.Millisecond)
+	var busy *pg.BusyError
+	if !errors.As(err, &busy) || len(busy.Sessions) != 1 || !strings.Contains(busy.Sessions[0], "blocker") {
+		t.Fatalf("clone of a busy template: %v, want a BusyError naming the blocker", err)
+	}
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		holder.Close(context.Background())
+	}()
+	if err := admin.Clone(ctx, "busy_src", "busy_copy", pg.AdminUser, 10*time.Second); err != nil {
+		t.Errorf("clone after the blocker left: %v", err)
+	}
+}
+
+func TestClusterRestartReusesPort(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dir, err := os.MkdirTemp("", "prenv-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755)
+	c := &pg.Cluster{Dir: dir}
+	first, err := c.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop(context.Background())
+	again, err := c.Start(ctx)
+	if err != nil || again != first {
+		t.Fatalf("second Start = %q, %v; want the running cluster %q", again, err, first)
+	}
+	if err := c.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restarted, err := c.Start(ctx)
+	if err != nil || restarted != first {
+		t.Errorf("restart = %q, %v; want the same URL %q", restarted, err, first)
+	}
+}
+
+func exec(t *testing.T, url, db, sql string) {
+	t.Helper()
+	conn, err := pgx.Connect(t.Context(), strings.Replace(url, "/postgres", "/"+db, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(t.Context(), sql); err != nil {
+		t.Fatal(err)
+	}
+}
