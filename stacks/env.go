@@ -7,6 +7,9 @@ import (
 	"github.com/prenv/prenv/internal/naming"
 )
 
+// BaselineName is the name of the shared, stable environment.
+const BaselineName = naming.Baseline
+
 // Env is one environment of a blueprint: a PR's or the baseline.
 type Env struct {
 	naming.Names

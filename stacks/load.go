@@ -62,6 +62,15 @@ func (bp *Blueprint) Dir() string {
 	return filepath.Dir(bp.path)
 }
 
+// AbsDir returns the blueprint's directory as an absolute path.
+func (bp *Blueprint) AbsDir() string {
+	dir, err := filepath.Abs(bp.Dir())
+	if err != nil {
+		return bp.Dir()
+	}
+	return dir
+}
+
 // walker checks a YAML tree against the blueprint's Go types, recording the
 // line of every field it meets so later checks can point at it.
 type walker struct {

@@ -18,10 +18,8 @@ import (
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/naming"
 	"github.com/prenv/prenv/stacks"
+	"github.com/prenv/prenv/stacks/local"
 )
-
-// targets are the targets this binary is built with.
-var targets = stacks.NewTargets(stacks.None{})
 
 // session is what a command resolved from its flags and environment.
 type session struct {
@@ -113,7 +111,22 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (au
 	if err != nil {
 		return nil, err
 	}
+	targets := stacks.NewTargets(stacks.None{})
+	plugins := map[string]string{}
+	if bp.Target == "local" {
+		lt, err := a.localTarget(ctx, home)
+		if err != nil {
+			return nil, err
+		}
+		targets[lt.Name()] = lt
+		dir, err := pluginDir(home)
+		if err != nil {
+			return nil, fmt.Errorf("link the local provider plugin: %w", err)
+		}
+		plugins[local.ProviderName] = dir
+	}
 	return automation.NewPulumi(ctx, automation.PulumiConfig{
+		PluginDirs:    plugins,
 		Project:       bp.Project,
 		BackendURL:    backend,
 		Binary:        binary,

@@ -229,3 +229,25 @@ func redact(url string) string {
 	}
 	return fmt.Sprintf("%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
 }
+
+// Load runs sql, a script of statements, in database db as role, so the
+// objects it creates belong to role.
+func (a *Admin) Load(ctx context.Context, db, role, sql string) error {
+	cfg, err := pgx.ParseConfig(a.url)
+	if err != nil {
+		return err
+	}
+	cfg.Database = db
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", db, err)
+	}
+	defer conn.Close(ctx)
+	setup := fmt.Sprintf("ALTER SCHEMA public OWNER TO %s; SET ROLE %s", ident(role), ident(role))
+	if _, err := conn.Exec(ctx, setup); err != nil {
+		return err
+	}
+	_, err = conn.Exec(ctx, sql)
+	return err
+}

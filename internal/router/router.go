@@ -15,8 +15,12 @@ import (
 	"time"
 )
 
-// DefaultAddr is where the router listens unless told otherwise.
-const DefaultAddr = "127.0.0.1:7070"
+// DefaultPort and DefaultAddr are where the router listens unless told
+// otherwise.
+const (
+	DefaultPort = 7070
+	DefaultAddr = "127.0.0.1:7070"
+)
 
 // Options configures a Router.
 type Options struct {

@@ -1,0 +1,147 @@
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/prenv/prenv/internal/pg"
+)
+
+// Database is an environment's database: a file copy of the golden
+// template, owned by the environment's own login role. With Golden set it
+// is the golden template itself, loaded from a SQL file and closed to
+// connections.
+type Database struct{}
+
+// DatabaseArgs are a Database's inputs.
+type DatabaseArgs struct {
+	AdminURL     string `pulumi:"adminUrl" provider:"secret"`
+	Name         string `pulumi:"name"`
+	Role         string `pulumi:"role,optional"`
+	Template     string `pulumi:"template,optional"`
+	ObjectsOwner string `pulumi:"objectsOwner"`
+	Golden       bool   `pulumi:"golden,optional"`
+	SourceSQL    string `pulumi:"sourceSql,optional"`
+	WaitSeconds  int    `pulumi:"waitSeconds,optional"`
+}
+
+// DatabaseState is a Database's recorded state.
+type DatabaseState struct {
+	DatabaseArgs
+	URL string `pulumi:"url" provider:"secret"`
+}
+
+// Annotate documents the resource.
+func (*Database) Annotate(a infer.Annotator) {
+	a.Describe(&Database{}, "A PostgreSQL database cloned from the golden template for one environment.")
+}
+
+// Create implements infer.CustomCreate.
+func (*Database) Create(ctx context.Context, req infer.CreateRequest[DatabaseArgs]) (infer.CreateResponse[DatabaseState], error) {
+	in := req.Inputs
+	state := DatabaseState{DatabaseArgs: in}
+	if req.DryRun {
+		return infer.CreateResponse[DatabaseState]{ID: in.Name, Output: state}, nil
+	}
+	admin, err := pg.Connect(ctx, in.AdminURL)
+	if err != nil {
+		return infer.CreateResponse[DatabaseState]{}, err
+	}
+	defer admin.Close(context.Background())
+	if in.Golden {
+		err = createGolden(ctx, admin, in)
+	} else {
+		state.URL, err = createClone(ctx, admin, in)
+	}
+	if err != nil {
+		return infer.CreateResponse[DatabaseState]{}, err
+	}
+	return infer.CreateResponse[DatabaseState]{ID: in.Name, Output: state}, nil
+}
+
+func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
+	sql, err := os.ReadFile(in.SourceSQL)
+	if err != nil {
+		return fmt.Errorf("read the golden source: %w", err)
+	}
+	if err := admin.EnsureGroup(ctx, in.ObjectsOwner); err != nil {
+		return err
+	}
+	if err := admin.DropDatabase(ctx, in.Name); err != nil { // a half-built golden from a killed run
+		return err
+	}
+	if err := admin.CreateDatabase(ctx, in.Name, pg.AdminUser); err != nil {
+		return err
+	}
+	if err := admin.Load(ctx, in.Name, in.ObjectsOwner, string(sql)); err != nil {
+		_ = admin.DropDatabase(context.Background(), in.Name)
+		return fmt.Errorf("load %s into the golden database: %w", in.SourceSQL, err)
+	}
+	return admin.MakeTemplate(ctx, in.Name)
+}
+
+func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string, error) {
+	password := secret()
+	if err := admin.EnsureRole(ctx, in.Role, password); err != nil {
+		return "", err
+	}
+	// A killed run may have left the clone half-made: start again.
+	if err := admin.DropDatabase(ctx, in.Name); err != nil {
+		return "", err
+	}
+	wait := time.Duration(max(in.WaitSeconds, 30)) * time.Second
+	if err := admin.Clone(ctx, in.Template, in.Name, in.Role, wait); err != nil {
+		return "", err
+	}
+	if err := admin.Adopt(ctx, in.Name, in.ObjectsOwner, in.Role); err != nil {
+		return "", err
+	}
+	return pg.DatabaseURL(in.AdminURL, in.Name, in.Role, password)
+}
+
+// Read implements infer.CustomRead: a dropped database or role is drift,
+// reported as the resource being gone so the next up recreates it.
+func (*Database) Read(ctx context.Context, req infer.ReadRequest[DatabaseArgs, DatabaseState]) (infer.ReadResponse[DatabaseArgs, DatabaseState], error) {
+	admin, err := pg.Connect(ctx, req.State.AdminURL)
+	if err != nil {
+		return infer.ReadResponse[DatabaseArgs, DatabaseState]{}, err
+	}
+	defer admin.Close(context.Background())
+	ok, err := admin.DatabaseExists(ctx, req.State.Name)
+	if err == nil && ok && !req.State.Golden {
+		ok, err = admin.RoleExists(ctx, req.State.Role)
+	}
+	if err != nil || !ok {
+		return infer.ReadResponse[DatabaseArgs, DatabaseState]{}, err
+	}
+	return infer.ReadResponse[DatabaseArgs, DatabaseState]{ID: req.ID, Inputs: req.Inputs, State: req.State}, nil
+}
+
+// Delete implements infer.CustomDelete: it ends open sessions, drops the
+// database and drops the role.
+func (*Database) Delete(ctx context.Context, req infer.DeleteRequest[DatabaseState]) (infer.DeleteResponse, error) {
+	admin, err := pg.Connect(ctx, req.State.AdminURL)
+	if err != nil {
+		return infer.DeleteResponse{}, err
+	}
+	defer admin.Close(context.Background())
+	if err := admin.DropDatabase(ctx, req.State.Name); err != nil {
+		return infer.DeleteResponse{}, err
+	}
+	if req.State.Role != "" {
+		return infer.DeleteResponse{}, admin.DropRole(ctx, req.State.Role)
+	}
+	return infer.DeleteResponse{}, nil
+}
+
+func secret() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,129 @@
+package local
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/stacks"
+)
+
+// Target is the local target, configured by the command line with where
+// this machine keeps its state.
+type Target struct {
+	AdminURL   string // superuser URL of the PostgreSQL to use
+	RoutesDir  string // the router's routes directory
+	LogsDir    string // parent of each environment's logs directory
+	RouterPort int    // where the router listens, for URLs
+}
+
+// Name implements stacks.Target.
+func (Target) Name() string { return "local" }
+
+// GoldenName is the template database every environment of project is
+// cloned from, and ObjectsOwner the role that owns the objects in it.
+func GoldenName(project string) string   { return "prenv_" + snake(project) + "_golden" }
+func ObjectsOwner(project string) string { return "prenv_" + snake(project) + "_objects" }
+
+func snake(s string) string { return strings.ReplaceAll(s, "-", "_") }
+
+// URL is the router address of env's service svc, or of its entry when
+// svc is "".
+func (t Target) URL(env, svc string) string {
+	host := env + ".localhost"
+	if svc != "" {
+		host = svc + "." + host
+	}
+	return fmt.Sprintf("http://%s:%d", host, t.RouterPort)
+}
+
+// Program implements stacks.Target.
+func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		var deps []pulumi.Resource
+		if env.Name == stacks.BaselineName {
+			golden, err := newDatabase(ctx, "golden", pulumi.Map{
+				"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
+				"name":         pulumi.String(GoldenName(bp.Project)),
+				"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
+				"golden":       pulumi.Bool(true),
+				"sourceSql":    pulumi.String(filepath.Join(bp.AbsDir(), bp.Database.Golden)),
+			})
+			if err != nil {
+				return err
+			}
+			deps = append(deps, golden)
+		}
+		db, err := newDatabase(ctx, "db", pulumi.Map{
+			"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
+			"name":         pulumi.String(env.Database),
+			"role":         pulumi.String(env.Role),
+			"template":     pulumi.String(GoldenName(bp.Project)),
+			"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
+		}, pulumi.DependsOn(deps))
+		if err != nil {
+			return err
+		}
+		urls, logs := pulumi.StringMap{}, pulumi.StringMap{}
+		for _, s := range t.running(bp, env) {
+			environ := pulumi.StringMap{"DATABASE_URL": db.URL, "PRENV_ENV": pulumi.String(env.Name)}
+			for _, other := range bp.Services {
+				environ[upstreamVar(other.Name)] = pulumi.String(t.URL(env.Name, other.Name))
+			}
+			for k, v := range s.Env {
+				environ[k] = pulumi.String(v)
+			}
+			svc, err := newService(ctx, s.Name, pulumi.Map{
+				"env":         pulumi.String(env.Name),
+				"name":        pulumi.String(s.Name),
+				"command":     pulumi.String(s.Run),
+				"dir":         pulumi.String(bp.AbsDir()),
+				"environment": environ,
+				"health":      pulumi.String(s.Health),
+				"logDir":      pulumi.String(filepath.Join(t.LogsDir, env.Name, "logs")),
+			})
+			if err != nil {
+				return err
+			}
+			urls[s.Name], logs[s.Name] = svc.URL, svc.Log
+			ctx.Export("url:"+s.Name, pulumi.String(t.URL(env.Name, s.Name)))
+		}
+		entry := ""
+		if e := bp.EntryService(); e != nil {
+			entry = e.Name
+		}
+		if _, err := newRoute(ctx, "route", pulumi.Map{
+			"routesDir": pulumi.String(t.RoutesDir),
+			"env":       pulumi.String(env.Name),
+			"entry":     pulumi.String(entry),
+			"urls":      urls,
+			"logs":      logs,
+		}); err != nil {
+			return err
+		}
+		ctx.Export("url", pulumi.String(t.URL(env.Name, "")))
+		ctx.Export("database", pulumi.String(env.Database))
+		ctx.Export("databaseUrl", db.URL)
+		return nil
+	}
+}
+
+// running lists the services env runs itself: all but the shared ones,
+// which every environment reaches in the baseline through the router.
+func (t Target) running(bp *stacks.Blueprint, env stacks.Env) []stacks.Service {
+	var out []stacks.Service
+	for _, s := range bp.Services {
+		if !s.Shared || env.Name == stacks.BaselineName {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// upstreamVar is the variable that gives a service another's URL, e.g.
+// ORDERS_URL.
+func upstreamVar(service string) string {
+	return strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_URL"
+}

@@ -1,0 +1,68 @@
+package local
+
+import (
+	"context"
+
+	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/prenv/prenv/internal/router"
+)
+
+// Route publishes an environment's services to the local router.
+type Route struct{}
+
+// RouteArgs are a Route's inputs.
+type RouteArgs struct {
+	RoutesDir string            `pulumi:"routesDir"`
+	Env       string            `pulumi:"env"`
+	Entry     string            `pulumi:"entry,optional"`
+	URLs      map[string]string `pulumi:"urls"`
+	Logs      map[string]string `pulumi:"logs,optional"`
+}
+
+// Annotate documents the resource.
+func (*Route) Annotate(a infer.Annotator) {
+	a.Describe(&Route{}, "The local router's entry for one environment.")
+}
+
+func (in RouteArgs) route() router.Route {
+	r := router.Route{Env: in.Env, Entry: in.Entry, Services: map[string]router.Service{}}
+	for name, url := range in.URLs {
+		r.Services[name] = router.Service{URL: url, Log: in.Logs[name]}
+	}
+	return r
+}
+
+// Create implements infer.CustomCreate.
+func (*Route) Create(_ context.Context, req infer.CreateRequest[RouteArgs]) (infer.CreateResponse[RouteArgs], error) {
+	if !req.DryRun {
+		if err := router.Save(req.Inputs.RoutesDir, req.Inputs.route()); err != nil {
+			return infer.CreateResponse[RouteArgs]{}, err
+		}
+	}
+	return infer.CreateResponse[RouteArgs]{ID: req.Inputs.Env, Output: req.Inputs}, nil
+}
+
+// Update implements infer.CustomUpdate; the router reloads on its own.
+func (*Route) Update(_ context.Context, req infer.UpdateRequest[RouteArgs, RouteArgs]) (infer.UpdateResponse[RouteArgs], error) {
+	if !req.DryRun {
+		if err := router.Save(req.Inputs.RoutesDir, req.Inputs.route()); err != nil {
+			return infer.UpdateResponse[RouteArgs]{}, err
+		}
+	}
+	return infer.UpdateResponse[RouteArgs]{Output: req.Inputs}, nil
+}
+
+// Read implements infer.CustomRead: a missing route file is drift.
+func (*Route) Read(_ context.Context, req infer.ReadRequest[RouteArgs, RouteArgs]) (infer.ReadResponse[RouteArgs, RouteArgs], error) {
+	_, ok, err := router.Load(req.State.RoutesDir, req.State.Env)
+	if err != nil || !ok {
+		return infer.ReadResponse[RouteArgs, RouteArgs]{}, err
+	}
+	return infer.ReadResponse[RouteArgs, RouteArgs]{ID: req.ID, Inputs: req.Inputs, State: req.State}, nil
+}
+
+// Delete implements infer.CustomDelete.
+func (*Route) Delete(_ context.Context, req infer.DeleteRequest[RouteArgs]) (infer.DeleteResponse, error) {
+	return infer.DeleteResponse{}, router.Remove(req.State.RoutesDir, req.State.Env)
+}
