@@ -18,6 +18,7 @@ build: $(BIN)/prenv
 
 $(BIN)/prenv: FORCE
 	$(GO) build -ldflags "-X github.com/prenv/prenv/internal/cli.Version=$(VERSION)" -o $@ .
+	@ln -sf prenv $(BIN)/pulumi-resource-prenv
 
 ## tools: the pinned pulumi CLI, built from Go module source into ./bin
 tools: $(BIN)/pulumi

@@ -66,7 +66,7 @@ func (p *progress) event(e events.EngineEvent) {
 		if m.Type == "pulumi:pulumi:Stack" && m.New != nil {
 			p.outputs = map[string]Output{}
 			for k, v := range m.New.Outputs {
-				p.outputs[k] = Output{Value: v, Secret: v == secretPlaceholder}
+				p.outputs[k] = Output{Value: v, Secret: isSecret(v)}
 			}
 		}
 	case e.ResOpFailedEvent != nil:
@@ -131,4 +131,16 @@ func pendingList(msg string) string {
 		}
 	}
 	return strings.Join(ops, "; ")
+}
+
+// secretSig marks a secret value in engine events, whose ciphertext the
+// events show as secretPlaceholder.
+const secretSig = "4dabf18193072939515e22adb298388d"
+
+func isSecret(v any) bool {
+	if m, ok := v.(map[string]any); ok {
+		_, ok := m[secretSig]
+		return ok
+	}
+	return v == secretPlaceholder
 }

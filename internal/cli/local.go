@@ -47,14 +47,14 @@ func (a *App) localTarget(ctx context.Context, home string) (local.Target, error
 	return t, nil
 }
 
-// postgresDir is where the managed cluster lives: ~/.prenv/postgres, or
-// /var/lib/prenv/postgres when root, whose home the postgres user cannot
-// enter.
+// postgresDir is where the managed cluster lives: <prenv home>/postgres,
+// or /var/lib/prenv/postgres for root's default home, which the postgres
+// user cannot enter.
 func (a *App) postgresDir(home string) string {
 	if d := a.Getenv("PRENV_POSTGRES_DIR"); d != "" {
 		return d
 	}
-	if os.Geteuid() == 0 {
+	if os.Geteuid() == 0 && a.Getenv("PRENV_HOME") == "" {
 		return "/var/lib/prenv/postgres"
 	}
 	return filepath.Join(home, "postgres")

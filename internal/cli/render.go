@@ -45,6 +45,7 @@ func (a *App) printResult(f *envFlags, s *session, res automation.Result) error 
 	if url != "" {
 		fmt.Fprintf(a.Stdout, "  url: %s\n", url)
 	}
+	delete(outs, "url")
 	printOutputs(a.Stdout, outs)
 	return nil
 }

@@ -99,7 +99,9 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (au
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(home, 0o700); err != nil {
+	// Traversable but not listable: the postgres user must reach the
+	// managed cluster inside; secrets inside keep their own 0600 modes.
+	if err := os.MkdirAll(home, 0o711); err != nil {
 		return nil, fmt.Errorf("create prenv's directory %s: %w", home, err)
 	}
 	passphrase, err := a.passphrase(home)

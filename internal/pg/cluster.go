@@ -100,6 +100,9 @@ func (c *Cluster) passwordFile() string { return filepath.Join(c.Dir, "admin-pas
 
 // prepareDir makes Dir and checks that the server's user can reach it.
 func (c *Cluster) prepareDir(owner *user.User) error {
+	if err := os.MkdirAll(filepath.Dir(c.Dir), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(c.Dir), err)
+	}
 	for _, d := range []string{c.Dir, c.runDir()} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("create %s: %w", d, err)

@@ -1,6 +1,7 @@
 package router
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -33,6 +34,25 @@ func parseHost(host, domain string) (env, service string, ok bool) {
 	}
 }
 
+// parsePath reads /_prenv/<env>/<service>/rest, and strips the prefix
+// from the request so the service sees /rest.
+func parsePath(req *http.Request) (env, service string, ok bool) {
+	rest, found := strings.CutPrefix(req.URL.Path, PathPrefix)
+	if !found {
+		return "", "", false
+	}
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+		return "", "", false
+	}
+	req.URL.Path = "/"
+	if len(parts) == 3 {
+		req.URL.Path += parts[2]
+	}
+	req.URL.RawPath = ""
+	return parts[0], parts[1], true
+}
+
 // routingKey returns the environment a request asks for through header,
 // or through the W3C baggage entry prenv-route.
 func routingKey(h interface{ Get(string) string }, header string) string {
@@ -55,6 +75,9 @@ func routingKey(h interface{ Get(string) string }, header string) string {
 // routing key key: the keyed environment's version if it runs the
 // service, else env's own, else the baseline's.
 func (t Table) resolve(env, service, key string) (target, bool) {
+	if _, ok := t[env]; !ok {
+		return target{env: env, service: service}, false
+	}
 	if service == "" {
 		service = t[env].Entry
 		if service == "" {

@@ -111,9 +111,17 @@ func dirSignature(dir string) string {
 	return b.String()
 }
 
+// PathPrefix starts the path form of an address, /_prenv/<env>/<service>/...,
+// for clients that cannot resolve <service>.<env>.localhost (most HTTP
+// libraries outside browsers and curl).
+const PathPrefix = "/_prenv/"
+
 // ServeHTTP routes one request.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	env, service, ok := parseHost(req.Host, r.opts.Domain)
+	env, service, ok := parsePath(req)
+	if !ok {
+		env, service, ok = parseHost(req.Host, r.opts.Domain)
+	}
 	if !ok {
 		r.notFound(w, fmt.Sprintf("%s is not an environment's host; use <env>.%s or <service>.<env>.%s", req.Host, r.opts.Domain, r.opts.Domain))
 		return
@@ -123,7 +131,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	t, found := r.table.resolve(env, service, key)
 	r.mu.RUnlock()
 	if !found {
-		r.notFound(w, fmt.Sprintf("environment %s has no service %q, and neither has the baseline", env, t.service))
+		r.notFound(w, fmt.Sprintf("environment %s does not exist, or it has no service %q and neither has the baseline", env, t.service))
 		return
 	}
 	if key == "" && env != Baseline {

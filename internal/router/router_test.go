@@ -74,6 +74,7 @@ func TestRouting(t *testing.T) {
 		{"key for a service it does not run", "users.baseline.localhost", []string{"x-prenv-route", "pr-1"}, 200, "baseline-users key=pr-1"},
 		{"baggage carries the key", "orders.baseline.localhost", []string{"baggage", "user=1,prenv-route=pr-1;p=1"}, 200, "pr1-orders"},
 		{"unknown service", "cart.pr-2.localhost", nil, 404, `no service "cart"`},
+		{"unknown environment", "pr-9.localhost", nil, 404, "pr-9 does not exist"},
 		{"foreign host", "example.com", nil, 404, "not an environment's host"},
 	}
 	for _, tt := range tests {
@@ -83,6 +84,20 @@ func TestRouting(t *testing.T) {
 				t.Errorf("GET %s: %d %q, want %d containing %q", tt.host, code, body, tt.wantCode, tt.wantBody)
 			}
 		})
+	}
+}
+
+func TestPathForm(t *testing.T) {
+	t.Parallel()
+	var gotPath string
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { gotPath = r.URL.Path }))
+	t.Cleanup(s.Close)
+	rt, _ := newTestRouter(t, Route{Env: "pr-5", Entry: "web", Services: map[string]Service{"orders": {URL: s.URL}}})
+	req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:7070/_prenv/pr-5/orders/orders/summary?x=1", nil)
+	rec := httptest.NewRecorder()
+	rt.ServeHTTP(rec, req)
+	if rec.Code != 200 || gotPath != "/orders/summary" {
+		t.Errorf("path form: %d, upstream path %q; want 200 and /orders/summary", rec.Code, gotPath)
 	}
 }
 

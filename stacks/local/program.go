@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/prenv/prenv/internal/router"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -37,6 +38,13 @@ func (t Target) URL(env, svc string) string {
 		host = svc + "." + host
 	}
 	return fmt.Sprintf("http://%s:%d", host, t.RouterPort)
+}
+
+// upstream is the address a service calls another by: the router's path
+// form, which any HTTP client can reach and which keeps the routing key's
+// fallbacks to the baseline.
+func (t Target) upstream(env, svc string) string {
+	return fmt.Sprintf("http://127.0.0.1:%d%s%s/%s", t.RouterPort, router.PathPrefix, env, svc)
 }
 
 // Program implements stacks.Target.
@@ -70,7 +78,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 		for _, s := range t.running(bp, env) {
 			environ := pulumi.StringMap{"DATABASE_URL": db.URL, "PRENV_ENV": pulumi.String(env.Name)}
 			for _, other := range bp.Services {
-				environ[upstreamVar(other.Name)] = pulumi.String(t.URL(env.Name, other.Name))
+				environ[upstreamVar(other.Name)] = pulumi.String(t.upstream(env.Name, other.Name))
 			}
 			for k, v := range s.Env {
 				environ[k] = pulumi.String(v)

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -75,9 +76,18 @@ func (*Service) Read(_ context.Context, req infer.ReadRequest[ServiceArgs, Servi
 	return infer.ReadResponse[ServiceArgs, ServiceState]{ID: req.ID, Inputs: req.Inputs, State: req.State}, nil
 }
 
-// Delete implements infer.CustomDelete: the whole process group goes.
+// Delete implements infer.CustomDelete: the whole process group goes, and
+// its log, and the logs directory once it is empty.
 func (*Service) Delete(_ context.Context, req infer.DeleteRequest[ServiceState]) (infer.DeleteResponse, error) {
 	stopGroup(req.State.PID, parseStarted(req.State.Started), 5*time.Second)
+	if req.State.Log != "" {
+		if err := os.Remove(req.State.Log); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return infer.DeleteResponse{}, err
+		}
+	}
+	// Removing a directory fails while another service's log is in it.
+	_ = os.Remove(req.State.LogDir)
+	_ = os.Remove(filepath.Dir(req.State.LogDir))
 	return infer.DeleteResponse{}, nil
 }
 
