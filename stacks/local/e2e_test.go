@@ -1,0 +1,280 @@
+package local_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/router"
+	"github.com/prenv/prenv/internal/testenv"
+	"github.com/prenv/prenv/stacks"
+	"github.com/prenv/prenv/stacks/local"
+)
+
+// world is one machine's worth of the local target for a test: its own
+// PostgreSQL, router, state backend and logs.
+type world struct {
+	t        *testing.T
+	bp       *stacks.Blueprint
+	target   local.Target
+	engine   *automation.Pulumi
+	adminURL string
+	router   string // 127.0.0.1:<port>
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{t: t, adminURL: testenv.Postgres(t)}
+	home := t.TempDir()
+	rt := router.New(router.Options{RoutesDir: filepath.Join(home, "routes")})
+	ctx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	go rt.Watch(ctx, 20*time.Millisecond)
+	srv := httptest.NewServer(rt)
+	t.Cleanup(srv.Close)
+	w.router = strings.TrimPrefix(srv.URL, "http://")
+	_, port, _ := net.SplitHostPort(w.router)
+	var routerPort int
+	fmt.Sscan(port, &routerPort)
+
+	bp, err := stacks.Load(filepath.Join(testenv.RepoRoot(t), "examples", "app", "prenv.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.bp = bp
+	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort}
+	w.engine, err = automation.NewPulumi(t.Context(), automation.PulumiConfig{
+		Project:    bp.Project,
+		BackendURL: testenv.Backend(t),
+		Binary:     testenv.Pulumi(t),
+		Passphrase: "e2e",
+		PluginDirs: map[string]string{local.ProviderName: filepath.Dir(testenv.Prenv(t))},
+		Program: func(env stacks.Env) (pulumi.RunFunc, error) {
+			return w.target.Program(bp, env), nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func (w *world) env(name string) stacks.Env {
+	w.t.Helper()
+	e, err := stacks.NewEnv(w.bp, stacks.EnvOptions{Name: name})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return e
+}
+
+func (w *world) up(name string) automation.Result {
+	w.t.Helper()
+	var progress bytes.Buffer
+	res, err := w.engine.Up(w.t.Context(), w.env(name), automation.Progress(&progress))
+	if err != nil {
+		w.t.Fatalf("up %s: %v\n%s", name, err, progress.String())
+	}
+	return res
+}
+
+func (w *world) destroy(name string) {
+	w.t.Helper()
+	// Not t.Context: destroy also runs in cleanups, after it is cancelled.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if _, err := w.engine.Destroy(ctx, w.env(name), automation.Remove()); err != nil {
+		w.t.Fatalf("destroy %s: %v", name, err)
+	}
+}
+
+// get fetches path from host through the router.
+func (w *world) get(host, path string) (int, string) {
+	w.t.Helper()
+	req, _ := http.NewRequestWithContext(w.t.Context(), http.MethodGet, "http://"+w.router+path, nil)
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// processes returns the pids of services running against database db of
+// this world's cluster.
+func (w *world) processes(db string) []int {
+	w.t.Helper()
+	_, port, _ := net.SplitHostPort(strings.Split(strings.Split(w.adminURL, "@")[1], "/")[0])
+	needle := fmt.Sprintf(":%s/%s?", port, db)
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+			continue
+		}
+		environ, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err == nil && bytes.Contains(environ, []byte(needle)) && !zombie(pid) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func zombie(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z'
+}
+
+func (w *world) query(sql string, args ...any) bool {
+	w.t.Helper()
+	conn, err := pgx.Connect(w.t.Context(), w.adminURL)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var ok bool
+	if err := conn.QueryRow(w.t.Context(), sql, args...).Scan(&ok); err != nil {
+		w.t.Fatal(err)
+	}
+	return ok
+}
+
+func TestLocalLifecycle(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.up("baseline")
+	res := w.up("pr-1")
+	if got, want := res.Outputs["url"].Value, w.target.URL("pr-1", ""); got != want {
+		t.Errorf("url output = %v, want %v", got, want)
+	}
+	if !res.Outputs["databaseUrl"].Secret {
+		t.Error("databaseUrl output is not secret")
+	}
+
+	code, body := w.get("pr-1.localhost", "/")
+	if code != 200 || !strings.Contains(body, "web v1 (pr-1)") || !strings.Contains(body, "orders v1 (pr-1): 120 orders") || !strings.Contains(body, "users v1 (pr-1): 50 users") {
+		t.Errorf("GET pr-1.localhost: %d %q", code, body)
+	}
+	if code, body := w.get("users.baseline.localhost", "/users/count"); code != 200 || !strings.Contains(body, "(baseline): 50 users") {
+		t.Errorf("GET users.baseline.localhost: %d %q", code, body)
+	}
+
+	if again := w.up("pr-1"); again.Changed() {
+		t.Errorf("second up of pr-1 changed %v", again.Changes)
+	}
+
+	// Each service is sh -c, go run and the service itself.
+	if pids := w.processes("prenv_shop_pr_1"); len(pids) < 3 {
+		t.Fatalf("pr-1 runs %d service processes, want at least 3", len(pids))
+	}
+	w.destroy("pr-1")
+	if left := w.processes("prenv_shop_pr_1"); len(left) != 0 {
+		t.Errorf("processes left after destroy: %v", left)
+	}
+	if w.query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", "prenv_shop_pr_1") {
+		t.Error("database prenv_shop_pr_1 left after destroy")
+	}
+	if w.query("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", "prenv_shop_pr_1") {
+		t.Error("role prenv_shop_pr_1 left after destroy")
+	}
+	if _, err := os.Stat(filepath.Join(w.target.RoutesDir, "pr-1.json")); !os.IsNotExist(err) {
+		t.Errorf("route file left after destroy: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(w.target.LogsDir, "pr-1")); !os.IsNotExist(err) {
+		t.Errorf("log directory left after destroy: %v", err)
+	}
+	if code, _ := w.get("pr-1.localhost", "/"); code != 404 {
+		t.Errorf("GET pr-1.localhost after destroy: %d, want 404", code)
+	}
+	w.destroy("baseline")
+	if left := w.processes("prenv_shop_baseline"); len(left) != 0 {
+		t.Errorf("baseline processes left after destroy: %v", left)
+	}
+}
+
+func TestLocalDriftIsRefreshed(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.up("baseline")
+	t.Cleanup(func() { w.destroy("baseline") })
+	// The users service dies behind prenv's back, with its whole group.
+	killed := 0
+	for _, pid := range w.processes("prenv_shop_baseline") {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if bytes.Contains(cmdline, []byte("./users")) {
+			pgid, _ := syscall.Getpgid(pid)
+			syscall.Kill(-pgid, syscall.SIGKILL)
+			killed++
+		}
+	}
+	if killed == 0 {
+		t.Fatal("found no users service to kill")
+	}
+	time.Sleep(200 * time.Millisecond)
+	res, err := w.engine.Refresh(t.Context(), w.env("baseline"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Changes["delete"] != 1 {
+		t.Errorf("refresh after a killed service = %v, want it to notice one gone", res.Changes)
+	}
+	again := w.up("baseline")
+	if again.Changes["create"] != 1 {
+		t.Errorf("up after refresh = %v, want one service recreated", again.Changes)
+	}
+	if code, body := w.get("baseline.localhost", "/"); code != 200 || !strings.Contains(body, "50 users") {
+		t.Errorf("GET baseline.localhost after recovery: %d %q", code, body)
+	}
+}
+
+func TestLocalEnvironmentsAreIsolated(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.up("baseline")
+	w.up("pr-1")
+	w.up("pr-2")
+	t.Cleanup(func() {
+		w.destroy("pr-1")
+		w.destroy("pr-2")
+		w.destroy("baseline")
+	})
+	res, err := w.engine.Outputs(t.Context(), w.env("pr-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(t.Context(), res["databaseUrl"].Value.(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(t.Context(), "INSERT INTO users (name, email) VALUES ('Only In PR 1', 'pr1@example.com')"); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := w.get("users.pr-1.localhost", "/users/count"); !strings.Contains(body, "51 users") {
+		t.Errorf("pr-1 does not see its own write: %q", body)
+	}
+	if _, body := w.get("users.pr-2.localhost", "/users/count"); !strings.Contains(body, "50 users") {
+		t.Errorf("pr-2 sees pr-1's write: %q", body)
+	}
+}
