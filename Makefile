@@ -9,7 +9,7 @@ VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || ec
 GO             ?= go
 BIN            := $(CURDIR)/bin
 
-.PHONY: all build tools test-deps demo test unit bench fuzz clean
+.PHONY: all build tools test-deps demo demo-lifecycle test unit bench fuzz clean
 
 all: build
 
@@ -33,8 +33,12 @@ test-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
 
-## demo: bring an environment up, read it, list it and destroy it
-demo: build tools
+## demo: the example app's baseline and a PR environment, side by side
+demo: build tools test-deps
+	./examples/app/demo.sh
+
+## demo-lifecycle: the lifecycle alone, with the built-in none target
+demo-lifecycle: build tools
 	./examples/lifecycle/demo.sh
 
 ## test: unit, engine end-to-end and binary end-to-end tests

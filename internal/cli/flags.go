@@ -16,6 +16,7 @@ type envFlags struct {
 	waitForLock time.Duration
 	maxJobTime  time.Duration
 	json        bool
+	base        string
 }
 
 func (f *envFlags) register(cmd *cobra.Command) {
@@ -24,6 +25,7 @@ func (f *envFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.env, "env", "", "environment name: pr-<n> or baseline (instead of --pr)")
 	f.registerProject(cmd)
 	fs.DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the stack, e.g. 5m")
+	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with to find its changed services in sandbox mode (default $PRENV_BASE_REF, else origin/main)")
 	fs.DurationVar(&f.maxJobTime, "max-job-time", 6*time.Hour, "age past which a lock is stale even if its holder may be alive")
 }
 

@@ -8,11 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/prenv/prenv/internal/pg"
 	"github.com/prenv/prenv/internal/router"
+	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/local"
 )
 
@@ -137,4 +139,28 @@ func sameFile(a, b string) bool {
 	fa, err1 := os.Stat(a)
 	fb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
+// changedFiles lists the files the checkout changed against its base ref,
+// uncommitted changes included, as repository-relative paths.
+func (a *App) changedFiles(ctx context.Context, bp *stacks.Blueprint, base string) ([]string, error) {
+	base = firstOf(base, a.Getenv("PRENV_BASE_REF"), "origin/main")
+	cmd := exec.CommandContext(ctx, "git", "diff", "--name-only", "--merge-base", base, "--")
+	cmd.Dir = bp.AbsDir()
+	root := exec.CommandContext(ctx, "git", "rev-parse", "--show-toplevel")
+	root.Dir = bp.AbsDir()
+	if _, err := root.Output(); err != nil {
+		return nil, usage(fmt.Errorf("sandbox mode needs the blueprint in a git checkout to find changed services: %s is not one", bp.AbsDir()))
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, usage(fmt.Errorf("git diff against %s failed (%v): pass --base REF or set PRENV_BASE_REF to the PR's base branch", base, err))
+	}
+	var files []string
+	for _, f := range strings.Split(string(out), "\n") {
+		if f != "" {
+			files = append(files, f)
+		}
+	}
+	return files, nil
 }

@@ -53,7 +53,7 @@ func (a *App) open(ctx context.Context, f *envFlags, withEnv bool) (*session, er
 			return nil, err
 		}
 	}
-	if s.engine, err = a.engine(ctx, bp, f); err != nil {
+	if s.engine, err = a.engine(ctx, bp, f, s.env); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -85,7 +85,7 @@ func (a *App) resolveEnv(ctx context.Context, bp *stacks.Blueprint, f *envFlags)
 	return env, usage(err)
 }
 
-func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (automation.Engine, error) {
+func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env stacks.Env) (automation.Engine, error) {
 	if bp.Engine != "pulumi" {
 		return nil, usage(fmt.Errorf("engine %q is not available in this build yet: use engine: pulumi", bp.Engine))
 	}
@@ -119,6 +119,11 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags) (au
 		lt, err := a.localTarget(ctx, home)
 		if err != nil {
 			return nil, err
+		}
+		if bp.Routing.Mode == "sandbox" && env.PR != 0 {
+			if lt.Changed, err = a.changedFiles(ctx, bp, f.base); err != nil {
+				return nil, err
+			}
 		}
 		targets[lt.Name()] = lt
 		dir, err := pluginDir(home)

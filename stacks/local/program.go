@@ -18,6 +18,9 @@ type Target struct {
 	RoutesDir  string // the router's routes directory
 	LogsDir    string // parent of each environment's logs directory
 	RouterPort int    // where the router listens, for URLs
+	// Changed lists the files a PR changed, repository-relative. In
+	// sandbox mode a PR environment runs only the services they touch.
+	Changed []string
 }
 
 // Name implements stacks.Target.
@@ -118,14 +121,21 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 	}
 }
 
-// running lists the services env runs itself: all but the shared ones,
-// which every environment reaches in the baseline through the router.
+// running lists the services env runs itself. The baseline runs them all.
+// Otherwise shared services are the baseline's, and in sandbox mode so is
+// every service the PR did not change; the router sends their requests to
+// the baseline.
 func (t Target) running(bp *stacks.Blueprint, env stacks.Env) []stacks.Service {
 	var out []stacks.Service
 	for _, s := range bp.Services {
-		if !s.Shared || env.Name == stacks.BaselineName {
-			out = append(out, s)
+		switch {
+		case env.Name == stacks.BaselineName:
+		case s.Shared:
+			continue
+		case bp.Routing.Mode == "sandbox" && !s.Changed(t.Changed):
+			continue
 		}
+		out = append(out, s)
 	}
 	return out
 }

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make demo: the example app's baseline, then PR 1 with a visible change in
+# one service, side by side on this machine; then PR 1 is destroyed.
+# KEEP=1 leaves everything running so you can open it in a browser.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+prenv="$repo/bin/prenv"
+port="${PRENV_ROUTER_PORT:-7070}"
+blueprint="$repo/examples/app/prenv.yaml"
+
+# The PR's checkout: a worktree of this repository whose web service says v2.
+work=$(mktemp -d)
+pr="$work/pr-1"
+git -C "$repo" worktree add --quiet --detach "$pr" HEAD
+sed -i 's/"web v1"/"web v2: the change in pull request 1"/' "$pr/examples/app/web/main.go"
+finish() {
+  if [ "${KEEP:-0}" != 1 ]; then
+    "$prenv" destroy --pr 1 --blueprint "$pr/examples/app/prenv.yaml" >/dev/null 2>&1 || true
+    "$prenv" destroy --env baseline --blueprint "$blueprint" >/dev/null 2>&1 || true
+    git -C "$repo" worktree remove --force "$pr" 2>/dev/null || true
+    rm -rf "$work"
+  fi
+}
+trap finish EXIT
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+say "1. the baseline: PostgreSQL, the golden database from db/golden.sql, web -> orders -> users"
+t=$(now)
+"$prenv" up --env baseline --blueprint "$blueprint"
+baseline_time=$(since "$t")
+
+say "2. pull request 1 changes only web: sandbox mode runs web, the rest come from the baseline"
+t=$(now)
+"$prenv" up --pr 1 --blueprint "$pr/examples/app/prenv.yaml" --base HEAD
+pr_time=$(since "$t")
+
+say "3. curl http://pr-1.localhost:$port/  (the PR's web, the baseline's orders and users)"
+curl -sS -H "Host: pr-1.localhost" "http://127.0.0.1:$port/"
+say "   curl http://baseline.localhost:$port/"
+curl -sS -H "Host: baseline.localhost" "http://127.0.0.1:$port/"
+
+say "4. prenv ls"
+"$prenv" ls --blueprint "$blueprint"
+
+say "timings"
+echo "baseline up: $baseline_time"
+echo "pr-1 up:     $pr_time"
+if [ "${KEEP:-0}" = 1 ]; then
+  echo
+  echo "Kept. Open http://pr-1.localhost:$port/ in a browser. Remove it with:"
+  echo "  $prenv destroy --pr 1 --blueprint $pr/examples/app/prenv.yaml"
+  echo "  $prenv destroy --env baseline --blueprint $blueprint"
+else
+  echo
+  echo "Destroying pr-1 and the baseline. Run KEEP=1 make demo to keep them and open"
+  echo "http://pr-1.localhost:$port/ in a browser."
+fi
