@@ -17,6 +17,9 @@ type envFlags struct {
 	maxJobTime  time.Duration
 	json        bool
 	base        string
+	// diffs is set by commands that build the program (up, preview),
+	// which need the PR's changed files in sandbox mode.
+	diffs bool
 }
 
 func (f *envFlags) register(cmd *cobra.Command) {

@@ -12,13 +12,13 @@ import (
 // operation is one engine call on an environment.
 type operation func(eng automation.Engine, ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error)
 
-func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobra.Command) func() []automation.Option) *cobra.Command {
+func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobra.Command, *envFlags) func() []automation.Option) *cobra.Command {
 	f := &envFlags{}
 	cmd := &cobra.Command{Use: use, Short: short, Args: exactArgs(0)}
 	f.register(cmd)
 	more := func() []automation.Option { return nil }
 	if extra != nil {
-		more = extra(cmd)
+		more = extra(cmd, f)
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := a.open(cmd.Context(), f, true)
@@ -56,7 +56,7 @@ func (a *App) refreshCommand() *cobra.Command {
 
 func (a *App) destroyCommand() *cobra.Command {
 	return a.lifecycleCommand("destroy", "Delete an environment (a missing one is not an error)", automation.Engine.Destroy,
-		func(cmd *cobra.Command) func() []automation.Option {
+		func(cmd *cobra.Command, _ *envFlags) func() []automation.Option {
 			remove := cmd.Flags().Bool("remove", true, "also delete the stack and its history")
 			return func() []automation.Option {
 				if *remove {
@@ -67,7 +67,10 @@ func (a *App) destroyCommand() *cobra.Command {
 		})
 }
 
-func refreshFlag(cmd *cobra.Command) func() []automation.Option {
+// refreshFlag adds --refresh to the commands that run the program, which
+// also need the PR's changed files.
+func refreshFlag(cmd *cobra.Command, f *envFlags) func() []automation.Option {
+	f.diffs = true
 	refresh := cmd.Flags().Bool("refresh", false, "refresh the stack's state first")
 	return func() []automation.Option {
 		if *refresh {

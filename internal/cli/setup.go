@@ -120,7 +120,7 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 		if err != nil {
 			return nil, err
 		}
-		if bp.Routing.Mode == "sandbox" && env.PR != 0 {
+		if bp.Routing.Mode == "sandbox" && env.PR != 0 && f.diffs {
 			if lt.Changed, err = a.changedFiles(ctx, bp, f.base); err != nil {
 				return nil, err
 			}

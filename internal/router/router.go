@@ -87,16 +87,33 @@ func (r *Router) Watch(ctx context.Context, interval time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		if sig := dirSignature(r.opts.RoutesDir); sig != r.sig {
-			r.sig = sig
-			r.Reload()
-		}
+		r.reloadIfChanged()
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
 	}
+}
+
+func (r *Router) resolve(env, service, key string) (target, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.table.resolve(env, service, key)
+}
+
+// reloadIfChanged reloads the routes if their directory changed since the
+// last load, and reports whether it did.
+func (r *Router) reloadIfChanged() bool {
+	sig := dirSignature(r.opts.RoutesDir)
+	r.mu.Lock()
+	changed := sig != r.sig
+	r.sig = sig
+	r.mu.Unlock()
+	if changed {
+		r.Reload()
+	}
+	return changed
 }
 
 // dirSignature summarises the names, sizes and times of dir's files.
@@ -127,9 +144,11 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	key := routingKey(req.Header, r.opts.Header)
-	r.mu.RLock()
-	t, found := r.table.resolve(env, service, key)
-	r.mu.RUnlock()
+	t, found := r.resolve(env, service, key)
+	if !found && r.reloadIfChanged() {
+		// A route written since the last poll: an up that just finished.
+		t, found = r.resolve(env, service, key)
+	}
 	if !found {
 		r.notFound(w, fmt.Sprintf("environment %s does not exist, or it has no service %q and neither has the baseline", env, t.service))
 		return

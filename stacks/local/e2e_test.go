@@ -55,6 +55,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bp.Routing.Mode = "isolated" // TestLocalSandbox switches it back
 	w.bp = bp
 	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort}
 	w.engine, err = automation.NewPulumi(t.Context(), automation.PulumiConfig{
@@ -276,5 +277,31 @@ func TestLocalEnvironmentsAreIsolated(t *testing.T) {
 	}
 	if _, body := w.get("users.pr-2.localhost", "/users/count"); !strings.Contains(body, "50 users") {
 		t.Errorf("pr-2 sees pr-1's write: %q", body)
+	}
+}
+
+func TestLocalSandbox(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.bp.Routing.Mode = "sandbox"
+	w.up("baseline")
+	t.Cleanup(func() {
+		w.destroy("pr-3")
+		w.destroy("baseline")
+	})
+	w.target.Changed = []string{"examples/app/orders/main.go"}
+	res := w.up("pr-3")
+	if res.Changes["create"] != 4 { // provider, database, orders, route
+		t.Errorf("sandbox up created %v, want only orders among the services", res.Changes)
+	}
+	code, body := w.get("pr-3.localhost", "/")
+	want := []string{"web v1 (baseline)", "orders v1 (pr-3)", "users v1 (baseline)"}
+	for _, line := range want {
+		if code != 200 || !strings.Contains(body, line) {
+			t.Errorf("GET pr-3.localhost = %d %q, want a line %q", code, body, line)
+		}
+	}
+	if _, body := w.get("orders.baseline.localhost", "/orders/summary"); !strings.Contains(body, "orders v1 (baseline)") {
+		t.Errorf("baseline's orders without a routing key: %q", body)
 	}
 }
