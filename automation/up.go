@@ -62,7 +62,10 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result)
 	if err != nil {
 		return classify(ctx, env.Stack, fmt.Errorf("%w\nstdout: %s\nstderr: %s", err, stdout, stderr))
 	}
-	res.Recovered = append(h.recovered, pr.recovered...)
+	res.Recovered = h.recovered
+	if len(h.recovered) == 0 { // the state file said nothing: trust the engine's warning
+		res.Recovered = pr.recovered
+	}
 	res.Changes, res.Outputs = pr.changes, pr.outputs
 	return nil
 }

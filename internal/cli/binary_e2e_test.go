@@ -18,10 +18,11 @@ import (
 // sandbox is one project directory with its own state, driven through the
 // built prenv binary exactly as a user or the Actions runner runs it.
 type sandbox struct {
-	t       *testing.T
-	dir     string
-	home    string
-	backend string
+	t        *testing.T
+	dir      string
+	home     string
+	backend  string
+	extraEnv []string
 }
 
 func newSandbox(t *testing.T) *sandbox {
@@ -44,6 +45,7 @@ func (s *sandbox) command(args ...string) *exec.Cmd {
 		"PRENV_PULUMI="+testenv.Pulumi(s.t),
 		"GITHUB_REPOSITORY=acme/shop",
 	)
+	cmd.Env = append(cmd.Env, s.extraEnv...)
 	return cmd
 }
 

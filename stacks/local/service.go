@@ -80,8 +80,8 @@ func (*Service) Read(_ context.Context, req infer.ReadRequest[ServiceArgs, Servi
 // its log, and the logs directory once it is empty.
 func (*Service) Delete(_ context.Context, req infer.DeleteRequest[ServiceState]) (infer.DeleteResponse, error) {
 	stopGroup(req.State.PID, parseStarted(req.State.Started), 5*time.Second)
-	if req.State.Log != "" {
-		if err := os.Remove(req.State.Log); err != nil && !errors.Is(err, os.ErrNotExist) {
+	for _, f := range []string{req.State.Log, filepath.Join(req.State.LogDir, req.State.Name+".pid")} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return infer.DeleteResponse{}, err
 		}
 	}
@@ -103,6 +103,11 @@ func start(ctx context.Context, in ServiceArgs) (ServiceState, error) {
 	state.Port = port
 	state.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	state.Log = filepath.Join(in.LogDir, in.Name+".log")
+	pidFile := filepath.Join(in.LogDir, in.Name+".pid")
+	// A run killed mid-create left a process that no state records: stop it.
+	if pid, started, ok := readPIDFile(pidFile); ok {
+		stopGroup(pid, started, 5*time.Second)
+	}
 	env := append(os.Environ(), "PORT="+strconv.Itoa(port))
 	for _, k := range slices.Sorted(maps.Keys(in.Environment)) {
 		env = append(env, k+"="+in.Environment[k])
@@ -112,6 +117,10 @@ func start(ctx context.Context, in ServiceArgs) (ServiceState, error) {
 		return state, err
 	}
 	state.PID, state.Started = pid, strconv.FormatUint(started, 10)
+	if err := os.WriteFile(pidFile, []byte(fmt.Sprintf("%d %d\n", pid, started)), 0o644); err != nil {
+		stopGroup(pid, started, 2*time.Second)
+		return state, err
+	}
 	if err := waitHealthy(ctx, state); err != nil {
 		stopGroup(pid, started, 2*time.Second)
 		return state, err
@@ -163,4 +172,14 @@ func freePort() (int, error) {
 func parseStarted(s string) uint64 {
 	n, _ := strconv.ParseUint(s, 10, 64)
 	return n
+}
+
+// readPIDFile reads the "<pid> <start time>" a service's start recorded.
+func readPIDFile(path string) (pid int, started uint64, ok bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0, false
+	}
+	_, err = fmt.Sscan(string(data), &pid, &started)
+	return pid, started, err == nil
 }

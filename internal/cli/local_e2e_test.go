@@ -1,0 +1,114 @@
+package cli_test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prenv/prenv/internal/testenv"
+)
+
+// localSandbox runs bin/prenv on the example app's blueprint against a
+// test PostgreSQL and a router on a free port.
+type localSandbox struct {
+	*sandbox
+	adminURL  string
+	blueprint string
+}
+
+func newLocalSandbox(t *testing.T) *localSandbox {
+	t.Helper()
+	s := &localSandbox{sandbox: newSandbox(t), adminURL: testenv.Postgres(t)}
+	s.blueprint = filepath.Join(testenv.RepoRoot(t), "examples", "app", "prenv.yaml")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	s.extraEnv = []string{"PRENV_POSTGRES_URL=" + s.adminURL, fmt.Sprintf("PRENV_ROUTER_PORT=%d", port)}
+	t.Cleanup(func() {
+		// The router prenv started for this home outlives prenv by design.
+		_ = exec.Command("pkill", "-f", "--routes "+filepath.Join(s.home, "routes")).Run()
+	})
+	return s
+}
+
+// serviceProcesses lists processes whose DATABASE_URL points at db in
+// this sandbox's cluster.
+func (s *localSandbox) serviceProcesses(db string) []int {
+	at := strings.Index(s.adminURL, "@")
+	hostport := strings.SplitN(s.adminURL[at+1:], "/", 2)[0]
+	needle := []byte(hostport + "/" + db + "?")
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+			continue
+		}
+		environ, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err == nil && bytes.Contains(environ, needle) && !bytes.Contains(stat, []byte(") Z ")) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func TestBinaryLocalKill9ThenDestroyLeavesNothing(t *testing.T) {
+	t.Parallel()
+	s := newLocalSandbox(t)
+	cmd := s.command("up", "--env", "baseline", "--blueprint", s.blueprint)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill prenv, pulumi and the provider once a service has started.
+	deadline := time.Now().Add(90 * time.Second)
+	for len(s.serviceProcesses("prenv_shop_baseline")) == 0 {
+		if time.Now().After(deadline) {
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("no service started within 90s:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	_ = cmd.Wait()
+	orphans := s.serviceProcesses("prenv_shop_baseline")
+	if len(orphans) == 0 {
+		t.Fatal("the kill -9 took the service with it, so the test proves nothing")
+	}
+
+	if _, stderr, code := s.run("up", "--env", "baseline", "--blueprint", s.blueprint); code != 0 {
+		t.Fatalf("up after kill -9: exit %d: %s", code, stderr)
+	} else if !strings.Contains(stderr, "recovered: broke stale lock") || !strings.Contains(stderr, "pending operation") {
+		t.Errorf("up after kill -9 did not report its recovery: %s", stderr)
+	}
+	for _, pid := range orphans {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err == nil && !bytes.Contains(stat, []byte(") Z ")) {
+			t.Errorf("process %d that the killed run started still runs after the next up", pid)
+		}
+	}
+	if _, stderr, code := s.run("destroy", "--env", "baseline", "--blueprint", s.blueprint); code != 0 {
+		t.Fatalf("destroy: exit %d: %s", code, stderr)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if left := s.serviceProcesses("prenv_shop_baseline"); len(left) != 0 {
+		t.Errorf("processes left after kill -9, up and destroy: %v", left)
+	}
+	entries, _ := os.ReadDir(filepath.Join(s.home, "routes"))
+	if len(entries) != 0 {
+		t.Errorf("route files left: %v", entries)
+	}
+}
