@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,7 +69,7 @@ func (a *App) postgresDir(home string) string {
 func (a *App) ensureRouter(ctx context.Context, home, routes string, port int) error {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	if dialable(addr) {
-		return nil
+		return checkRouter(ctx, addr, routes)
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -98,6 +100,25 @@ func (a *App) ensureRouter(ctx context.Context, home, routes string, port int) e
 		}
 	}
 	return fmt.Errorf("the router did not start on %s: see %s, or set PRENV_ROUTER_PORT to a free port", addr, logPath)
+}
+
+// checkRouter makes sure what answers on addr is prenv's router for this
+// routes directory, not another program or another PRENV_HOME's router.
+func checkRouter(ctx context.Context, addr, routes string) error {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+router.PingPath, nil)
+	client := &http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Do(req)
+	if err == nil {
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		switch got := strings.TrimSpace(string(body)); {
+		case resp.StatusCode == http.StatusOK && got == routes:
+			return nil
+		case resp.StatusCode == http.StatusOK && filepath.IsAbs(got):
+			return fmt.Errorf("port %s serves the prenv router of %s, not of %s: stop it or set PRENV_ROUTER_PORT to another port", addr, got, routes)
+		}
+	}
+	return fmt.Errorf("port %s is taken by a program that is not prenv's router: free it or set PRENV_ROUTER_PORT to another port", addr)
 }
 
 func dialable(addr string) bool {

@@ -112,3 +112,28 @@ func TestBinaryLocalKill9ThenDestroyLeavesNothing(t *testing.T) {
 		t.Errorf("route files left: %v", entries)
 	}
 }
+
+func TestBinaryLocalRouterPortTaken(t *testing.T) {
+	t.Parallel()
+	s := newLocalSandbox(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() { // something that is not prenv's router
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"))
+			c.Close()
+		}
+	}()
+	s.extraEnv = append(s.extraEnv, fmt.Sprintf("PRENV_ROUTER_PORT=%d", l.Addr().(*net.TCPAddr).Port))
+	_, stderr, code := s.run("up", "--env", "baseline", "--blueprint", s.blueprint)
+	if code != 1 || !strings.Contains(stderr, "is taken by a program that is not prenv's router") {
+		t.Errorf("up with the router port taken: exit %d, %q", code, stderr)
+	}
+}

@@ -133,8 +133,17 @@ func dirSignature(dir string) string {
 // libraries outside browsers and curl).
 const PathPrefix = "/_prenv/"
 
+// PingPath answers with the routes directory, so prenv can tell its own
+// router from another program on the port.
+const PingPath = PathPrefix + "ping"
+
 // ServeHTTP routes one request.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.URL.Path == PingPath {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, r.opts.RoutesDir)
+		return
+	}
 	env, service, ok := parsePath(req)
 	if !ok {
 		env, service, ok = parseHost(req.Host, r.opts.Domain)
