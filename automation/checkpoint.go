@@ -17,6 +17,8 @@ import (
 type checkpoint struct {
 	exists    bool
 	createdAt time.Time // prenv's recorded creation time of the environment
+	expiresAt time.Time // prenv's recorded expiry
+	url       string    // the stack's url output, if any
 	salt      string    // the passphrase secrets provider's salt, if any
 	pending   []string  // "<op> <resource>" of operations an interrupted run left
 }
@@ -64,6 +66,10 @@ func (p *Pulumi) readCheckpoint(stack string) (cp checkpoint, ok bool, err error
 			if v, ok := res.Outputs[OutputCreatedAt].(string); ok {
 				cp.createdAt, _ = time.Parse(time.RFC3339, v)
 			}
+			if v, ok := res.Outputs[OutputExpiresAt].(string); ok {
+				cp.expiresAt, _ = time.Parse(time.RFC3339, v)
+			}
+			cp.url, _ = res.Outputs["url"].(string)
 		}
 		if sp := d.SecretsProviders; sp != nil && sp.Type == "passphrase" {
 			var state struct {

@@ -115,8 +115,8 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 || list[0].Name != "pr-7" {
-		t.Errorf("List = %+v, want one stack pr-7", list)
+	if len(list) != 1 || list[0].Name != "pr-7" || !list[0].CreatedAt.Equal(env.CreatedAt) || !list[0].ExpiresAt.Equal(env.ExpiresAt) {
+		t.Errorf("List = %+v, want one stack pr-7 created %s, expiring %s", list, env.CreatedAt, env.ExpiresAt)
 	}
 
 	if _, err := eng.Destroy(ctx, env, automation.Remove()); err != nil {

@@ -60,6 +60,10 @@ type StackInfo struct {
 	LastUpdate    time.Time // zero if never updated
 	ResourceCount int
 	Running       bool // an update holds the stack now
+	// Read from the stack's state where the backend allows it cheaply
+	// (file://); zero otherwise.
+	CreatedAt, ExpiresAt time.Time
+	URL                  string
 }
 
 // CancelResult says what Cancel found and did.

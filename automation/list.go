@@ -30,6 +30,9 @@ func (p *Pulumi) List(ctx context.Context) ([]StackInfo, error) {
 			}
 			info.LastUpdate = t
 		}
+		if cp, ok, err := p.readCheckpoint(s.Name); ok && err == nil {
+			info.CreatedAt, info.ExpiresAt, info.URL = cp.createdAt, cp.expiresAt, cp.url
+		}
 		infos = append(infos, info)
 	}
 	return infos, nil

@@ -30,9 +30,47 @@ func (a *App) outputsCommand() *cobra.Command {
 // stackJSON is one row of `prenv ls --json`.
 type stackJSON struct {
 	Stack         string     `json:"stack"`
+	Status        string     `json:"status"`
 	LastUpdate    *time.Time `json:"last_update,omitempty"`
+	CreatedAt     *time.Time `json:"created_at,omitempty"`
+	ExpiresAt     *time.Time `json:"expires_at,omitempty"`
+	URL           string     `json:"url,omitempty"`
 	ResourceCount int        `json:"resource_count"`
-	Running       bool       `json:"running"`
+}
+
+// status is one word for a stack's state.
+func status(st automation.StackInfo, now time.Time) string {
+	switch {
+	case st.Running:
+		return "updating"
+	case st.ResourceCount == 0:
+		return "empty"
+	case !st.ExpiresAt.IsZero() && now.After(st.ExpiresAt):
+		return "expired"
+	default:
+		return "up"
+	}
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// age renders a duration the way ls readers want it: 3d4h, 5h12m, 40s.
+func age(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	default:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
 }
 
 func (a *App) lsCommand() *cobra.Command {
@@ -48,13 +86,12 @@ func (a *App) lsCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		now := time.Now()
 		if f.json {
 			rows := make([]stackJSON, len(list))
 			for i, st := range list {
-				rows[i] = stackJSON{Stack: st.Name, ResourceCount: st.ResourceCount, Running: st.Running}
-				if !st.LastUpdate.IsZero() {
-					rows[i].LastUpdate = &st.LastUpdate
-				}
+				rows[i] = stackJSON{Stack: st.Name, Status: status(st, now), ResourceCount: st.ResourceCount, URL: st.URL,
+					LastUpdate: timePtr(st.LastUpdate), CreatedAt: timePtr(st.CreatedAt), ExpiresAt: timePtr(st.ExpiresAt)}
 			}
 			return writeJSON(a.Stdout, rows)
 		}
@@ -62,16 +99,16 @@ func (a *App) lsCommand() *cobra.Command {
 			fmt.Fprintf(a.Stdout, "no environments in project %s\n", s.bp.Project)
 			return nil
 		}
-		fmt.Fprintf(a.Stdout, "%-16s %-22s %9s %s\n", "STACK", "LAST UPDATE", "RESOURCES", "STATE")
+		fmt.Fprintf(a.Stdout, "%-14s %-9s %-7s %-20s %s\n", "ENV", "STATUS", "AGE", "EXPIRES", "URL")
 		for _, st := range list {
-			updated, state := "never", "idle"
-			if !st.LastUpdate.IsZero() {
-				updated = st.LastUpdate.UTC().Format(time.RFC3339)
+			ageText, expires := "-", "-"
+			if !st.CreatedAt.IsZero() {
+				ageText = age(now.Sub(st.CreatedAt))
 			}
-			if st.Running {
-				state = "running"
+			if !st.ExpiresAt.IsZero() {
+				expires = st.ExpiresAt.UTC().Format(time.RFC3339)
 			}
-			fmt.Fprintf(a.Stdout, "%-16s %-22s %9d %s\n", st.Name, updated, st.ResourceCount, state)
+			fmt.Fprintf(a.Stdout, "%-14s %-9s %-7s %-20s %s\n", st.Name, status(st, now), ageText, expires, st.URL)
 		}
 		return nil
 	}

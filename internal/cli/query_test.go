@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"testing"
+	"time"
+
+	"github.com/prenv/prenv/automation"
+)
+
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		st   automation.StackInfo
+		want string
+	}{
+		{"updating", automation.StackInfo{Running: true, ResourceCount: 3}, "updating"},
+		{"empty", automation.StackInfo{}, "empty"},
+		{"expired", automation.StackInfo{ResourceCount: 3, ExpiresAt: now.Add(-time.Minute)}, "expired"},
+		{"up", automation.StackInfo{ResourceCount: 3, ExpiresAt: now.Add(time.Hour)}, "up"},
+		{"up without a known expiry", automation.StackInfo{ResourceCount: 3}, "up"},
+	}
+	for _, tt := range tests {
+		if got := status(tt.st, now); got != tt.want {
+			t.Errorf("%s: status = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestAge(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		40 * time.Second:             "40s",
+		5 * time.Minute:              "5m",
+		5*time.Hour + 12*time.Minute: "5h12m",
+		76 * time.Hour:               "3d4h",
+	} {
+		if got := age(d); got != want {
+			t.Errorf("age(%s) = %q, want %q", d, got, want)
+		}
+	}
+}
