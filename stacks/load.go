@@ -71,6 +71,15 @@ func (bp *Blueprint) AbsDir() string {
 	return dir
 }
 
+// Resolve returns path, which the blueprint gives relative to its own
+// directory, as an absolute path.
+func (bp *Blueprint) Resolve(path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(bp.AbsDir(), path)
+}
+
 // walker checks a YAML tree against the blueprint's Go types, recording the
 // line of every field it meets so later checks can point at it.
 type walker struct {

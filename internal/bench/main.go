@@ -7,20 +7,47 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
+// benches are the figures `make bench` prints, in order.
+var benches = []struct {
+	name string
+	run  func(ctx context.Context, bin string) error
+}{
+	{"up-noop", func(ctx context.Context, bin string) error { return upNoopOverhead(ctx, bin, 7) }},
+	{"router", routerOverhead},
+	{"up-local", upLocal},
+	{"clone", cloneSpeed},
+}
+
 func main() {
-	rounds := flag.Int("rounds", 7, "runs of each command; medians are reported")
 	bin := flag.String("bin", "bin", "directory holding prenv and pulumi")
+	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone")
+	backend := flag.Bool("serve-backend", false, "internal: serve the router benchmark's upstream on $PORT")
 	flag.Parse()
+	if *backend {
+		serveBackend()
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	dir, err := filepath.Abs(*bin)
-	if err == nil {
-		err = upNoopOverhead(ctx, dir, *rounds)
-	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
+		fail(err)
 	}
+	for _, b := range benches {
+		if *only != "" && !slices.Contains(strings.Split(*only, ","), b.name) {
+			continue
+		}
+		if err := b.run(ctx, dir); err != nil {
+			fail(fmt.Errorf("%s: %w", b.name, err))
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench:", err)
+	os.Exit(1)
 }

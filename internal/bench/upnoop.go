@@ -19,6 +19,7 @@ const benchProject = "bench"
 // `pulumi up --yes --skip-preview` of the same program on the same stack,
 // alternating the two so both see the same machine.
 func upNoopOverhead(ctx context.Context, bin string, rounds int) error {
+	fmt.Fprintln(os.Stderr, "bench: timing no-change ups (prenv against pulumi)...")
 	work, err := os.MkdirTemp("", "prenv-bench-")
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 				"name":         pulumi.String(GoldenName(bp.Project)),
 				"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
 				"golden":       pulumi.Bool(true),
-				"sourceSql":    pulumi.String(filepath.Join(bp.AbsDir(), bp.Database.Golden)),
+				"sourceSql":    pulumi.String(bp.Resolve(bp.Database.Golden)),
 			})
 			if err != nil {
 				return err
