@@ -12,12 +12,20 @@ func (s Service) Changed(files []string) bool {
 	if len(s.Paths) == 0 {
 		return true
 	}
+	for _, f := range files {
+		if s.Owns(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// Owns reports whether file, a repository-relative path, matches one of
+// the service's paths globs.
+func (s Service) Owns(file string) bool {
 	for _, glob := range s.Paths {
-		re := globPattern(glob)
-		for _, f := range files {
-			if re.MatchString(f) {
-				return true
-			}
+		if globPattern(glob).MatchString(file) {
+			return true
 		}
 	}
 	return false

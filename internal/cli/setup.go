@@ -120,8 +120,16 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 		if err != nil {
 			return nil, err
 		}
-		if bp.Routing.Mode == "sandbox" && env.PR != 0 && f.diffs {
-			if lt.Changed, err = a.changedFiles(ctx, bp, f.base); err != nil {
+		if f.diffs {
+			if bp.Routing.Mode == "sandbox" && env.PR != 0 {
+				if lt.Changed, err = a.changedFiles(ctx, bp, f.base); err != nil {
+					return nil, err
+				}
+			}
+			if lt.Revisions, err = revisions(ctx, bp); err != nil {
+				return nil, err
+			}
+			if lt.MigrationsRevision, err = migrationsRevision(bp); err != nil {
 				return nil, err
 			}
 		}

@@ -1,11 +1,15 @@
 package pg
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	neturl "net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -250,4 +254,76 @@ func (a *Admin) Load(ctx context.Context, db, role, sql string) error {
 	}
 	_, err = conn.Exec(ctx, sql)
 	return err
+}
+
+// Migrate applies, as role, the *.up.sql files in dir whose version (the
+// number that starts their name, golang-migrate style) is above the one
+// recorded in db's schema_migrations table, in order, one transaction
+// each. It returns the names it applied.
+func (a *Admin) Migrate(ctx context.Context, db, role, dir string) ([]string, error) {
+	files, err := upMigrations(dir)
+	if err != nil || len(files) == 0 {
+		return nil, err
+	}
+	cfg, err := pgx.ParseConfig(a.url)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Database = db
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", db, err)
+	}
+	defer conn.Close(ctx)
+	setup := fmt.Sprintf(`SET ROLE %s;
+CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)`, ident(role))
+	if _, err := conn.Exec(ctx, setup); err != nil {
+		return nil, err
+	}
+	var current int64
+	if err := conn.QueryRow(ctx, "SELECT coalesce(max(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return nil, err
+	}
+	var applied []string
+	for _, m := range files {
+		if m.version <= current {
+			continue
+		}
+		sql, err := os.ReadFile(m.path)
+		if err != nil {
+			return applied, err
+		}
+		script := fmt.Sprintf("BEGIN;\n%s\n;DELETE FROM schema_migrations; INSERT INTO schema_migrations VALUES (%d, false); COMMIT;", sql, m.version)
+		if _, err := conn.Exec(ctx, script); err != nil {
+			_, _ = conn.Exec(context.Background(), "ROLLBACK")
+			return applied, fmt.Errorf("migration %s: %w", filepath.Base(m.path), err)
+		}
+		applied = append(applied, filepath.Base(m.path))
+	}
+	return applied, nil
+}
+
+type migration struct {
+	version int64
+	path    string
+}
+
+// upMigrations lists dir's NNN_name.up.sql files by version.
+func upMigrations(dir string) ([]migration, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.up.sql"))
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, p := range paths {
+		digits, _, ok := strings.Cut(filepath.Base(p), "_")
+		v, err := strconv.ParseInt(digits, 10, 64)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s is not named <version>_<name>.up.sql", p)
+		}
+		ms = append(ms, migration{version: v, path: p})
+	}
+	slices.SortFunc(ms, func(a, b migration) int { return cmp.Compare(a.version, b.version) })
+	return ms, nil
 }

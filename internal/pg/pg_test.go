@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +152,62 @@ func exec(t *testing.T, url, db, sql string) {
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(t.Context(), sql); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := testenv.Postgres(t)
+	admin, err := pg.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	if err := admin.EnsureRole(ctx, "app", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.CreateDatabase(ctx, "mig", "app"); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, url, "mig", "ALTER SCHEMA public OWNER TO app; SET ROLE app; CREATE TABLE users (id int); "+
+		"CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (1, false)")
+	dir := t.TempDir()
+	for name, sql := range map[string]string{
+		"001_users.up.sql":   "CREATE TABLE users (id int);",
+		"001_users.down.sql": "DROP TABLE users;",
+		"002_email.up.sql":   "ALTER TABLE users ADD COLUMN email text;",
+		"010_phone.up.sql":   "ALTER TABLE users ADD COLUMN phone text;",
+		"README.md":          "not a migration",
+	} {
+		if err := os.WriteFile(dir+"/"+name, []byte(sql), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	applied, err := admin.Migrate(ctx, "mig", "app", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"002_email.up.sql", "010_phone.up.sql"}; !slices.Equal(applied, want) {
+		t.Errorf("applied %v, want %v", applied, want)
+	}
+	again, err := admin.Migrate(ctx, "mig", "app", dir)
+	if err != nil || len(again) != 0 {
+		t.Errorf("second Migrate applied %v (%v), want nothing", again, err)
+	}
+	if err := os.WriteFile(dir+"/011_bad.up.sql", []byte("ALTER TABLE nope ADD COLUMN x int;"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Migrate(ctx, "mig", "app", dir); err == nil || !strings.Contains(err.Error(), "011_bad.up.sql") {
+		t.Errorf("a failing migration: err = %v, want it named", err)
+	}
+	conn, err := pgx.Connect(ctx, strings.Replace(url, "/postgres", "/mig", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var version int64
+	if err := conn.QueryRow(ctx, "SELECT version FROM schema_migrations").Scan(&version); err != nil || version != 10 {
+		t.Errorf("schema_migrations version = %d (%v), want 10 after the failed 011", version, err)
 	}
 }

@@ -29,12 +29,18 @@ type DatabaseArgs struct {
 	Golden       bool   `pulumi:"golden,optional"`
 	SourceSQL    string `pulumi:"sourceSql,optional"`
 	WaitSeconds  int    `pulumi:"waitSeconds,optional"`
+	// Migrations is a directory of <version>_<name>.up.sql files applied
+	// after the clone; MigrationsRevision fingerprints them, so a new or
+	// edited migration makes a fresh clone.
+	Migrations         string `pulumi:"migrations,optional"`
+	MigrationsRevision string `pulumi:"migrationsRevision,optional"`
 }
 
 // DatabaseState is a Database's recorded state.
 type DatabaseState struct {
 	DatabaseArgs
-	URL string `pulumi:"url" provider:"secret"`
+	URL     string   `pulumi:"url" provider:"secret"`
+	Applied []string `pulumi:"applied,optional"` // migrations applied after the clone
 }
 
 // Annotate documents the resource.
@@ -57,7 +63,7 @@ func (*Database) Create(ctx context.Context, req infer.CreateRequest[DatabaseArg
 	if in.Golden {
 		err = createGolden(ctx, admin, in)
 	} else {
-		state.URL, err = createClone(ctx, admin, in)
+		state.URL, state.Applied, err = createClone(ctx, admin, in)
 	}
 	if err != nil {
 		return infer.CreateResponse[DatabaseState]{}, err
@@ -86,23 +92,32 @@ func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 	return admin.MakeTemplate(ctx, in.Name)
 }
 
-func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string, error) {
+func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string, []string, error) {
 	password := secret()
 	if err := admin.EnsureRole(ctx, in.Role, password); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	// A killed run may have left the clone half-made: start again.
 	if err := admin.DropDatabase(ctx, in.Name); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	wait := time.Duration(max(in.WaitSeconds, 30)) * time.Second
 	if err := admin.Clone(ctx, in.Template, in.Name, in.Role, wait); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := admin.Adopt(ctx, in.Name, in.ObjectsOwner, in.Role); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return pg.DatabaseURL(in.AdminURL, in.Name, in.Role, password)
+	var applied []string
+	if in.Migrations != "" {
+		var err error
+		if applied, err = admin.Migrate(ctx, in.Name, in.Role, in.Migrations); err != nil {
+			_ = admin.DropDatabase(context.Background(), in.Name)
+			return "", nil, err
+		}
+	}
+	url, err := pg.DatabaseURL(in.AdminURL, in.Name, in.Role, password)
+	return url, applied, err
 }
 
 // Read implements infer.CustomRead: a dropped database or role is drift,

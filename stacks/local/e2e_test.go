@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -254,6 +255,18 @@ func TestLocalEnvironmentsAreIsolated(t *testing.T) {
 	w := newWorld(t)
 	w.up("baseline")
 	w.up("pr-1")
+	// pr-2's branch adds migration 3; the golden is at 2.
+	migrations := t.TempDir()
+	for _, name := range []string{"001_create_users.up.sql", "002_create_orders.up.sql"} {
+		data, err := os.ReadFile(filepath.Join(w.bp.Resolve(w.bp.Database.Migrations), name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(migrations, name), data, 0o644)
+	}
+	os.WriteFile(filepath.Join(migrations, "003_loyalty.up.sql"), []byte("ALTER TABLE users ADD COLUMN loyalty int NOT NULL DEFAULT 0;"), 0o644)
+	w.bp.Database.Migrations = migrations
+	w.target.MigrationsRevision = "with-003"
 	w.up("pr-2")
 	t.Cleanup(func() {
 		w.destroy("pr-1")
@@ -277,6 +290,23 @@ func TestLocalEnvironmentsAreIsolated(t *testing.T) {
 	}
 	if _, body := w.get("users.pr-2.localhost", "/users/count"); !strings.Contains(body, "50 users") {
 		t.Errorf("pr-2 sees pr-1's write: %q", body)
+	}
+	hasLoyalty := "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'loyalty')"
+	for env, want := range map[string]bool{"pr-1": false, "pr-2": true} {
+		outs, err := w.engine.Outputs(t.Context(), w.env(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := pgx.Connect(t.Context(), outs["databaseUrl"].Value.(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bool
+		err = c.QueryRow(t.Context(), hasLoyalty).Scan(&got)
+		c.Close(context.Background())
+		if err != nil || got != want {
+			t.Errorf("%s has migration 3's column: %v (%v), want %v", env, got, err, want)
+		}
 	}
 }
 
@@ -303,5 +333,39 @@ func TestLocalSandbox(t *testing.T) {
 	}
 	if _, body := w.get("orders.baseline.localhost", "/orders/summary"); !strings.Contains(body, "orders v1 (baseline)") {
 		t.Errorf("baseline's orders without a routing key: %q", body)
+	}
+}
+
+func TestLocalUpRestartsOnlyTheChangedService(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.target.Revisions = map[string]string{"web": "r1", "orders": "r1", "users": "r1"}
+	w.up("baseline")
+	t.Cleanup(func() { w.destroy("baseline") })
+	before := w.processes("prenv_shop_baseline")
+	web := 0
+	for _, pid := range before {
+		if cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); bytes.Contains(cmdline, []byte("web")) { // sh -c, go run, and the binary
+			web++
+		}
+	}
+	w.target.Revisions = map[string]string{"web": "r2", "orders": "r1", "users": "r1"}
+	res := w.up("baseline")
+	if res.Changes["update"] != 2 { // web, and the route to its new port
+		t.Errorf("up with web's source changed = %v, want two updates: web and its route", res.Changes)
+	}
+	after := w.processes("prenv_shop_baseline")
+	kept := 0
+	for _, pid := range before {
+		if slices.Contains(after, pid) {
+			kept++
+		}
+	}
+	// web's processes were replaced; orders' and users' kept running.
+	if web == 0 || kept != len(before)-web {
+		t.Errorf("%d of %d processes kept across the up, want all but web's %d", kept, len(before), web)
+	}
+	if code, body := w.get("baseline.localhost", "/"); code != 200 || !strings.Contains(body, "50 users") {
+		t.Errorf("GET after the restart: %d %q", code, body)
 	}
 }

@@ -21,6 +21,11 @@ type Target struct {
 	// Changed lists the files a PR changed, repository-relative. In
 	// sandbox mode a PR environment runs only the services they touch.
 	Changed []string
+	// Revisions fingerprint each service's source files, by service name;
+	// a service whose revision changes is restarted.
+	Revisions map[string]string
+	// MigrationsRevision fingerprints the blueprint's migrations.
+	MigrationsRevision string
 }
 
 // Name implements stacks.Target.
@@ -67,13 +72,18 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			}
 			deps = append(deps, golden)
 		}
-		db, err := newDatabase(ctx, "db", pulumi.Map{
+		dbArgs := pulumi.Map{
 			"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
 			"name":         pulumi.String(env.Database),
 			"role":         pulumi.String(env.Role),
 			"template":     pulumi.String(GoldenName(bp.Project)),
 			"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
-		}, pulumi.DependsOn(deps))
+		}
+		if bp.Database.Migrations != "" {
+			dbArgs["migrations"] = pulumi.String(bp.Resolve(bp.Database.Migrations))
+			dbArgs["migrationsRevision"] = pulumi.String(t.MigrationsRevision)
+		}
+		db, err := newDatabase(ctx, "db", dbArgs, pulumi.DependsOn(deps))
 		if err != nil {
 			return err
 		}
@@ -94,6 +104,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 				"environment": environ,
 				"health":      pulumi.String(s.Health),
 				"logDir":      pulumi.String(filepath.Join(t.LogsDir, env.Name, "logs")),
+				"revision":    pulumi.String(t.Revisions[s.Name]),
 			})
 			if err != nil {
 				return err

@@ -30,6 +30,9 @@ type ServiceArgs struct {
 	Health        string            `pulumi:"health"`
 	LogDir        string            `pulumi:"logDir"`
 	HealthSeconds int               `pulumi:"healthSeconds,optional"`
+	// Revision fingerprints the service's source files: a new one
+	// restarts the service, and only that service.
+	Revision string `pulumi:"revision,optional"`
 }
 
 // ServiceState is a Service's recorded state.

@@ -1,5 +1,6 @@
 -- The "production" database the demo starts from: the golden copy every
--- environment is cloned from. The people in it are fictional.
+-- environment is cloned from. The people in it are fictional. It is at
+-- migration 2 of migrations/; a pull request adds the ones after it.
 CREATE TABLE users (
     id         bigserial PRIMARY KEY,
     name       text NOT NULL,
@@ -19,3 +20,5 @@ FROM generate_series(1, 50) g;
 INSERT INTO orders (user_id, total)
 SELECT 1 + (g % 50), round((g * 7.31)::numeric % 200, 2)
 FROM generate_series(1, 120) g;
+CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL);
+INSERT INTO schema_migrations VALUES (2, false);
