@@ -43,6 +43,7 @@ demo-lifecycle: build tools
 
 ## test: unit, engine end-to-end and binary end-to-end tests
 test: build tools test-deps
+	$(GO) build ./...  # warms the cache the example services' go run uses
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 
