@@ -35,8 +35,10 @@ type Router struct {
 	opts  Options
 	mu    sync.RWMutex
 	table Table
-	sig   string // what the routes directory looked like at the last load
-	proxy *httputil.ReverseProxy
+
+	reloading sync.Mutex // serialises reloads, so sig always matches table
+	sig       string     // what the routes directory looked like at the last load
+	proxy     *httputil.ReverseProxy
 }
 
 type targetKey struct{}
@@ -72,6 +74,12 @@ func New(o Options) *Router {
 
 // Reload reads the routes directory now.
 func (r *Router) Reload() {
+	r.reloading.Lock()
+	defer r.reloading.Unlock()
+	r.load(dirSignature(r.opts.RoutesDir))
+}
+
+func (r *Router) load(sig string) {
 	t, errs := LoadTable(r.opts.RoutesDir)
 	for _, err := range errs {
 		r.opts.Logger.Warn("skipping route", "err", err)
@@ -79,6 +87,7 @@ func (r *Router) Reload() {
 	r.mu.Lock()
 	r.table = t
 	r.mu.Unlock()
+	r.sig = sig
 }
 
 // Watch reloads the routes whenever the directory changes, checking every
@@ -103,17 +112,14 @@ func (r *Router) resolve(env, service, key string) (target, bool) {
 }
 
 // reloadIfChanged reloads the routes if their directory changed since the
-// last load, and reports whether it did.
-func (r *Router) reloadIfChanged() bool {
-	sig := dirSignature(r.opts.RoutesDir)
-	r.mu.Lock()
-	changed := sig != r.sig
-	r.sig = sig
-	r.mu.Unlock()
-	if changed {
-		r.Reload()
+// last load. A caller that returns has a table at least as new as the
+// directory was when it called.
+func (r *Router) reloadIfChanged() {
+	r.reloading.Lock()
+	defer r.reloading.Unlock()
+	if sig := dirSignature(r.opts.RoutesDir); sig != r.sig {
+		r.load(sig)
 	}
-	return changed
 }
 
 // dirSignature summarises the names, sizes and times of dir's files.
@@ -154,8 +160,9 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	key := routingKey(req.Header, r.opts.Header)
 	t, found := r.resolve(env, service, key)
-	if !found && r.reloadIfChanged() {
-		// A route written since the last poll: an up that just finished.
+	if !found {
+		// Perhaps a route written since the last poll: an up that just finished.
+		r.reloadIfChanged()
 		t, found = r.resolve(env, service, key)
 	}
 	if !found {
