@@ -1,6 +1,7 @@
 package automation
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -94,4 +95,12 @@ func mustAbs(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return abs
+}
+
+func TestClassifyLockListingRace(t *testing.T) {
+	t.Parallel()
+	err := errors.New("could not create stack: could not list bucket: blob (code=NotFound): lstat /s/.pulumi/locks/organization/e2e/pr-1/3d0f.json: no such file or directory")
+	if got := classify(context.Background(), "pr-1", err); !IsLocked(got) {
+		t.Errorf("classify(lock listing race) = %v, want ErrLocked so the run waits and retries", got)
+	}
 }
