@@ -25,6 +25,9 @@ type LockHolder struct {
 	Host  string
 	PID   int
 	Since time.Time
+	// Unreadable marks a lock file that holds no lock record: one a run
+	// was killed while writing. Since is then the file's time.
+	Unreadable bool
 }
 
 func (h LockHolder) String() string {
@@ -60,7 +63,7 @@ func IsLocked(err error) bool { return errors.Is(err, ErrLocked) }
 // lockLine matches the lines Pulumi's file backend prints for each lock:
 //
 //	file:///state/.pulumi/locks/organization/shop/pr-1/ab12.json: created by root@host (pid 42) at 2026-11-21T10:00:00Z
-var lockLine = regexp.MustCompile(`(?m)^\s*(\S+\.json): created by (.*)@(\S+) \(pid (-?\d+)\) at (\S+)\s*$`)
+var lockLine = regexp.MustCompile(`(?m)^\s*(\S+\.json(?:\.[0-9a-f]+\.tmp)?): created by (.*)@(\S+) \(pid (-?\d+)\) at (\S+)\s*$`)
 
 func parseLockHolders(stderr string) []LockHolder {
 	var hs []LockHolder

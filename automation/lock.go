@@ -17,6 +17,12 @@ import (
 // A lock is stale when its holder ran on this host and its process is gone,
 // or when it is older than maxJobTime.
 func staleReason(h LockHolder, thisHost string, now time.Time, maxJobTime time.Duration, alive func(int) bool) string {
+	if h.Unreadable {
+		if now.Sub(h.Since) > lockWriteGrace {
+			return fmt.Sprintf("its file has held no lock record for %s: its writer was killed while taking it", now.Sub(h.Since).Round(time.Second))
+		}
+		return ""
+	}
 	if h.Host != "" && h.Host == thisHost && !alive(h.PID) {
 		return fmt.Sprintf("its process %d on %s is gone", h.PID, h.Host)
 	}
@@ -25,6 +31,10 @@ func staleReason(h LockHolder, thisHost string, now time.Time, maxJobTime time.D
 	}
 	return ""
 }
+
+// lockWriteGrace is how long a lock file may lack its record: writing one
+// takes microseconds, so an empty file older than this was abandoned.
+const lockWriteGrace = 2 * time.Second
 
 // lockDir is where Pulumi's file backend keeps the locks of one stack.
 func (p *Pulumi) lockDir(stack string) (string, bool) {
@@ -50,7 +60,9 @@ func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
 		return nil, true, fmt.Errorf("read locks of %s: %w", stack, err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
+		// Every file but a sidecar is a lock to pulumi, including the
+		// <id>.json.<n>.tmp of a run killed while it wrote <id>.json.
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".attrs") {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())
@@ -67,11 +79,16 @@ func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
 			Hostname  string    `json:"hostname"`
 			Timestamp time.Time `json:"timestamp"`
 		}
+		h := LockHolder{URL: "file://" + path}
 		if err := json.Unmarshal(data, &l); err != nil {
-			// A lock being written is momentarily empty; treat it as live.
-			l.Timestamp = time.Now()
+			h.Unreadable = true
+			if info, err := e.Info(); err == nil {
+				h.Since = info.ModTime()
+			}
+		} else {
+			h.User, h.Host, h.PID, h.Since = l.Username, l.Hostname, l.PID, l.Timestamp
 		}
-		hs = append(hs, LockHolder{URL: "file://" + path, User: l.Username, Host: l.Hostname, PID: l.PID, Since: l.Timestamp})
+		hs = append(hs, h)
 	}
 	return hs, true, nil
 }
@@ -94,8 +111,9 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 	if _, ok := p.lockDir(stack); ok {
 		for _, h := range holders {
 			path := strings.TrimPrefix(h.URL, "file://")
-			// The file backend keeps blob attributes in a .attrs sidecar.
-			for _, f := range []string{path, path + ".attrs"} {
+			// The file backend keeps blob attributes in a .attrs sidecar,
+			// named after the final file even while a .tmp is written.
+			for _, f := range []string{path, path + ".attrs", lockFinalName(path) + ".attrs"} {
 				if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 					return nil, fmt.Errorf("remove stale lock %s: %w", f, err)
 				}
@@ -126,12 +144,22 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 	backoff := 500 * time.Millisecond
 	for {
 		err := op()
+		if err == nil {
+			return recovered, nil
+		}
+		fresh, ok, lerr := p.locks(stack)
 		var locked *LockedError
-		if !errors.As(err, &locked) {
+		switch {
+		case errors.As(err, &locked):
+		case ok && lerr == nil && anyUnreadable(fresh):
+			// pulumi fails to parse an empty lock file rather than call
+			// the stack locked; it is a lock all the same.
+			locked = &LockedError{Stack: stack}
+		default:
 			return recovered, err
 		}
 		holders := locked.Holders
-		if fresh, ok, lerr := p.locks(stack); ok && lerr == nil {
+		if ok && lerr == nil {
 			holders = fresh
 		}
 		broke, berr := p.breakStale(ctx, stack, holders, o)
@@ -143,6 +171,12 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 			for _, line := range broke {
 				fmt.Fprintln(o.progress, line)
 			}
+			continue
+		}
+		if wait := youngestUnreadable(holders); wait > 0 {
+			// A lock is being written, or its writer just died: give it
+			// the moment it takes to tell which, whatever the bound.
+			time.Sleep(wait)
 			continue
 		}
 		waited := time.Since(start)
@@ -165,4 +199,35 @@ func lockedBy(hs []LockHolder) string {
 		return "held by another run"
 	}
 	return "held by " + hs[0].String()
+}
+
+func anyUnreadable(hs []LockHolder) bool {
+	for _, h := range hs {
+		if h.Unreadable {
+			return true
+		}
+	}
+	return false
+}
+
+// youngestUnreadable returns how long until every unreadable lock is past
+// lockWriteGrace, or 0 if none is within it.
+func youngestUnreadable(hs []LockHolder) time.Duration {
+	var wait time.Duration
+	for _, h := range hs {
+		if h.Unreadable {
+			wait = max(wait, lockWriteGrace-time.Since(h.Since)+50*time.Millisecond)
+		}
+	}
+	return max(wait, 0)
+}
+
+// lockFinalName strips the ".<n>.tmp" the file backend adds while writing.
+func lockFinalName(path string) string {
+	if base, ok := strings.CutSuffix(path, ".tmp"); ok {
+		if i := strings.LastIndexByte(base, '.'); i > 0 {
+			return base[:i]
+		}
+	}
+	return path
 }

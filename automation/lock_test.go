@@ -26,6 +26,8 @@ func TestStaleReason(t *testing.T) {
 		{"other host, past max job time", LockHolder{Host: "runner", PID: 200, Since: now.Add(-7 * time.Hour)}, true, "past the 6h0m0s maximum job time"},
 		{"live here but ancient", LockHolder{Host: "me", PID: 100, Since: now.Add(-7 * time.Hour)}, true, "maximum job time"},
 		{"unknown age elsewhere", LockHolder{Host: "runner", PID: 200}, false, ""},
+		{"empty file being written", LockHolder{Unreadable: true, Since: now.Add(-time.Second)}, false, ""},
+		{"empty file abandoned", LockHolder{Unreadable: true, Since: now.Add(-time.Minute)}, true, "writer was killed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,5 +104,17 @@ func TestClassifyLockListingRace(t *testing.T) {
 	err := errors.New("could not create stack: could not list bucket: blob (code=NotFound): lstat /s/.pulumi/locks/organization/e2e/pr-1/3d0f.json: no such file or directory")
 	if got := classify(context.Background(), "pr-1", err); !IsLocked(got) {
 		t.Errorf("classify(lock listing race) = %v, want ErrLocked so the run waits and retries", got)
+	}
+}
+
+func TestLockFinalName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/l/4cd2.json.18ea359a1a279797.tmp": "/l/4cd2.json",
+		"/l/4cd2.json":                      "/l/4cd2.json",
+	} {
+		if got := lockFinalName(in); got != want {
+			t.Errorf("lockFinalName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

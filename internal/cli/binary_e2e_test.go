@@ -183,7 +183,14 @@ func TestBinaryKill9Recovers(t *testing.T) {
 	}
 	_, stderr, code := s.run("up", "--pr", "8")
 	if code != 0 {
-		t.Fatalf("up after kill -9: exit %d: %s", code, stderr)
+		var files []string
+		filepath.Walk(filepath.Join(s.backend, ".pulumi"), func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				files = append(files, fmt.Sprintf("%s(%d)", strings.TrimPrefix(p, s.backend), fi.Size()))
+			}
+			return nil
+		})
+		t.Fatalf("up after kill -9: exit %d: %s\nbackend files: %v", code, stderr, files)
 	}
 	if !strings.Contains(stderr, "recovered: broke stale lock of pr-8") || !strings.Contains(stderr, "is gone") {
 		t.Errorf("up after kill -9 did not report its recovery: %s", stderr)
