@@ -31,6 +31,9 @@ type LockHolder struct {
 }
 
 func (h LockHolder) String() string {
+	if h.Unreadable {
+		return "an unfinished lock file written at " + h.Since.UTC().Format(time.RFC3339)
+	}
 	return fmt.Sprintf("%s@%s (pid %d) since %s", h.User, h.Host, h.PID, h.Since.Format(time.RFC3339))
 }
 
