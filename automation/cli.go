@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/blang/semver"
+
+	"github.com/prenv/prenv/internal/atomicfile"
 )
 
 // PulumiVersion is the pulumi CLI version prenv is built and tested with;
@@ -71,7 +73,7 @@ func newPulumiCLI(ctx context.Context, path, cache string) (*pulumiCLI, error) {
 		}
 		found = strings.TrimSpace(string(out))
 		if cache != "" && key != "" {
-			_ = writeFileAtomic(cache, []byte(key+"\t"+found+"\n"))
+			_ = atomicfile.Write(cache, []byte(key+"\t"+found+"\n"), 0o644)
 		}
 	}
 	v, err := semver.ParseTolerant(found)
@@ -146,22 +148,4 @@ func binaryKey(path string) string {
 		return ""
 	}
 	return fmt.Sprintf("%s %d %d", path, fi.Size(), fi.ModTime().UnixNano())
-}
-
-// writeFileAtomic writes data beside path and renames it into place, so
-// readers never see a half-written file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

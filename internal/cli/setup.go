@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/atomicfile"
 	"github.com/prenv/prenv/internal/naming"
 	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/local"
@@ -184,33 +185,11 @@ func (a *App) passphrase(home string) (string, error) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		return "", err
 	}
-	if err := writeFileAtomic(path, []byte(secret+"\n"), 0o600); err != nil {
+	if err := atomicfile.Write(path, []byte(secret+"\n"), 0o600); err != nil {
 		return "", err
 	}
 	fmt.Fprintf(a.Stderr, "prenv: PULUMI_CONFIG_PASSPHRASE is not set; generated one for local use in %s (mode 0600)\n", path)
 	return secret, nil
-}
-
-// writeFileAtomic writes data to a temporary file and renames it into
-// place, so a crash never leaves path half-written.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 var remotePattern = regexp.MustCompile(`[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(\.git)?/?$`)

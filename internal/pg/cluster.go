@@ -16,7 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
+
+	"github.com/prenv/prenv/internal/atomicfile"
 )
 
 // AdminUser is the superuser of a managed cluster.
@@ -142,7 +143,7 @@ func (c *Cluster) initdb(ctx context.Context, owner *user.User) error {
 		os.RemoveAll(c.dataDir())
 		return fmt.Errorf("initdb in %s: %w", c.dataDir(), err)
 	}
-	return writeAtomic(c.passwordFile(), []byte(password+"\n"), 0o600)
+	return atomicfile.Write(c.passwordFile(), []byte(password+"\n"), 0o600)
 }
 
 // choosePort keeps the port of the last start if it is free, so URLs stay
@@ -157,7 +158,7 @@ func (c *Cluster) choosePort() (int, error) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	return port, writeAtomic(c.portFile(), []byte(strconv.Itoa(port)+"\n"), 0o644)
+	return port, atomicfile.Write(c.portFile(), []byte(strconv.Itoa(port)+"\n"), 0o644)
 }
 
 func (c *Cluster) port() (int, error) {
@@ -243,16 +244,4 @@ func lockFile(path string) (func(), error) {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	return func() { f.Close() }, nil
-}
-
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp := fmt.Sprintf("%s.%d.%d", path, os.Getpid(), time.Now().UnixNano())
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
 }

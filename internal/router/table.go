@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/prenv/prenv/internal/atomicfile"
 )
 
 // Baseline is the environment that serves every service a sandbox
@@ -45,19 +47,7 @@ func Save(dir string, r Route) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".route-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), routeFile(dir, r.Env))
+	return atomicfile.Write(routeFile(dir, r.Env), data, 0o644)
 }
 
 // Remove deletes env's route from dir; a missing route is not an error.
