@@ -27,22 +27,27 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
-say "1. the baseline: PostgreSQL, the golden database from db/golden.sql, web -> orders -> users"
+say "1. a \"production\" database of ${DEMO_ROWS:-200} fictional users (DEMO_ROWS raises it)"
+(cd "$repo/examples/app" && go run ./seed -users "${DEMO_ROWS:-200}") > "$work/production.sql"
+export PRENV_GOLDEN="$work/production.sql"
+ls -lh "$work/production.sql" | awk '{print "   " $5 " of SQL in " $9}'
+
+say "2. the baseline: PostgreSQL, the golden cloned from production, web -> orders -> users"
 t=$(now)
 "$prenv" up --env baseline --blueprint "$blueprint"
 baseline_time=$(since "$t")
 
-say "2. pull request 1 changes only web: sandbox mode runs web, the rest come from the baseline"
+say "3. pull request 1 changes only web: sandbox mode runs web, the rest come from the baseline"
 t=$(now)
 "$prenv" up --pr 1 --blueprint "$pr/examples/app/prenv.yaml" --base HEAD
 pr_time=$(since "$t")
 
-say "3. curl http://pr-1.localhost:$port/  (the PR's web, the baseline's orders and users)"
+say "4. curl http://pr-1.localhost:$port/  (the PR's web, the baseline's orders and users)"
 curl -sS -H "Host: pr-1.localhost" "http://127.0.0.1:$port/"
 say "   curl http://baseline.localhost:$port/"
 curl -sS -H "Host: baseline.localhost" "http://127.0.0.1:$port/"
 
-say "4. prenv ls"
+say "5. prenv ls"
 "$prenv" ls --blueprint "$blueprint"
 
 say "timings"

@@ -36,6 +36,7 @@ func (a *App) localTarget(ctx context.Context, home string) (local.Target, error
 		LogsDir:    filepath.Join(home, "envs"),
 		RouterPort: port,
 		AdminURL:   a.Getenv("PRENV_POSTGRES_URL"),
+		Golden:     a.Getenv("PRENV_GOLDEN"),
 	}
 	if t.AdminURL == "" {
 		cluster := &pg.Cluster{Dir: a.postgresDir(home)}

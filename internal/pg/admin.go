@@ -1,6 +1,7 @@
 package pg
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"net"
 	neturl "net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -249,7 +251,7 @@ func (a *Admin) Load(ctx context.Context, db, role, sql string) error {
 	}
 	defer conn.Close(ctx)
 	setup := fmt.Sprintf("ALTER SCHEMA public OWNER TO %s; SET ROLE %s", ident(role), ident(role))
-	if _, err := conn.Exec(ctx, setup); err != nil {
+	if _, err := conn.Exec(ctx, setup); err != nil || sql == "" {
 		return err
 	}
 	_, err = conn.Exec(ctx, sql)
@@ -326,4 +328,51 @@ func upMigrations(dir string) ([]migration, error) {
 	}
 	slices.SortFunc(ms, func(a, b migration) int { return cmp.Compare(a.version, b.version) })
 	return ms, nil
+}
+
+// Restore copies the database at sourceURL into db with pg_dump -Fc |
+// pg_restore, its objects owned by role. It is how a golden copy is taken
+// from a "production" server.
+func (a *Admin) Restore(ctx context.Context, sourceURL, db, role string) error {
+	bins, err := FindBinaries(ctx, "")
+	if err != nil {
+		return err
+	}
+	if err := a.Load(ctx, db, role, ""); err != nil { // hands role the public schema
+		return err
+	}
+	cfg, err := pgx.ParseConfig(a.url)
+	if err != nil {
+		return err
+	}
+	cfg.Database = db
+	target := DatabaseURLFromConfig(cfg)
+	dump := exec.CommandContext(ctx, bins.path("pg_dump"), "-Fc", "--no-owner", "--no-acl", sourceURL)
+	restore := exec.CommandContext(ctx, bins.path("pg_restore"), "--no-owner", "--no-acl", "--role="+role, "--exit-on-error", "-d", target)
+	pipe, err := dump.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	restore.Stdin = pipe
+	var dumpErr, restoreErr bytes.Buffer
+	dump.Stderr, restore.Stderr = &dumpErr, &restoreErr
+	if err := dump.Start(); err != nil {
+		return err
+	}
+	rerr := restore.Run()
+	derr := dump.Wait()
+	switch {
+	case derr != nil:
+		return fmt.Errorf("pg_dump %s: %v: %s", redact(sourceURL), derr, strings.TrimSpace(dumpErr.String()))
+	case rerr != nil:
+		return fmt.Errorf("pg_restore into %s: %v: %s", db, rerr, strings.TrimSpace(restoreErr.String()))
+	}
+	return nil
+}
+
+// DatabaseURLFromConfig renders a connection config back into a URL.
+func DatabaseURLFromConfig(cfg *pgx.ConnConfig) string {
+	u := neturl.URL{Scheme: "postgres", User: neturl.UserPassword(cfg.User, cfg.Password),
+		Host: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), Path: "/" + cfg.Database, RawQuery: "sslmode=disable"}
+	return u.String()
 }

@@ -211,3 +211,38 @@ func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
 		t.Errorf("schema_migrations version = %d (%v), want 10 after the failed 011", version, err)
 	}
 }
+
+func TestRestoreFromProductionURL(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := testenv.Postgres(t)
+	admin, err := pg.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	if err := admin.CreateDatabase(ctx, "production", pg.AdminUser); err != nil {
+		t.Fatal(err)
+	}
+	exec(t, url, "production", "CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE); INSERT INTO users VALUES (1, 'a@example.com'), (2, 'b@example.com')")
+	if err := admin.EnsureGroup(ctx, "objects"); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.CreateDatabase(ctx, "golden", pg.AdminUser); err != nil {
+		t.Fatal(err)
+	}
+	if err := admin.Restore(ctx, strings.Replace(url, "/postgres", "/production", 1), "golden", "objects"); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, strings.Replace(url, "/postgres", "/golden", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	var owner string
+	err = conn.QueryRow(ctx, "SELECT count(*), (SELECT tableowner FROM pg_tables WHERE tablename = 'users') FROM users").Scan(&n, &owner)
+	if err != nil || n != 2 || owner != "objects" {
+		t.Errorf("golden has %d users owned by %q (%v), want 2 owned by objects", n, owner, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
@@ -27,8 +28,10 @@ type DatabaseArgs struct {
 	Template     string `pulumi:"template,optional"`
 	ObjectsOwner string `pulumi:"objectsOwner"`
 	Golden       bool   `pulumi:"golden,optional"`
-	SourceSQL    string `pulumi:"sourceSql,optional"`
-	WaitSeconds  int    `pulumi:"waitSeconds,optional"`
+	// Source is the golden's origin: a SQL file, or the postgres:// URL of
+	// a "production" database to copy.
+	Source      string `pulumi:"source,optional"`
+	WaitSeconds int    `pulumi:"waitSeconds,optional"`
 	// Migrations is a directory of <version>_<name>.up.sql files applied
 	// after the clone; MigrationsRevision fingerprints them, so a new or
 	// edited migration makes a fresh clone.
@@ -72,9 +75,13 @@ func (*Database) Create(ctx context.Context, req infer.CreateRequest[DatabaseArg
 }
 
 func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
-	sql, err := os.ReadFile(in.SourceSQL)
-	if err != nil {
-		return fmt.Errorf("read the golden source: %w", err)
+	fromURL := IsDatabaseURL(in.Source)
+	var sql []byte
+	if !fromURL {
+		var err error
+		if sql, err = os.ReadFile(in.Source); err != nil {
+			return fmt.Errorf("read the golden source: %w: set database.golden to a SQL file or a postgres:// URL", err)
+		}
 	}
 	if err := admin.EnsureGroup(ctx, in.ObjectsOwner); err != nil {
 		return err
@@ -85,9 +92,13 @@ func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 	if err := admin.CreateDatabase(ctx, in.Name, pg.AdminUser); err != nil {
 		return err
 	}
-	if err := admin.Load(ctx, in.Name, in.ObjectsOwner, string(sql)); err != nil {
+	load := func() error { return admin.Load(ctx, in.Name, in.ObjectsOwner, string(sql)) }
+	if fromURL {
+		load = func() error { return admin.Restore(ctx, in.Source, in.Name, in.ObjectsOwner) }
+	}
+	if err := load(); err != nil {
 		_ = admin.DropDatabase(context.Background(), in.Name)
-		return fmt.Errorf("load %s into the golden database: %w", in.SourceSQL, err)
+		return fmt.Errorf("build the golden database: %w", err)
 	}
 	return admin.MakeTemplate(ctx, in.Name)
 }
@@ -159,4 +170,10 @@ func secret() string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// IsDatabaseURL reports whether a golden source names a database server
+// rather than a SQL file.
+func IsDatabaseURL(source string) bool {
+	return strings.HasPrefix(source, "postgres://") || strings.HasPrefix(source, "postgresql://")
 }

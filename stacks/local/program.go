@@ -26,6 +26,9 @@ type Target struct {
 	Revisions map[string]string
 	// MigrationsRevision fingerprints the blueprint's migrations.
 	MigrationsRevision string
+	// Golden, when set (PRENV_GOLDEN), replaces the blueprint's
+	// database.golden for this run: a SQL file or a postgres:// URL.
+	Golden string
 }
 
 // Name implements stacks.Target.
@@ -48,6 +51,19 @@ func (t Target) URL(env, svc string) string {
 	return fmt.Sprintf("http://%s:%d", host, t.RouterPort)
 }
 
+// goldenSource is the blueprint's golden, a file resolved against the
+// blueprint's directory or a database URL, unless Golden overrides it.
+func (t Target) goldenSource(bp *stacks.Blueprint) string {
+	source := bp.Database.Golden
+	if t.Golden != "" {
+		source = t.Golden
+	}
+	if IsDatabaseURL(source) {
+		return source
+	}
+	return bp.Resolve(source)
+}
+
 // upstream is the address a service calls another by: the router's path
 // form, which any HTTP client can reach and which keeps the routing key's
 // fallbacks to the baseline.
@@ -65,7 +81,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 				"name":         pulumi.String(GoldenName(bp.Project)),
 				"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
 				"golden":       pulumi.Bool(true),
-				"sourceSql":    pulumi.String(bp.Resolve(bp.Database.Golden)),
+				"source":       pulumi.ToSecret(pulumi.String(t.goldenSource(bp))),
 			})
 			if err != nil {
 				return err

@@ -3,5 +3,6 @@ CREATE TABLE users (
     name       text NOT NULL,
     email      text NOT NULL UNIQUE,
     phone      text,
+    address    text,
     created_at timestamptz NOT NULL DEFAULT now()
 );
