@@ -68,9 +68,23 @@ func New(o Options) *Router {
 			pr.SetXForwarded()
 		},
 		ErrorHandler: r.badGateway,
+		BufferPool:   &bufferPool{},
 	}
 	return r
 }
+
+// bufferPool reuses the proxy's copy buffers, which it would otherwise
+// allocate, 32 KiB at a time, for every request.
+type bufferPool struct{ p sync.Pool }
+
+func (b *bufferPool) Get() []byte {
+	if buf, ok := b.p.Get().(*[]byte); ok {
+		return *buf
+	}
+	return make([]byte, 32<<10)
+}
+
+func (b *bufferPool) Put(buf []byte) { b.p.Put(&buf) }
 
 // Reload reads the routes directory now.
 func (r *Router) Reload() {
