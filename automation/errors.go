@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,13 +120,25 @@ func (e *EngineError) Error() string {
 func (e *EngineError) Unwrap() error { return e.err }
 
 // diagnostics picks the error lines out of an Automation API error, whose
-// text carries the command's full stdout and stderr.
+// text carries the command's full stdout and stderr. An error's indented
+// continuation lines (a service's log, say) stay with it.
 func diagnostics(text string) string {
 	var keep []string
-	for _, line := range strings.Split(text, "\n") {
-		l := strings.TrimSpace(line)
-		if strings.HasPrefix(l, "error:") || strings.HasPrefix(l, "stderr: error:") {
-			keep = append(keep, strings.TrimPrefix(strings.TrimPrefix(l, "stderr: "), "error: "))
+	lines := strings.Split(text, "\n")
+	for i := 0; i < len(lines); i++ {
+		l := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(lines[i]), "stderr: "))
+		msg, ok := strings.CutPrefix(l, "error: ")
+		if !ok {
+			continue
+		}
+		indent := len(lines[i]) - len(strings.TrimLeft(lines[i], " "))
+		for i+1 < len(lines) && strings.TrimSpace(lines[i+1]) != "" &&
+			len(lines[i+1])-len(strings.TrimLeft(lines[i+1], " ")) >= indent && !strings.Contains(lines[i+1], "error:") {
+			i++
+			msg += "\n    " + strings.TrimSpace(lines[i])
+		}
+		if !slices.Contains(keep, msg) {
+			keep = append(keep, msg)
 		}
 	}
 	if len(keep) == 0 {

@@ -85,6 +85,10 @@ func TestDiagnostics(t *testing.T) {
 	if got, want := diagnostics(text), "program failed: boom"; got != want {
 		t.Errorf("diagnostics = %q, want %q", got, want)
 	}
+	withLog := "stdout: Diagnostics:\n  prenv:local:Service (web):\n    error: web exited; last lines of web.log:\n    --- starting\n    boom\n\n  pulumi:pulumi:Stack (s):\n    error: update failed\n"
+	if got, want := diagnostics(withLog), "web exited; last lines of web.log:\n    --- starting\n    boom; update failed"; got != want {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
 	if got, want := diagnostics("plain failure\nmore"), "plain failure"; got != want {
 		t.Errorf("diagnostics = %q, want %q", got, want)
 	}

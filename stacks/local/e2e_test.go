@@ -369,3 +369,23 @@ func TestLocalUpRestartsOnlyTheChangedService(t *testing.T) {
 		t.Errorf("GET after the restart: %d %q", code, body)
 	}
 }
+
+func TestLocalServiceThatExitsAtStart(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.up("baseline")
+	t.Cleanup(func() {
+		w.destroy("pr-4")
+		w.destroy("baseline")
+	})
+	w.bp.Services = append(w.bp.Services, stacks.Service{Name: "broken", Run: "echo 'cannot reach the payment gateway' >&2; exit 3", Health: "/healthz"})
+	_, err := w.engine.Up(t.Context(), w.env("pr-4"))
+	if err == nil {
+		t.Fatal("up with a service that exits at start succeeded")
+	}
+	for _, want := range []string{"service broken of pr-4 exited before it was healthy", "cannot reach the payment gateway"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("up error does not contain %q:\n%v", want, err)
+		}
+	}
+}

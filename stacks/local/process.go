@@ -22,7 +22,7 @@ func startDetached(command, dir string, env []string, logPath string) (int, uint
 		return 0, 0, err
 	}
 	defer log.Close()
-	fmt.Fprintf(log, "\n--- prenv: starting at %s: %s\n", time.Now().UTC().Format(time.RFC3339), command)
+	fmt.Fprintf(log, "--- prenv: starting at %s: %s\n", time.Now().UTC().Format(time.RFC3339), command)
 	cmd := exec.Command("/bin/sh", "-c", command)
 	cmd.Dir = dir
 	cmd.Env = env
@@ -106,6 +106,9 @@ func tail(path string, n int) string {
 	var lines []string
 	s := bufio.NewScanner(f)
 	for s.Scan() {
+		if strings.TrimSpace(s.Text()) == "" {
+			continue // a blank line would end the error's block in pulumi's output
+		}
 		lines = append(lines, s.Text())
 		if len(lines) > n {
 			lines = lines[1:]
