@@ -2,7 +2,6 @@ package testenv
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -56,15 +55,4 @@ func Prenv(t testing.TB) string {
 func Backend(t testing.TB) string {
 	t.Helper()
 	return "file://" + t.TempDir()
-}
-
-// LookPath returns the path of a command on PATH, failing the test with
-// the make target that installs it when it is missing.
-func LookPath(t testing.TB, name, makeTarget string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s not found on PATH: run `make %s`", name, makeTarget)
-	}
-	return p
 }
