@@ -93,6 +93,17 @@ func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
 	return hs, true, nil
 }
 
+// lockFilesExist reports whether the stack's lock directory holds any
+// file, sidecars included, on a file backend.
+func (p *Pulumi) lockFilesExist(stack string) bool {
+	dir, ok := p.lockDir(stack)
+	if !ok {
+		return false
+	}
+	entries, _ := os.ReadDir(dir)
+	return len(entries) > 0
+}
+
 // breakStale removes the stack's locks if every one of them is provably
 // stale, and reports what it broke. It never touches a live lock.
 func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHolder, o options) ([]string, error) {
@@ -151,9 +162,11 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 		var locked *LockedError
 		switch {
 		case errors.As(err, &locked):
-		case ok && lerr == nil && anyUnreadable(fresh):
-			// pulumi fails to parse an empty lock file rather than call
-			// the stack locked; it is a lock all the same.
+		case ok && lerr == nil && anyUnreadable(fresh),
+			strings.Contains(err.Error(), "unexpected end of JSON input") && p.lockFilesExist(stack):
+			// pulumi fails to parse an empty lock file, or the sidecar of
+			// one being written, rather than call the stack locked; it is
+			// a lock all the same.
 			locked = &LockedError{Stack: stack}
 		default:
 			return recovered, err
