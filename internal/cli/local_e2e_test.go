@@ -44,23 +44,7 @@ func newLocalSandbox(t *testing.T) *localSandbox {
 // serviceProcesses lists processes whose DATABASE_URL points at db in
 // this sandbox's cluster.
 func (s *localSandbox) serviceProcesses(db string) []int {
-	at := strings.Index(s.adminURL, "@")
-	hostport := strings.SplitN(s.adminURL[at+1:], "/", 2)[0]
-	needle := []byte(hostport + "/" + db + "?")
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		var pid int
-		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
-			continue
-		}
-		environ, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err == nil && bytes.Contains(environ, needle) && !bytes.Contains(stat, []byte(") Z ")) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+	return testenv.ProcessesWithEnv(testenv.DatabaseNeedle(s.adminURL, db))
 }
 
 // serviceShells lists the /bin/sh -c processes that lead services' groups.

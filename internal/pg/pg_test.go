@@ -18,12 +18,7 @@ import (
 func TestCloneAndDrop(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url := testenv.Postgres(t)
-	admin, err := pg.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(context.Background())
+	url, admin := newAdmin(t)
 
 	const golden, clone, role, objects = "prenv_shop_golden", "prenv_shop_pr_1", "prenv_shop_pr_1", "prenv_shop_objects"
 	if err := admin.CreateDatabase(ctx, golden, pg.AdminUser); err != nil {
@@ -88,12 +83,7 @@ func TestCloneAndDrop(t *testing.T) {
 func TestCloneWaitsForBusyTemplate(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url := testenv.Postgres(t)
-	admin, err := pg.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(context.Background())
+	url, admin := newAdmin(t)
 	if err := admin.CreateDatabase(ctx, "busy_src", pg.AdminUser); err != nil {
 		t.Fatal(err)
 	}
@@ -158,12 +148,7 @@ func exec(t *testing.T, url, db, sql string) {
 func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url := testenv.Postgres(t)
-	admin, err := pg.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(context.Background())
+	url, admin := newAdmin(t)
 	if err := admin.EnsureRole(ctx, "app", "pw"); err != nil {
 		t.Fatal(err)
 	}
@@ -215,12 +200,7 @@ func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
 func TestRestoreFromProductionURL(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	url := testenv.Postgres(t)
-	admin, err := pg.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(context.Background())
+	url, admin := newAdmin(t)
 	if err := admin.CreateDatabase(ctx, "production", pg.AdminUser); err != nil {
 		t.Fatal(err)
 	}
@@ -245,4 +225,16 @@ func TestRestoreFromProductionURL(t *testing.T) {
 	if err != nil || n != 2 || owner != "objects" {
 		t.Errorf("golden has %d users owned by %q (%v), want 2 owned by objects", n, owner, err)
 	}
+}
+
+// newAdmin starts a cluster for the test and connects to it as superuser.
+func newAdmin(t *testing.T) (string, *pg.Admin) {
+	t.Helper()
+	url := testenv.Postgres(t)
+	admin, err := pg.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close(context.Background()) })
+	return url, admin
 }

@@ -121,31 +121,7 @@ func (w *world) get(host, path string) (int, string) {
 // processes returns the pids of services running against database db of
 // this world's cluster.
 func (w *world) processes(db string) []int {
-	w.t.Helper()
-	_, port, _ := net.SplitHostPort(strings.Split(strings.Split(w.adminURL, "@")[1], "/")[0])
-	needle := fmt.Sprintf(":%s/%s?", port, db)
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		var pid int
-		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
-			continue
-		}
-		environ, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		if err == nil && bytes.Contains(environ, []byte(needle)) && !zombie(pid) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
-
-func zombie(pid int) bool {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true
-	}
-	i := bytes.LastIndexByte(stat, ')')
-	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z'
+	return testenv.ProcessesWithEnv(testenv.DatabaseNeedle(w.adminURL, db))
 }
 
 func (w *world) query(sql string, args ...any) bool {
