@@ -28,10 +28,13 @@ type Engine interface {
 
 // Result is what one operation did.
 type Result struct {
-	Stack    string
-	Op       string            // up, preview, refresh or destroy
-	Changes  map[string]int    // resource operations by kind: create, update, same, delete, ...
-	Outputs  map[string]Output // the stack's outputs after the operation
+	Stack   string
+	Op      string         // up, preview, refresh or destroy
+	Changes map[string]int // resource operations by kind: create, update, same, delete, ...
+	// Outputs are the stack's outputs after the operation. Up reads them
+	// from the engine's events, where a secret's value is withheld (Secret
+	// is set); call Engine.Outputs for secret values.
+	Outputs  map[string]Output
 	Duration time.Duration
 	// Recovered describes what was repaired before the operation ran: a
 	// stale lock broken, pending operations cleared. Empty when nothing was.
