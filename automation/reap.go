@@ -1,0 +1,93 @@
+package automation
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"time"
+
+	"github.com/prenv/prenv/internal/naming"
+)
+
+// DefaultMaxDeletions caps how many stacks one reap may destroy.
+const DefaultMaxDeletions = 20
+
+// ReapPolicy is what a reap decides with. OpenPRs must be the complete
+// list of open pull requests: a partial listing must never reach here.
+type ReapPolicy struct {
+	Now          time.Time
+	OpenPRs      []int
+	Protect      []string // globs of stack names never reaped
+	MaxDeletions int      // 0 means DefaultMaxDeletions
+	Force        bool     // allow reaping more than half of the owned stacks
+}
+
+// ReapDecision is what a reap does with one stack, and why.
+type ReapDecision struct {
+	Stack  StackInfo
+	PR     int    // 0 for stacks that are not a PR's
+	Reap   bool   // destroy and remove it
+	Reason string // "closed", "expired", or why it is kept
+}
+
+// PlanReap decides, for every stack of the project, whether a reap
+// destroys it. It reaps only what it can prove is prenv's: stacks named
+// pr-<n> that carry prenv's lifetime outputs, outside the protect globs,
+// not running, and whose PR is closed or whose expiry has passed. It
+// refuses a plan that would destroy more than the maximum, or more than
+// half of the owned stacks unless forced.
+func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
+	maxDeletions := p.MaxDeletions
+	if maxDeletions == 0 {
+		maxDeletions = DefaultMaxDeletions
+	}
+	var (
+		plan        []ReapDecision
+		owned, reap int
+	)
+	for _, st := range stacks {
+		d := ReapDecision{Stack: st}
+		pr, isPR := naming.PRFromEnv(st.Name)
+		d.PR = pr
+		switch {
+		case !isPR:
+			d.Reason = "not a PR environment"
+		case protected(st.Name, p.Protect):
+			d.Reason = "protected"
+		case st.CreatedAt.IsZero():
+			d.Reason = "no prenv lifetime outputs: not provably prenv's"
+		default:
+			owned++
+			switch {
+			case st.Running:
+				d.Reason = "an update holds it"
+			case !slices.Contains(p.OpenPRs, pr):
+				d.Reap, d.Reason = true, "closed"
+			case !st.ExpiresAt.IsZero() && p.Now.After(st.ExpiresAt):
+				d.Reap, d.Reason = true, "expired"
+			default:
+				d.Reason = "open and within its TTL"
+			}
+		}
+		if d.Reap {
+			reap++
+		}
+		plan = append(plan, d)
+	}
+	switch {
+	case reap > maxDeletions:
+		return plan, fmt.Errorf("the reap would destroy %d stacks, over the maximum of %d: check the open-PR list, or raise --max-deletions", reap, maxDeletions)
+	case !p.Force && reap > 0 && reap*2 > owned:
+		return plan, fmt.Errorf("the reap would destroy %d of %d prenv stacks, more than half: check the open-PR list, or pass --force", reap, owned)
+	}
+	return plan, nil
+}
+
+func protected(stack string, globs []string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, stack); ok {
+			return true
+		}
+	}
+	return false
+}
