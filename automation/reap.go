@@ -1,12 +1,15 @@
 package automation
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/prenv/prenv/internal/naming"
+	"github.com/prenv/prenv/stacks"
 )
 
 // DefaultMaxDeletions caps how many stacks one reap may destroy.
@@ -90,4 +93,41 @@ func protected(stack string, globs []string) bool {
 		}
 	}
 	return false
+}
+
+// ReapResult is what destroying one planned stack did.
+type ReapResult struct {
+	ReapDecision
+	Err      error
+	Duration time.Duration
+}
+
+// Reap destroys and removes the stacks plan marks for reaping, at most
+// concurrency at a time. One stack's failure does not stop the others;
+// each result carries its own error.
+func Reap(ctx context.Context, eng Engine, project string, plan []ReapDecision, concurrency int, opts ...Option) []ReapResult {
+	concurrency = max(concurrency, 1)
+	var results []ReapResult
+	for _, d := range plan {
+		if d.Reap {
+			results = append(results, ReapResult{ReapDecision: d})
+		}
+	}
+	sem := make(chan struct{}, concurrency)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			start := time.Now()
+			r := &results[i]
+			names, err := naming.ForEnv(project, r.Stack.Name)
+			if err == nil {
+				_, err = eng.Destroy(ctx, stacks.Env{Names: names, Project: project}, append(opts, Remove())...)
+			}
+			r.Err, r.Duration = err, time.Since(start)
+		})
+	}
+	wg.Wait()
+	return results
 }

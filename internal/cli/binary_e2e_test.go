@@ -239,3 +239,40 @@ func writeLock(t *testing.T, dir string, pid int, host string, since time.Time) 
 		t.Fatal(err)
 	}
 }
+
+func TestBinaryReap(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	for _, pr := range []string{"1", "2", "3"} {
+		if _, stderr, code := s.run("up", "--pr", pr); code != 0 {
+			t.Fatalf("up --pr %s: %s", pr, stderr)
+		}
+	}
+	stacks := func() string {
+		out, stderr, code := s.run("ls", "--json")
+		if code != 0 {
+			t.Fatalf("ls: %s", stderr)
+		}
+		return out
+	}
+	if _, stderr, code := s.run("reap"); code != 2 || !strings.Contains(stderr, "complete list of open PRs") {
+		t.Errorf("reap without the open PRs: exit %d, %q; want 2", code, stderr)
+	}
+	if out, _, code := s.run("reap", "--open-prs", "1,3", "--dry-run"); code != 0 || !strings.Contains(out, "dry run (closed)") {
+		t.Errorf("dry run: exit %d:\n%s", code, out)
+	}
+	if !strings.Contains(stacks(), `"pr-2"`) {
+		t.Fatal("the dry run destroyed pr-2")
+	}
+	if out, stderr, code := s.run("reap", "--open-prs", "3"); code != 1 || !strings.Contains(stderr, "more than half") || !strings.Contains(out, "refused") {
+		t.Errorf("reaping 2 of 3: exit %d, %q:\n%s; want a refusal", code, stderr, out)
+	}
+	out, stderr, code := s.run("reap", "--open-prs", "1,3")
+	if code != 0 || !strings.Contains(out, "destroyed (closed)") {
+		t.Fatalf("reap: exit %d, %s:\n%s", code, stderr, out)
+	}
+	left := stacks()
+	if strings.Contains(left, `"pr-2"`) || !strings.Contains(left, `"pr-1"`) || !strings.Contains(left, `"pr-3"`) {
+		t.Errorf("after reaping closed pr-2, ls = %s", left)
+	}
+}
