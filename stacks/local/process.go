@@ -79,13 +79,16 @@ func statFields(stat string) ([]string, bool) {
 	return f, len(f) > 19
 }
 
-// stopGroup stops the process group led by pid: SIGTERM, then SIGKILL
-// after grace.
+// stopGroup stops pid's process group: SIGTERM, then SIGKILL after grace.
 func stopGroup(pid int, started uint64, grace time.Duration) {
 	if !running(pid, started) {
 		return
 	}
-	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	pgid, err := syscall.Getpgid(pid)
+	if err != nil || pgid <= 1 || pgid == syscall.Getpgrp() {
+		return // never our own group: services run in sessions of their own
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	deadline := time.Now().Add(grace)
 	for time.Now().Before(deadline) {
 		if !running(pid, started) {
@@ -93,7 +96,7 @@ func stopGroup(pid int, started uint64, grace time.Duration) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 }
 
 // tail returns the last n lines of the file at path.
@@ -115,4 +118,32 @@ func tail(path string, n int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// serviceMarker is the variable that names, in every service process's
+// environment, which service of which environment it is.
+const serviceMarker = "PRENV_SERVICE"
+
+// processesWithEnv returns the live processes whose environment holds the
+// exact entry kv ("NAME=value").
+func processesWithEnv(kv string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		environ, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err != nil {
+			continue
+		}
+		for _, entry := range strings.Split(string(environ), "\x00") {
+			if entry == kv && running(pid, 0) {
+				pids = append(pids, pid)
+				break
+			}
+		}
+	}
+	return pids
 }

@@ -83,10 +83,8 @@ func (*Service) Read(_ context.Context, req infer.ReadRequest[ServiceArgs, Servi
 // its log, and the logs directory once it is empty.
 func (*Service) Delete(_ context.Context, req infer.DeleteRequest[ServiceState]) (infer.DeleteResponse, error) {
 	stopGroup(req.State.PID, parseStarted(req.State.Started), 5*time.Second)
-	for _, f := range []string{req.State.Log, filepath.Join(req.State.LogDir, req.State.Name+".pid")} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return infer.DeleteResponse{}, err
-		}
+	if err := os.Remove(req.State.Log); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return infer.DeleteResponse{}, err
 	}
 	// Removing a directory fails while another service's log is in it.
 	_ = os.Remove(req.State.LogDir)
@@ -106,12 +104,13 @@ func start(ctx context.Context, in ServiceArgs) (ServiceState, error) {
 	state.Port = port
 	state.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
 	state.Log = filepath.Join(in.LogDir, in.Name+".log")
-	pidFile := filepath.Join(in.LogDir, in.Name+".pid")
-	// A run killed mid-create left a process that no state records: stop it.
-	if pid, started, ok := readPIDFile(pidFile); ok {
-		stopGroup(pid, started, 5*time.Second)
+	// A run killed mid-create can leave a process that no state records;
+	// the marker in its environment finds it, and its group is stopped.
+	marker := serviceMarker + "=" + filepath.Join(in.LogDir, in.Name)
+	for _, pid := range processesWithEnv(marker) {
+		stopGroup(pid, 0, 5*time.Second)
 	}
-	env := append(os.Environ(), "PORT="+strconv.Itoa(port))
+	env := append(os.Environ(), "PORT="+strconv.Itoa(port), marker)
 	for _, k := range slices.Sorted(maps.Keys(in.Environment)) {
 		env = append(env, k+"="+in.Environment[k])
 	}
@@ -120,10 +119,6 @@ func start(ctx context.Context, in ServiceArgs) (ServiceState, error) {
 		return state, err
 	}
 	state.PID, state.Started = pid, strconv.FormatUint(started, 10)
-	if err := os.WriteFile(pidFile, []byte(fmt.Sprintf("%d %d\n", pid, started)), 0o644); err != nil {
-		stopGroup(pid, started, 2*time.Second)
-		return state, err
-	}
 	if err := waitHealthy(ctx, state); err != nil {
 		stopGroup(pid, started, 2*time.Second)
 		return state, err
@@ -175,14 +170,4 @@ func freePort() (int, error) {
 func parseStarted(s string) uint64 {
 	n, _ := strconv.ParseUint(s, 10, 64)
 	return n
-}
-
-// readPIDFile reads the "<pid> <start time>" a service's start recorded.
-func readPIDFile(path string) (pid int, started uint64, ok bool) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return 0, 0, false
-	}
-	_, err = fmt.Sscan(string(data), &pid, &started)
-	return pid, started, err == nil
 }
