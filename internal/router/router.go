@@ -2,6 +2,7 @@ package router
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"log/slog"
@@ -157,11 +158,33 @@ const PathPrefix = "/_prenv/"
 // router from another program on the port.
 const PingPath = PathPrefix + "ping"
 
+// RoutesPath + <env> answers with the route the router serves for env,
+// after rereading the routes directory, so a writer can wait until its
+// route is live.
+const RoutesPath = PathPrefix + "routes/"
+
+func (r *Router) serveRoute(w http.ResponseWriter, env string) {
+	r.reloadIfChanged()
+	r.mu.RLock()
+	route, ok := r.table[env]
+	r.mu.RUnlock()
+	if !ok {
+		http.NotFound(w, nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(route)
+}
+
 // ServeHTTP routes one request.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.URL.Path == PingPath {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, r.opts.RoutesDir)
+		return
+	}
+	if env, ok := strings.CutPrefix(req.URL.Path, RoutesPath); ok {
+		r.serveRoute(w, env)
 		return
 	}
 	env, service, ok := parsePath(req)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // backend is a real HTTP server that answers with its name and the routing
@@ -169,5 +170,33 @@ func TestBadRouteFileIsSkipped(t *testing.T) {
 	rt.Reload()
 	if code, _ := get(t, rt, "pr-5.localhost"); code != 200 {
 		t.Errorf("good route after a bad one: %d", code)
+	}
+}
+
+func TestWaitLive(t *testing.T) {
+	t.Parallel()
+	rt, dir := newTestRouter(t)
+	srv := httptest.NewServer(rt)
+	t.Cleanup(srv.Close)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	r := Route{Env: "pr-6", Entry: "web", Services: map[string]Service{"web": {URL: backend(t, "pr6")}}}
+	if err := Save(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitLive(t.Context(), addr, "pr-6", &r, time.Second); err != nil {
+		t.Errorf("WaitLive after Save: %v", err)
+	}
+	other := Route{Env: "pr-6", Entry: "web", Services: map[string]Service{"web": {URL: "http://127.0.0.1:1"}}}
+	if err := WaitLive(t.Context(), addr, "pr-6", &other, 100*time.Millisecond); err == nil {
+		t.Error("WaitLive for a route never saved returned nil")
+	}
+	if err := Remove(dir, "pr-6"); err != nil {
+		t.Fatal(err)
+	}
+	if err := WaitLive(t.Context(), addr, "pr-6", nil, time.Second); err != nil {
+		t.Errorf("WaitLive after Remove: %v", err)
+	}
+	if err := WaitLive(t.Context(), "127.0.0.1:1", "pr-6", &r, time.Second); err != nil {
+		t.Errorf("WaitLive with no router running: %v, want nil", err)
 	}
 }

@@ -1,13 +1,17 @@
 package router
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
+	"time"
 
 	"github.com/prenv/prenv/internal/atomicfile"
 )
@@ -112,4 +116,39 @@ func (r Route) check() error {
 		}
 	}
 	return nil
+}
+
+// WaitLive waits until the router at addr serves route r (or, with gone,
+// serves no route for env), up to bound. A router that does not answer is
+// not waited for: nothing serves the route yet, stale or fresh.
+func WaitLive(ctx context.Context, addr, env string, want *Route, bound time.Duration) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(bound)
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+RoutesPath+env, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil
+		}
+		var got Route
+		live := false
+		switch {
+		case resp.StatusCode == http.StatusNotFound:
+			live = want == nil
+		case resp.StatusCode == http.StatusOK && want != nil:
+			live = json.NewDecoder(resp.Body).Decode(&got) == nil && reflect.DeepEqual(got.Services, want.Services) && got.Entry == want.Entry
+		}
+		resp.Body.Close()
+		if live {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the router on %s did not pick up the route of %s within %s: see its log", addr, env, bound)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }

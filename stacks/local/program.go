@@ -133,11 +133,12 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			entry = e.Name
 		}
 		if _, err := newRoute(ctx, "route", pulumi.Map{
-			"routesDir": pulumi.String(t.RoutesDir),
-			"env":       pulumi.String(env.Name),
-			"entry":     pulumi.String(entry),
-			"urls":      urls,
-			"logs":      logs,
+			"routesDir":  pulumi.String(t.RoutesDir),
+			"env":        pulumi.String(env.Name),
+			"entry":      pulumi.String(entry),
+			"urls":       urls,
+			"logs":       logs,
+			"routerAddr": pulumi.String(fmt.Sprintf("127.0.0.1:%d", t.RouterPort)),
 		}); err != nil {
 			return err
 		}

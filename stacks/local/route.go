@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"time"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
 
@@ -18,6 +19,9 @@ type RouteArgs struct {
 	Entry     string            `pulumi:"entry,optional"`
 	URLs      map[string]string `pulumi:"urls"`
 	Logs      map[string]string `pulumi:"logs,optional"`
+	// RouterAddr is the router's host:port; up waits until it serves the
+	// route, so the environment answers with its new version when up ends.
+	RouterAddr string `pulumi:"routerAddr,optional"`
 }
 
 // Annotate documents the resource.
@@ -33,20 +37,32 @@ func (in RouteArgs) route() router.Route {
 	return r
 }
 
+// publish writes the route and waits until the router serves it.
+func (in RouteArgs) publish(ctx context.Context) error {
+	r := in.route()
+	if err := router.Save(in.RoutesDir, r); err != nil {
+		return err
+	}
+	if in.RouterAddr == "" {
+		return nil
+	}
+	return router.WaitLive(ctx, in.RouterAddr, in.Env, &r, 5*time.Second)
+}
+
 // Create implements infer.CustomCreate.
-func (*Route) Create(_ context.Context, req infer.CreateRequest[RouteArgs]) (infer.CreateResponse[RouteArgs], error) {
+func (*Route) Create(ctx context.Context, req infer.CreateRequest[RouteArgs]) (infer.CreateResponse[RouteArgs], error) {
 	if !req.DryRun {
-		if err := router.Save(req.Inputs.RoutesDir, req.Inputs.route()); err != nil {
+		if err := req.Inputs.publish(ctx); err != nil {
 			return infer.CreateResponse[RouteArgs]{}, err
 		}
 	}
 	return infer.CreateResponse[RouteArgs]{ID: req.Inputs.Env, Output: req.Inputs}, nil
 }
 
-// Update implements infer.CustomUpdate; the router reloads on its own.
-func (*Route) Update(_ context.Context, req infer.UpdateRequest[RouteArgs, RouteArgs]) (infer.UpdateResponse[RouteArgs], error) {
+// Update implements infer.CustomUpdate.
+func (*Route) Update(ctx context.Context, req infer.UpdateRequest[RouteArgs, RouteArgs]) (infer.UpdateResponse[RouteArgs], error) {
 	if !req.DryRun {
-		if err := router.Save(req.Inputs.RoutesDir, req.Inputs.route()); err != nil {
+		if err := req.Inputs.publish(ctx); err != nil {
 			return infer.UpdateResponse[RouteArgs]{}, err
 		}
 	}
@@ -63,6 +79,12 @@ func (*Route) Read(_ context.Context, req infer.ReadRequest[RouteArgs, RouteArgs
 }
 
 // Delete implements infer.CustomDelete.
-func (*Route) Delete(_ context.Context, req infer.DeleteRequest[RouteArgs]) (infer.DeleteResponse, error) {
-	return infer.DeleteResponse{}, router.Remove(req.State.RoutesDir, req.State.Env)
+func (*Route) Delete(ctx context.Context, req infer.DeleteRequest[RouteArgs]) (infer.DeleteResponse, error) {
+	if err := router.Remove(req.State.RoutesDir, req.State.Env); err != nil {
+		return infer.DeleteResponse{}, err
+	}
+	if req.State.RouterAddr == "" {
+		return infer.DeleteResponse{}, nil
+	}
+	return infer.DeleteResponse{}, router.WaitLive(ctx, req.State.RouterAddr, req.State.Env, nil, 5*time.Second)
 }
