@@ -32,6 +32,10 @@ func staleReason(h LockHolder, thisHost string, now time.Time, maxJobTime time.D
 	return ""
 }
 
+// maxTornReads is how often an operation is retried after reading a file
+// another run was writing.
+const maxTornReads = 5
+
 // lockWriteGrace is how long a lock file may lack its record: writing one
 // takes microseconds, so an empty file older than this was abandoned.
 const lockWriteGrace = 2 * time.Second
@@ -93,17 +97,6 @@ func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
 	return hs, true, nil
 }
 
-// lockFilesExist reports whether the stack's lock directory holds any
-// file, sidecars included, on a file backend.
-func (p *Pulumi) lockFilesExist(stack string) bool {
-	dir, ok := p.lockDir(stack)
-	if !ok {
-		return false
-	}
-	entries, _ := os.ReadDir(dir)
-	return len(entries) > 0
-}
-
 // breakStale removes the stack's locks if every one of them is provably
 // stale, and reports what it broke. It never touches a live lock.
 func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHolder, o options) ([]string, error) {
@@ -153,6 +146,7 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func() error) (recovered []string, err error) {
 	start := time.Now()
 	backoff := 500 * time.Millisecond
+	torn := 0
 	for {
 		err := op()
 		if err == nil {
@@ -162,12 +156,17 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 		var locked *LockedError
 		switch {
 		case errors.As(err, &locked):
-		case ok && lerr == nil && anyUnreadable(fresh),
-			strings.Contains(err.Error(), "unexpected end of JSON input") && p.lockFilesExist(stack):
-			// pulumi fails to parse an empty lock file, or the sidecar of
-			// one being written, rather than call the stack locked; it is
-			// a lock all the same.
+		case ok && lerr == nil && anyUnreadable(fresh):
+			// pulumi fails to parse an empty lock file rather than call
+			// the stack locked; it is a lock all the same.
 			locked = &LockedError{Stack: stack}
+		case strings.Contains(err.Error(), "unexpected end of JSON input") && torn < maxTornReads:
+			// The file backend writes a file and its .attrs sidecar in two
+			// steps; a run reading between them (a lock, a new stack) sees
+			// a torn file. Read again.
+			torn++
+			time.Sleep(time.Duration(torn) * 100 * time.Millisecond)
+			continue
 		default:
 			return recovered, err
 		}
