@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
-	"syscall"
 )
 
 // checkBackend refuses a backend URL that cannot work before pulumi is run,
@@ -49,25 +47,6 @@ func hostname() string {
 		return ""
 	}
 	return h
-}
-
-// processLive reports whether pid is a running process on this host.
-func processLive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	if err := syscall.Kill(pid, 0); err != nil && err != syscall.EPERM {
-		return false
-	}
-	// A zombie has exited; only its parent has yet to reap it.
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true // no procfs: trust kill
-	}
-	if i := strings.LastIndexByte(string(stat), ')'); i >= 0 && i+2 < len(stat) {
-		return stat[i+2] != 'Z'
-	}
-	return true
 }
 
 // fileBackendDir returns the directory of a file:// backend; ok is false

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"github.com/prenv/prenv/internal/proc"
 )
 
 // staleReason says why lock h is provably stale, or "" if it may be live.
@@ -106,7 +108,7 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 	now := time.Now()
 	var reasons []string
 	for _, h := range holders {
-		why := staleReason(h, p.host, now, o.maxJobTime, processLive)
+		why := staleReason(h, p.host, now, o.maxJobTime, func(pid int) bool { return proc.Alive(pid, 0) })
 		if why == "" {
 			return nil, nil
 		}

@@ -133,6 +133,22 @@ func outputs(m auto.OutputMap) map[string]Output {
 	return out
 }
 
+// prepare finds env's stack in ws (creating it with create), records
+// prenv's config there, and returns the stack's history and the program
+// for env as that history dates it.
+func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env, create bool) (history, pulumi.RunFunc, error) {
+	h, err := p.locate(ctx, ws, env.Stack, create)
+	if err != nil {
+		return h, nil, err
+	}
+	env = p.withHistory(env, h)
+	if err := writeConfig(ctx, ws, env, h.salt); err != nil {
+		return h, nil, err
+	}
+	program, err := p.program(env)
+	return h, program, err
+}
+
 // stage readies env's stack for an Automation API operation: found (or
 // created, with create), its config written and its program set.
 func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool) (*session, error) {
@@ -141,15 +157,7 @@ func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool) (*sessi
 		return nil, err
 	}
 	ss, err := func() (*session, error) {
-		h, err := p.locate(ctx, ws, env.Stack, create)
-		if err != nil {
-			return nil, err
-		}
-		env = p.withHistory(env, h)
-		if err := writeConfig(ctx, ws, env, h.salt); err != nil {
-			return nil, err
-		}
-		program, err := p.program(env)
+		_, program, err := p.prepare(ctx, ws, env, create)
 		if err != nil {
 			return nil, err
 		}

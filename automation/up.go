@@ -33,15 +33,7 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result)
 		return err
 	}
 	defer cleanup()
-	h, err := p.locate(ctx, ws, env.Stack, true)
-	if err != nil {
-		return err
-	}
-	env = p.withHistory(env, h)
-	if err := writeConfig(ctx, ws, env, h.salt); err != nil {
-		return err
-	}
-	program, err := p.program(env)
+	h, program, err := p.prepare(ctx, ws, env, true)
 	if err != nil {
 		return err
 	}

@@ -2,14 +2,14 @@ package local
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/prenv/prenv/internal/proc"
 )
 
 // startDetached starts command through /bin/sh in a session of its own,
@@ -32,56 +32,14 @@ func startDetached(command, dir string, env []string, logPath string) (int, uint
 		return 0, 0, fmt.Errorf("start %q: %w", command, err)
 	}
 	pid := cmd.Process.Pid
-	started, _ := startTime(pid)
+	started, _ := proc.StartTime(pid)
 	go func() { _ = cmd.Wait() }() // reap it if it dies while we are still here
 	return pid, started, nil
 }
 
-// running reports whether pid is alive, not a zombie, and the same
-// process that started at started.
-func running(pid int, started uint64) bool {
-	if pid <= 0 {
-		return false
-	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	fields, ok := statFields(string(stat))
-	if !ok || fields[0] == "Z" {
-		return false
-	}
-	st, err := strconv.ParseUint(fields[19], 10, 64)
-	return err == nil && (started == 0 || st == started)
-}
-
-// startTime is the process's start time in clock ticks since boot.
-func startTime(pid int) (uint64, error) {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	fields, ok := statFields(string(stat))
-	if !ok {
-		return 0, errors.New("unreadable /proc stat")
-	}
-	return strconv.ParseUint(fields[19], 10, 64)
-}
-
-// statFields splits /proc/<pid>/stat after the command name, so field 0
-// is the state and field 19 the start time.
-func statFields(stat string) ([]string, bool) {
-	i := strings.LastIndexByte(stat, ')')
-	if i < 0 {
-		return nil, false
-	}
-	f := strings.Fields(stat[i+1:])
-	return f, len(f) > 19
-}
-
 // stopGroup stops pid's process group: SIGTERM, then SIGKILL after grace.
 func stopGroup(pid int, started uint64, grace time.Duration) {
-	if !running(pid, started) {
+	if !proc.Alive(pid, started) {
 		return
 	}
 	pgid, err := syscall.Getpgid(pid)
@@ -91,7 +49,7 @@ func stopGroup(pid int, started uint64, grace time.Duration) {
 	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	deadline := time.Now().Add(grace)
 	for time.Now().Before(deadline) {
-		if !running(pid, started) {
+		if !proc.Alive(pid, started) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -123,27 +81,3 @@ func tail(path string, n int) string {
 // serviceMarker is the variable that names, in every service process's
 // environment, which service of which environment it is.
 const serviceMarker = "PRENV_SERVICE"
-
-// processesWithEnv returns the live processes whose environment holds the
-// exact entry kv ("NAME=value").
-func processesWithEnv(kv string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		environ, err := os.ReadFile("/proc/" + e.Name() + "/environ")
-		if err != nil {
-			continue
-		}
-		for _, entry := range strings.Split(string(environ), "\x00") {
-			if entry == kv && running(pid, 0) {
-				pids = append(pids, pid)
-				break
-			}
-		}
-	}
-	return pids
-}

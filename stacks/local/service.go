@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
+
+	"github.com/prenv/prenv/internal/proc"
 )
 
 // Service is one of an environment's services, run as a local process
@@ -73,7 +75,7 @@ func (*Service) Update(ctx context.Context, req infer.UpdateRequest[ServiceArgs,
 // Read implements infer.CustomRead: a dead process is drift, reported as
 // the resource being gone so the next up starts it again.
 func (*Service) Read(_ context.Context, req infer.ReadRequest[ServiceArgs, ServiceState]) (infer.ReadResponse[ServiceArgs, ServiceState], error) {
-	if !running(req.State.PID, parseStarted(req.State.Started)) {
+	if !proc.Alive(req.State.PID, parseStarted(req.State.Started)) {
 		return infer.ReadResponse[ServiceArgs, ServiceState]{}, nil
 	}
 	return infer.ReadResponse[ServiceArgs, ServiceState]{ID: req.ID, Inputs: req.Inputs, State: req.State}, nil
@@ -107,7 +109,7 @@ func start(ctx context.Context, in ServiceArgs) (ServiceState, error) {
 	// A run killed mid-create can leave a process that no state records;
 	// the marker in its environment finds it, and its group is stopped.
 	marker := serviceMarker + "=" + filepath.Join(in.LogDir, in.Name)
-	for _, pid := range processesWithEnv(marker) {
+	for _, pid := range proc.WithEnv(func(e string) bool { return e == marker }) {
 		stopGroup(pid, 0, 5*time.Second)
 	}
 	env := append(os.Environ(), "PORT="+strconv.Itoa(port), marker)
@@ -145,7 +147,7 @@ func waitHealthy(ctx context.Context, s ServiceState) error {
 			}
 		}
 		switch {
-		case !running(s.PID, started):
+		case !proc.Alive(s.PID, started):
 			return fmt.Errorf("service %s of %s exited before it was healthy; last lines of %s:\n%s", s.Name, s.Env, s.Log, tail(s.Log, 15))
 		case time.Now().After(deadline):
 			return fmt.Errorf("service %s of %s did not answer %s within %s; last lines of %s:\n%s", s.Name, s.Env, s.Health, bound, s.Log, tail(s.Log, 15))

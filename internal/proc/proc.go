@@ -1,0 +1,82 @@
+package proc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Alive reports whether pid is a live process, not a zombie, and, when
+// started is not 0, the same process that StartTime reported as started.
+func Alive(pid int, started uint64) bool {
+	if pid <= 0 {
+		return false
+	}
+	if err := syscall.Kill(pid, 0); err != nil && err != syscall.EPERM {
+		return false
+	}
+	fields, err := stat(pid)
+	if err != nil {
+		return started == 0 // no procfs entry to check: trust kill
+	}
+	if fields[0] == "Z" { // exited; only its parent has yet to reap it
+		return false
+	}
+	st, err := strconv.ParseUint(fields[19], 10, 64)
+	return started == 0 || (err == nil && st == started)
+}
+
+// StartTime is pid's start time in clock ticks since boot.
+func StartTime(pid int) (uint64, error) {
+	fields, err := stat(pid)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseUint(fields[19], 10, 64)
+}
+
+// stat splits /proc/<pid>/stat after the command name, so field 0 is the
+// state and field 19 the start time.
+func stat(pid int) ([]string, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, errors.New("unreadable /proc stat")
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) <= 19 {
+		return nil, errors.New("short /proc stat")
+	}
+	return f, nil
+}
+
+// WithEnv returns the live processes with an environment entry
+// ("NAME=value") for which match is true.
+func WithEnv(match func(entry string) bool) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		environ, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err != nil {
+			continue
+		}
+		for _, entry := range strings.Split(string(environ), "\x00") {
+			if match(entry) && Alive(pid, 0) {
+				pids = append(pids, pid)
+				break
+			}
+		}
+	}
+	return pids
+}

@@ -1,0 +1,41 @@
+package proc
+
+import (
+	"os"
+	"os/exec"
+	"slices"
+	"testing"
+)
+
+func TestAliveAndWithEnv(t *testing.T) {
+	t.Parallel()
+	self := os.Getpid()
+	started, err := StartTime(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Alive(self, started) || !Alive(self, 0) {
+		t.Error("Alive(self) = false")
+	}
+	if Alive(self, started+1) {
+		t.Error("Alive with another start time = true, want the pid treated as reused")
+	}
+
+	cmd := exec.Command("sleep", "30")
+	cmd.Env = append(os.Environ(), "PROC_TEST_MARK=yes")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	if got := WithEnv(func(e string) bool { return e == "PROC_TEST_MARK=yes" }); !slices.Contains(got, pid) {
+		t.Errorf("WithEnv = %v, want it to contain %d", got, pid)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if Alive(pid, 0) {
+		t.Errorf("Alive(%d) after it was killed and reaped = true", pid)
+	}
+	if Alive(0, 0) || Alive(-1, 0) {
+		t.Error("Alive of a non-pid = true")
+	}
+}
