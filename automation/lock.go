@@ -34,6 +34,14 @@ func staleReason(h LockHolder, thisHost string, now time.Time, maxJobTime time.D
 	return ""
 }
 
+// tornRead reports whether err is pulumi reading a file of the file
+// backend (a lock, its sidecar, a checkpoint) that another run was still
+// writing.
+func tornRead(err error) bool {
+	text := err.Error()
+	return strings.Contains(text, "unexpected end of JSON input") || strings.Contains(text, "failed to load checkpoint: EOF")
+}
+
 // maxTornReads is how often an operation is retried after reading a file
 // another run was writing.
 const maxTornReads = 5
@@ -162,7 +170,7 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 			// pulumi fails to parse an empty lock file rather than call
 			// the stack locked; it is a lock all the same.
 			locked = &LockedError{Stack: stack}
-		case strings.Contains(err.Error(), "unexpected end of JSON input") && torn < maxTornReads:
+		case tornRead(err) && torn < maxTornReads:
 			// The file backend writes a file and its .attrs sidecar in two
 			// steps; a run reading between them (a lock, a new stack) sees
 			// a torn file. Read again.

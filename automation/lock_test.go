@@ -122,3 +122,16 @@ func TestLockFinalName(t *testing.T) {
 		}
 	}
 }
+
+func TestTornRead(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"stack pr-1: could not create stack: unexpected end of JSON input": true,
+		"stack pr-1: failed to load checkpoint: EOF":                       true,
+		"stack pr-1: program failed":                                       false,
+	} {
+		if got := tornRead(errors.New(text)); got != want {
+			t.Errorf("tornRead(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
