@@ -1,0 +1,62 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	gh "github.com/google/go-github/v74/github"
+)
+
+// MaxCommentBody is GitHub's limit on a comment's length, in characters.
+const MaxCommentBody = 65536
+
+// Marker is the hidden line that identifies the sticky comment of one
+// environment of one repository.
+func Marker(repo, env string) string {
+	return fmt.Sprintf("<!-- prenv:%s:%s -->", repo, env)
+}
+
+// StickyComment writes body as the PR's comment that carries marker: it
+// edits the existing one in place, or creates it when there is none, so a
+// PR has one comment per environment however often it is updated. It
+// returns the comment's URL.
+func (c *Client) StickyComment(ctx context.Context, pr int, marker, body string) (string, error) {
+	what := fmt.Sprintf("comment on pull request #%d", pr)
+	const perm = "pull-requests: write"
+	full := marker + "\n" + body
+	existing, err := c.findComment(ctx, pr, marker)
+	if err != nil {
+		return "", explain(what, perm, err)
+	}
+	var saved *gh.IssueComment
+	if existing != nil {
+		saved, _, err = c.gh.Issues.EditComment(ctx, c.owner, c.name, existing.GetID(), &gh.IssueComment{Body: &full})
+	} else {
+		saved, _, err = c.gh.Issues.CreateComment(ctx, c.owner, c.name, pr, &gh.IssueComment{Body: &full})
+	}
+	if err != nil {
+		return "", explain(what, perm, err)
+	}
+	return saved.GetHTMLURL(), nil
+}
+
+// findComment returns the first comment on pr that carries marker, or nil.
+func (c *Client) findComment(ctx context.Context, pr int, marker string) (*gh.IssueComment, error) {
+	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
+	for {
+		comments, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.name, pr, opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, cm := range comments {
+			if strings.HasPrefix(cm.GetBody(), marker) {
+				return cm, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return nil, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
