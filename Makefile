@@ -9,7 +9,7 @@ VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || ec
 GO             ?= go
 BIN            := $(CURDIR)/bin
 
-.PHONY: all build tools test-deps demo demo-lifecycle test unit bench fuzz clean
+.PHONY: all build tools test-deps demo demo-lifecycle test unit bench fuzz lint clean
 
 all: build
 
@@ -58,6 +58,10 @@ bench: build tools
 ## fuzz: a minute of fuzzing on the naming rules
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNames -fuzztime 60s ./internal/naming
+
+## lint: actionlint on the example workflows
+lint:
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint examples/workflows/*.yml
 
 clean:
 	rm -rf $(BIN)

@@ -1,0 +1,37 @@
+# prenv's GitHub Action image: the prenv binary and the pinned pulumi CLI,
+# both built from source, on a slim Debian with git (prenv diffs a PR
+# against its base) and CA certificates.
+
+FROM golang:1.26-bookworm AS build
+ENV CGO_ENABLED=0
+WORKDIR /src
+
+# Module downloads first, so a source change does not refetch them.
+COPY go.mod go.sum ./
+COPY internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum internal/tools/pulumi/
+RUN go mod download && cd internal/tools/pulumi && go mod download
+
+# As the Makefile's $(BIN)/pulumi target; keep PULUMI_VERSION equal to the
+# Makefile's (a test in ./actions checks it). It needs only the tool module,
+# so its slow build stays cached until the pin changes.
+ARG PULUMI_VERSION=v3.250.0
+RUN cd internal/tools/pulumi && \
+    go build -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${PULUMI_VERSION}" \
+      -o /out/pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+COPY . .
+ARG VERSION=dev
+RUN go build -ldflags "-s -w -X github.com/prenv/prenv/internal/cli.Version=${VERSION}" -o /out/prenv .
+
+FROM debian:bookworm-slim
+RUN apt-get update && \
+    apt-get install -y --no-install-recommends git ca-certificates && \
+    rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/prenv /out/pulumi /usr/local/bin/
+# pulumi starts prenv's provider by the first name, the runner the Action's
+# post step by the second. The runner mounts the workspace owned by another
+# uid, which git refuses to read unless it is a safe directory.
+RUN ln -s prenv /usr/local/bin/pulumi-resource-prenv && \
+    ln -s prenv /usr/local/bin/prenv-action-post && \
+    git config --system --add safe.directory '*'
+ENTRYPOINT ["/usr/local/bin/prenv"]
