@@ -20,6 +20,7 @@ type options struct {
 	progress    io.Writer
 	remove      bool
 	refresh     bool
+	extendTo    time.Time
 }
 
 func newOptions(opts []Option) options {
@@ -49,3 +50,8 @@ func Remove() Option { return func(o *options) { o.remove = true } }
 
 // RefreshFirst makes Up and Preview refresh the stack's state first.
 func RefreshFirst() Option { return func(o *options) { o.refresh = true } }
+
+// Extend makes Up move the environment's expiry to t and change nothing
+// else: only the stack's own outputs are updated, every resource is left
+// as it is. Later updates keep the later of t and their own expiry.
+func Extend(t time.Time) Option { return func(o *options) { o.extendTo = t } }

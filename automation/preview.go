@@ -17,7 +17,7 @@ func (p *Pulumi) Preview(ctx context.Context, env stacks.Env, opts ...Option) (R
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "preview"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
-		ss, err := p.stage(ctx, env, true)
+		ss, err := p.stage(ctx, env, true, o)
 		if err != nil {
 			return err
 		}

@@ -16,7 +16,7 @@ func (p *Pulumi) Refresh(ctx context.Context, env stacks.Env, opts ...Option) (R
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "refresh"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
-		ss, err := p.stage(ctx, env, false)
+		ss, err := p.stage(ctx, env, false, o)
 		if err != nil {
 			return err
 		}

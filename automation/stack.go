@@ -39,6 +39,7 @@ func (p *Pulumi) open(ctx context.Context, env stacks.Env) (*session, error) {
 // history is what an update needs to know of the stack's past.
 type history struct {
 	createdAt time.Time // zero for a stack created now
+	expiresAt time.Time // the expiry the last update recorded
 	salt      string    // the stack's passphrase salt, when read from its state
 	recovered []string  // what an interrupted run left that this run clears
 }
@@ -54,7 +55,7 @@ func (p *Pulumi) locate(ctx context.Context, ws auto.Workspace, stack string, cr
 		if !cp.exists {
 			return history{}, p.create(ctx, ws, stack, create)
 		}
-		h := history{createdAt: cp.createdAt, salt: cp.salt}
+		h := history{createdAt: cp.createdAt, expiresAt: cp.expiresAt, salt: cp.salt}
 		if len(cp.pending) > 0 {
 			h.recovered = append(h.recovered, fmt.Sprintf("cleared %d pending operation(s) an interrupted update left: %v", len(cp.pending), cp.pending))
 		}
@@ -72,7 +73,8 @@ func (p *Pulumi) locate(ctx context.Context, ws auto.Workspace, stack string, cr
 		return history{}, nil //nolint:nilerr // never deployed: no history to keep
 	}
 	created, _ := time.Parse(time.RFC3339, prev[ConfigCreatedAt].Value)
-	return history{createdAt: created}, nil
+	expires, _ := time.Parse(time.RFC3339, prev[ConfigExpiresAt].Value)
+	return history{createdAt: created, expiresAt: expires}, nil
 }
 
 // create makes a missing stack, or reports it missing when create is off.
@@ -88,15 +90,23 @@ func (p *Pulumi) create(ctx context.Context, ws auto.Workspace, stack string, cr
 }
 
 // withHistory returns env with the stack's original creation time and the
-// expiry that follows from it.
-func (p *Pulumi) withHistory(env stacks.Env, h history) stacks.Env {
-	if h.createdAt.IsZero() {
-		return env
+// expiry that follows from it: creation (or, with TTLFromUpdate, this
+// update) plus the TTL, but never earlier than an expiry already recorded,
+// so an extension outlives later updates. An Extend option sets the
+// expiry outright.
+func (p *Pulumi) withHistory(env stacks.Env, h history, o options) stacks.Env {
+	if !h.createdAt.IsZero() {
+		ttl := env.ExpiresAt.Sub(env.CreatedAt)
+		env.CreatedAt = h.createdAt.UTC().Truncate(time.Second)
+		if !p.cfg.TTLFromUpdate {
+			env.ExpiresAt = env.CreatedAt.Add(ttl)
+		}
+		if h.expiresAt.After(env.ExpiresAt) {
+			env.ExpiresAt = h.expiresAt.UTC()
+		}
 	}
-	ttl := env.ExpiresAt.Sub(env.CreatedAt)
-	env.CreatedAt = h.createdAt.UTC().Truncate(time.Second)
-	if !p.cfg.TTLFromUpdate {
-		env.ExpiresAt = env.CreatedAt.Add(ttl)
+	if !o.extendTo.IsZero() {
+		env.ExpiresAt = o.extendTo.UTC().Truncate(time.Second)
 	}
 	return env
 }
@@ -136,12 +146,12 @@ func outputs(m auto.OutputMap) map[string]Output {
 // prepare finds env's stack in ws (creating it with create), records
 // prenv's config there, and returns the stack's history and the program
 // for env as that history dates it.
-func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env, create bool) (history, pulumi.RunFunc, error) {
+func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env, create bool, o options) (history, pulumi.RunFunc, error) {
 	h, err := p.locate(ctx, ws, env.Stack, create)
 	if err != nil {
 		return h, nil, err
 	}
-	env = p.withHistory(env, h)
+	env = p.withHistory(env, h, o)
 	if err := writeConfig(ctx, ws, env, h.salt); err != nil {
 		return h, nil, err
 	}
@@ -151,13 +161,13 @@ func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env,
 
 // stage readies env's stack for an Automation API operation: found (or
 // created, with create), its config written and its program set.
-func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool) (*session, error) {
+func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool, o options) (*session, error) {
 	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ss, err := func() (*session, error) {
-		_, program, err := p.prepare(ctx, ws, env, create)
+		_, program, err := p.prepare(ctx, ws, env, create, o)
 		if err != nil {
 			return nil, err
 		}

@@ -33,7 +33,7 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result)
 		return err
 	}
 	defer cleanup()
-	h, program, err := p.prepare(ctx, ws, env, true)
+	h, program, err := p.prepare(ctx, ws, env, o.extendTo.IsZero(), o) // an extension never creates a stack
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result)
 		return fmt.Errorf("receive the events of %s: %w", env.Stack, err)
 	}
 	pr := watch(o.progress, ch)
-	stdout, stderr, _, err := p.cli.Run(ctx, ws.WorkDir(), nil, nil, nil, envList(ws), upArgs(env.Stack, client, eventLog, o)...)
+	stdout, stderr, _, err := p.cli.Run(ctx, ws.WorkDir(), nil, nil, nil, envList(ws), upArgs(env.Stack, p.cfg.Project, client, eventLog, o)...)
 	stopEvents()
 	pr.wait()
 	if err != nil {
@@ -63,14 +63,22 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result)
 }
 
 // upArgs builds the pulumi command line of one update.
-func upArgs(stack, client, eventLog string, o options) []string {
+func upArgs(stack, project, client, eventLog string, o options) []string {
 	args := []string{"up", "--yes", "--skip-preview", "--stack", stack,
 		"--client=" + client, "--exec-kind=" + execKindInline, "--event-log", eventLog,
 		"--color=never", "--suppress-progress"}
 	if o.refresh {
 		args = append(args, "--refresh")
 	}
+	if !o.extendTo.IsZero() {
+		args = append(args, "--target", stackURN(stack, project))
+	}
 	return args
+}
+
+// stackURN is the URN of a stack's root resource, which holds its outputs.
+func stackURN(stack, project string) string {
+	return fmt.Sprintf("urn:pulumi:%s::%s::pulumi:pulumi:Stack::%s-%s", stack, project, project, stack)
 }
 
 // execKindInline tells pulumi the program is an Automation API inline one.
