@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/prenv/prenv/internal/proc"
 )
 
 // List returns the stacks of the engine's project in its backend.
@@ -33,7 +35,26 @@ func (p *Pulumi) List(ctx context.Context) ([]StackInfo, error) {
 		if cp, ok, err := p.readCheckpoint(s.Name); ok && err == nil {
 			info.CreatedAt, info.ExpiresAt, info.URL = cp.createdAt, cp.expiresAt, cp.url
 		}
+		if !info.Running {
+			info.Running = p.liveLock(s.Name)
+		}
 		infos = append(infos, info)
 	}
 	return infos, nil
+}
+
+// liveLock reports whether a file backend holds a lock on stack that is
+// not provably stale: a run is working on it now.
+func (p *Pulumi) liveLock(stack string) bool {
+	holders, _, err := p.locks(stack)
+	if err != nil {
+		return true // unreadable: assume the worst
+	}
+	now := time.Now()
+	for _, h := range holders {
+		if staleReason(h, p.host, now, DefaultMaxJobTime, func(pid int) bool { return proc.Alive(pid, 0) }) == "" {
+			return true
+		}
+	}
+	return false
 }

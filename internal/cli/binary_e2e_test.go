@@ -38,7 +38,7 @@ func newSandbox(t *testing.T) *sandbox {
 func (s *sandbox) command(args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(s.t.Context(), testenv.Prenv(s.t), args...)
 	cmd.Dir = s.dir
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(hostEnv(),
 		"PRENV_HOME="+s.home,
 		"PRENV_BACKEND_URL=file://"+s.backend,
 		"PULUMI_CONFIG_PASSPHRASE=e2e",
@@ -47,6 +47,19 @@ func (s *sandbox) command(args ...string) *exec.Cmd {
 	)
 	cmd.Env = append(cmd.Env, s.extraEnv...)
 	return cmd
+}
+
+// hostEnv is this process's environment without what a CI runner or a
+// developer's shell may set that would point prenv at real services.
+func hostEnv() []string {
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, "GITHUB_") && !strings.HasPrefix(e, "INPUT_") && !strings.HasPrefix(e, "STATE_") &&
+			!strings.HasPrefix(e, "PULUMI_") && !strings.HasPrefix(e, "PRENV_") && !strings.HasPrefix(e, "RUNNER_") {
+			env = append(env, e)
+		}
+	}
+	return env
 }
 
 // run runs prenv and returns stdout, stderr and the exit code.

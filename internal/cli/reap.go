@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/prenv/prenv/actions"
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/github"
 	"github.com/prenv/prenv/internal/naming"
 )
 
@@ -17,11 +20,13 @@ import (
 type reapFlags struct {
 	openPRs      string
 	openPRsFile  string
+	githubToken  string
 	dryRun       bool
 	force        bool
 	maxDeletions int
 	concurrency  int
 	protect      []string
+	orphanGrace  time.Duration
 }
 
 func (a *App) reapCommand() *cobra.Command {
@@ -30,58 +35,110 @@ func (a *App) reapCommand() *cobra.Command {
 		Use:   "reap",
 		Short: "Destroy the environments of closed PRs and of expired TTLs",
 		Long: "reap destroys and removes the pr-<n> stacks prenv created whose PR is closed or whose TTL has passed. " +
+			"It reads the open PRs from GitHub in one paginated listing (GITHUB_TOKEN, GITHUB_API_URL), or from --open-prs. " +
 			"It never touches baseline, other names or protected stacks, and refuses a plan over --max-deletions or over half of the stacks unless --force.",
 		Args: exactArgs(0),
 	}
 	f.registerProject(cmd)
 	fs := cmd.Flags()
-	fs.StringVar(&r.openPRs, "open-prs", "", "comma-separated numbers of the open pull requests")
-	fs.StringVar(&r.openPRsFile, "open-prs-file", "", "file listing the open pull requests, one number a line")
+	fs.StringVar(&r.openPRs, "open-prs", "", "comma-separated numbers of the open pull requests, instead of asking GitHub")
+	fs.StringVar(&r.openPRsFile, "open-prs-file", "", "file listing the open pull requests, one number a line, instead of asking GitHub")
+	fs.StringVar(&r.githubToken, "github-token", "", "token for GitHub's API (default $GITHUB_TOKEN)")
 	fs.BoolVar(&r.dryRun, "dry-run", false, "print the plan and change nothing")
 	fs.BoolVar(&r.force, "force", false, "allow reaping more than half of the stacks")
 	fs.IntVar(&r.maxDeletions, "max-deletions", automation.DefaultMaxDeletions, "most stacks one run may destroy")
 	fs.IntVar(&r.concurrency, "concurrency", 4, "destroys run at once")
 	fs.StringSliceVar(&r.protect, "protect", nil, "globs of stack names never reaped (added to the blueprint's policy.protect)")
+	fs.DurationVar(&r.orphanGrace, "orphan-grace", time.Hour, "how long a local resource without a stack is reported before it is deleted")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		open, err := r.openPRList()
-		if err != nil {
-			return err
-		}
-		s, err := a.open(cmd.Context(), f, false)
-		if err != nil {
-			return err
-		}
-		list, err := s.engine.List(cmd.Context())
-		if err != nil {
-			return err
-		}
-		plan, planErr := automation.PlanReap(list, automation.ReapPolicy{
-			Now: time.Now(), OpenPRs: open, Protect: append(s.bp.Policy.Protect, r.protect...),
-			MaxDeletions: r.maxDeletions, Force: r.force,
-		})
-		switch {
-		case planErr != nil:
-			a.printReap(plan, nil, "refused, not run")
-			return planErr
-		case r.dryRun:
-			a.printReap(plan, nil, "dry run")
-			return nil
-		}
-		results := automation.Reap(cmd.Context(), s.engine, s.bp.Project, plan, r.concurrency, automation.Progress(a.Stderr))
-		a.printReap(plan, results, "")
-		var failed []error
-		for _, res := range results {
-			if res.Err != nil {
-				failed = append(failed, fmt.Errorf("%s: %w", res.Stack.Name, res.Err))
-			}
-		}
-		return errors.Join(failed...)
+		return a.reap(cmd.Context(), f, r)
 	}
 	return cmd
 }
 
+// reap is prenv reap, and the Action's reap mode.
+func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
+	open, gh, err := a.openPRs(ctx, f, r)
+	if err != nil {
+		return err
+	}
+	s, err := a.open(ctx, f, false)
+	if err != nil {
+		return err
+	}
+	list, err := s.engine.List(ctx)
+	if err != nil {
+		return err
+	}
+	plan, planErr := automation.PlanReap(list, automation.ReapPolicy{
+		Now: time.Now(), OpenPRs: open, Protect: append(s.bp.Policy.Protect, r.protect...),
+		MaxDeletions: r.maxDeletions, Force: r.force,
+	})
+	var results []automation.ReapResult
+	switch {
+	case planErr != nil:
+		a.reportReap(plan, nil, "refused, not run")
+		return planErr
+	case r.dryRun:
+		a.reportReap(plan, nil, "dry run")
+	default:
+		results = automation.Reap(ctx, s.engine, s.bp.Project, plan, r.concurrency, automation.Progress(a.Stderr))
+		a.reportReap(plan, results, "")
+	}
+	var failed []error
+	for _, res := range results {
+		if res.Err != nil {
+			failed = append(failed, fmt.Errorf("%s: %w", res.Stack.Name, res.Err))
+			continue
+		}
+		if gh != nil && res.Reason == "expired" {
+			failed = append(failed, a.commentExpired(ctx, gh, res))
+		}
+	}
+	if s.local != nil {
+		var names []string
+		for _, st := range list {
+			names = append(names, st.Name)
+		}
+		failed = append(failed, a.sweepLocalOrphans(ctx, s, names, r)...)
+	}
+	return errors.Join(failed...)
+}
+
+// openPRs reads the open pull requests from --open-prs or its file, or
+// else from GitHub. It returns the GitHub client when it has a token, for
+// the comments on expired environments.
+func (a *App) openPRs(ctx context.Context, f *envFlags, r *reapFlags) ([]int, *github.Client, error) {
+	var gh *github.Client
+	if token := firstOf(r.githubToken, a.Getenv("GITHUB_TOKEN")); token != "" {
+		repo, err := a.repo(ctx, f.repo)
+		if err != nil {
+			return nil, nil, err
+		}
+		if gh, err = github.New(github.Config{Repo: repo, Token: token, APIURL: a.Getenv("GITHUB_API_URL")}); err != nil {
+			return nil, nil, usage(err)
+		}
+	}
+	if r.openPRs != "" || r.openPRsFile != "" {
+		open, err := r.openPRList()
+		return open, gh, err
+	}
+	if gh == nil {
+		return nil, nil, usage(errors.New("reap needs the complete list of open PRs: set GITHUB_TOKEN to ask GitHub, or pass --open-prs 1,2,3 or --open-prs-file FILE (an empty file means none are open)"))
+	}
+	prs, err := gh.OpenPRs(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w; nothing was reaped", err)
+	}
+	a.notice(fmt.Sprintf("%d open pull requests in %s, read in %d GitHub calls", len(prs), gh.Repo(), gh.Calls()))
+	open := make([]int, 0, len(prs))
+	for _, pr := range prs {
+		open = append(open, pr.Number)
+	}
+	return open, gh, nil
+}
+
 // openPRList reads the open pull requests from --open-prs or its file.
-// Without either, reap cannot know which PRs are closed and refuses.
 func (r *reapFlags) openPRList() ([]int, error) {
 	text := r.openPRs
 	switch {
@@ -93,8 +150,6 @@ func (r *reapFlags) openPRList() ([]int, error) {
 			return nil, usage(fmt.Errorf("read --open-prs-file: %w", err))
 		}
 		text = string(data)
-	case r.openPRs == "":
-		return nil, usage(errors.New("reap needs the complete list of open PRs: pass --open-prs 1,2,3 or --open-prs-file FILE (an empty file means none are open)"))
 	}
 	var open []int
 	for _, field := range strings.FieldsFunc(text, func(c rune) bool { return c == ',' || c == '\n' || c == ' ' }) {
@@ -107,38 +162,13 @@ func (r *reapFlags) openPRList() ([]int, error) {
 	return open, nil
 }
 
-// printReap writes the table of stacks, decisions and results.
-// pending, when set, says why planned destroys did not run.
-func (a *App) printReap(plan []automation.ReapDecision, results []automation.ReapResult, pending string) {
-	done := map[string]automation.ReapResult{}
-	for _, r := range results {
-		done[r.Stack.Name] = r
+// commentExpired tells an open PR its environment expired and was removed.
+func (a *App) commentExpired(ctx context.Context, gh *github.Client, res automation.ReapResult) error {
+	report := actions.Report{
+		Env: res.Stack.Name, Status: "expired",
+		Note: fmt.Sprintf("It expired at %s. Push a commit or re-run the preview workflow to recreate it; `prenv extend --pr %d 24h` keeps a live one longer.",
+			res.Stack.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"), res.PR),
 	}
-	now := time.Now()
-	fmt.Fprintf(a.Stdout, "%-12s %-9s %-7s %-20s %-7s %-28s %s\n", "STACK", "PR", "AGE", "EXPIRES", "ACTION", "RESULT", "DURATION")
-	for _, d := range plan {
-		prState, ageText, expires, action, result, took := "-", "-", "-", "keep", d.Reason, ""
-		if d.PR != 0 {
-			prState = "open"
-			if d.Reason == "closed" {
-				prState = "closed"
-			}
-		}
-		if !d.Stack.CreatedAt.IsZero() {
-			ageText = age(now.Sub(d.Stack.CreatedAt))
-		}
-		if !d.Stack.ExpiresAt.IsZero() {
-			expires = d.Stack.ExpiresAt.UTC().Format(time.RFC3339)
-		}
-		if d.Reap {
-			action, result = "destroy", pending+" ("+d.Reason+")"
-			if r, ok := done[d.Stack.Name]; ok {
-				result, took = "destroyed ("+d.Reason+")", fmt.Sprintf("%.1fs", r.Duration.Seconds())
-				if r.Err != nil {
-					result = "FAILED"
-				}
-			}
-		}
-		fmt.Fprintf(a.Stdout, "%-12s %-9s %-7s %-20s %-7s %-28s %s\n", d.Stack.Name, prState, ageText, expires, action, result, took)
-	}
+	_, err := gh.StickyComment(ctx, res.PR, github.Marker(gh.Repo(), res.Stack.Name), report.Markdown(actions.CommentLimit))
+	return err
 }

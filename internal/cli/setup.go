@@ -27,6 +27,7 @@ type session struct {
 	bp     *stacks.Blueprint
 	env    stacks.Env
 	engine automation.Engine
+	local  *local.Target // set for the local target
 }
 
 // home is prenv's own directory: $PRENV_HOME or ~/.prenv.
@@ -54,7 +55,7 @@ func (a *App) open(ctx context.Context, f *envFlags, withEnv bool) (*session, er
 			return nil, err
 		}
 	}
-	if s.engine, err = a.engine(ctx, bp, f, s.env); err != nil {
+	if s.engine, s.local, err = a.engine(ctx, bp, f, s.env); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -86,62 +87,64 @@ func (a *App) resolveEnv(ctx context.Context, bp *stacks.Blueprint, f *envFlags)
 	return env, usage(err)
 }
 
-func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env stacks.Env) (automation.Engine, error) {
+func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env stacks.Env) (automation.Engine, *local.Target, error) {
 	if bp.Engine != "pulumi" {
-		return nil, usage(fmt.Errorf("engine %q is not available in this build yet: use engine: pulumi", bp.Engine))
+		return nil, nil, usage(fmt.Errorf("engine %q is not available in this build yet: use engine: pulumi", bp.Engine))
 	}
 	home, err := a.home()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	backend := firstOf(f.backend, a.Getenv("PRENV_BACKEND_URL"), a.Getenv("PULUMI_BACKEND_URL"), bp.Backend,
 		"file://"+filepath.Join(home, "state"))
 	backend, err = expandHome(backend)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Traversable but not listable: the postgres user must reach the
 	// managed cluster inside; secrets inside keep their own 0600 modes.
 	if err := os.MkdirAll(home, 0o711); err != nil {
-		return nil, fmt.Errorf("create prenv's directory %s: %w", home, err)
+		return nil, nil, fmt.Errorf("create prenv's directory %s: %w", home, err)
 	}
 	passphrase, err := a.passphrase(home)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	self, _ := os.Executable()
 	binary, err := automation.FindPulumi(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	targets := stacks.NewTargets(stacks.None{})
 	plugins := map[string]string{}
+	var lt *local.Target
 	if bp.Target == "local" {
-		lt, err := a.localTarget(ctx, home)
+		t, err := a.localTarget(ctx, home)
+		lt = &t
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if f.diffs {
 			if bp.Routing.Mode == "sandbox" && env.PR != 0 {
 				if lt.Changed, err = a.changedFiles(ctx, bp, f.base); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 			}
 			if lt.Revisions, err = revisions(ctx, bp); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if lt.MigrationsRevision, err = migrationsRevision(bp); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
-		targets[lt.Name()] = lt
+		targets[lt.Name()] = *lt
 		dir, err := pluginDir(home)
 		if err != nil {
-			return nil, fmt.Errorf("link the local provider plugin: %w", err)
+			return nil, nil, fmt.Errorf("link the local provider plugin: %w", err)
 		}
 		plugins[local.ProviderName] = dir
 	}
-	return automation.NewPulumi(ctx, automation.PulumiConfig{
+	eng, err := automation.NewPulumi(ctx, automation.PulumiConfig{
 		PluginDirs:    plugins,
 		Project:       bp.Project,
 		BackendURL:    backend,
@@ -153,6 +156,7 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 			return targets.Program(bp, env)
 		},
 	})
+	return eng, lt, err
 }
 
 // passphrase returns PULUMI_CONFIG_PASSPHRASE, or for local use a

@@ -23,7 +23,7 @@ type Config struct {
 	// HTTP is the client requests go through; its transport is wrapped
 	// with retries. Defaults to a client with a 30 s timeout.
 	HTTP *http.Client
-	// RetryBase is the first retry's delay; later ones double. Default 1 s.
+	// RetryBase is the first retry's delay; later ones double. Default 0.5 s.
 	RetryBase time.Duration
 	// Retries is how often a failed request is retried. Default 3.
 	Retries int
@@ -65,7 +65,7 @@ func New(cfg Config) (*Client, error) {
 	calls := &counter{}
 	hc.Transport = &retrying{
 		next:    hc.Transport,
-		base:    orDefault(cfg.RetryBase, time.Second),
+		base:    orDefault(cfg.RetryBase, 500*time.Millisecond),
 		retries: orDefault(cfg.Retries, 3),
 		calls:   calls,
 	}

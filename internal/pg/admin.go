@@ -211,6 +211,15 @@ func (a *Admin) Databases(ctx context.Context, prefix string) ([]string, error) 
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
+// Roles lists the roles whose names start with prefix.
+func (a *Admin) Roles(ctx context.Context, prefix string) ([]string, error) {
+	rows, err := a.conn.Query(ctx, "SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY 1", prefix)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
 func (a *Admin) terminate(ctx context.Context, db string) error {
 	_, err := a.conn.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", db)
 	return err

@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
+)
+
+func (a *App) extendCommand() *cobra.Command {
+	f := &envFlags{}
+	cmd := &cobra.Command{
+		Use:   "extend DURATION",
+		Short: "Move an environment's expiry later, e.g. prenv extend --pr 7 24h",
+		Long: "extend adds DURATION to the environment's expiry (counted from now if it already passed), " +
+			"up to the blueprint's policy.max-ttl from now. It changes nothing else in the environment.",
+		Args: exactArgs(1),
+	}
+	f.register(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		by, err := stacks.ParseDuration(args[0])
+		if err != nil || by <= 0 {
+			return usage(fmt.Errorf("extend by %q: give a positive duration such as 24h or 2d", args[0]))
+		}
+		s, err := a.open(cmd.Context(), f, true)
+		if err != nil {
+			return err
+		}
+		list, err := s.engine.List(cmd.Context())
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		from := now
+		for _, st := range list {
+			if st.Name == s.env.Stack && st.ExpiresAt.After(now) {
+				from = st.ExpiresAt
+			}
+		}
+		until := from.Add(by)
+		if limit := s.bp.Policy.MaxTTL.Duration; until.Sub(now) > limit {
+			return usage(fmt.Errorf("extending %s to %s would keep it %s from now, over policy.max-ttl %s: extend by less, or raise the policy",
+				s.env.Stack, until.Format(time.RFC3339), age(until.Sub(now)), s.bp.Policy.MaxTTL))
+		}
+		res, err := s.engine.Up(cmd.Context(), s.env, automation.Extend(until),
+			automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
+		if err != nil {
+			return err
+		}
+		return a.printResult(f, s, res)
+	}
+	return cmd
+}
