@@ -41,7 +41,7 @@ func (a *App) sweepLocalOrphans(ctx context.Context, s *session, stackNames []st
 			first = now
 		}
 		next[o.Key()] = first
-		state := fmt.Sprintf("first seen %s ago; deleted after %s", age(now.Sub(first)), r.orphanGrace)
+		state := fmt.Sprintf("first seen %s ago, kept for the %s grace period", age(now.Sub(first)), r.orphanGrace)
 		if now.Sub(first) >= r.orphanGrace && !r.dryRun {
 			due, state = append(due, o), "deleted"
 		}
