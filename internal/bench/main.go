@@ -20,11 +20,12 @@ var benches = []struct {
 	{"router", routerOverhead},
 	{"up-local", upLocal},
 	{"clone", cloneSpeed},
+	{"reap", reapAtScale},
 }
 
 func main() {
 	bin := flag.String("bin", "bin", "directory holding prenv and pulumi")
-	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone")
+	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone, reap")
 	backend := flag.Bool("serve-backend", false, "internal: serve the router benchmark's upstream on $PORT")
 	flag.Parse()
 	if *backend {
