@@ -215,7 +215,7 @@ func TestLockedFailsAfterBound(t *testing.T) {
 	}()
 	<-g.entered
 	var progress strings.Builder
-	_, err := eng.Up(t.Context(), env, automation.WaitForLock(2*time.Second), automation.Progress(&progress))
+	_, err := eng.Up(t.Context(), env, automation.WaitForLock(4*time.Second), automation.Progress(&progress))
 	if !automation.IsLocked(err) {
 		t.Fatalf("second up: err = %v, want ErrLocked", err)
 	}

@@ -117,6 +117,9 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 	var reasons []string
 	for _, h := range holders {
 		why := staleReason(h, p.host, now, o.maxJobTime, func(pid int) bool { return proc.Alive(pid, 0) })
+		if why == "" && o.finishedHost != "" && h.Host == o.finishedHost {
+			why = fmt.Sprintf("it was taken on %s, whose run has ended", h.Host)
+		}
 		if why == "" {
 			return nil, nil
 		}
@@ -202,15 +205,17 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 			continue
 		}
 		waited := time.Since(start)
-		if waited+backoff > o.waitForLock {
+		left := o.waitForLock - waited
+		if left <= 0 {
 			locked.Holders, locked.Waited = holders, waited
 			return recovered, locked
 		}
-		fmt.Fprintf(o.progress, "waiting for the lock of %s (%s); retrying in %s\n", stack, lockedBy(holders), backoff)
+		pause := min(backoff, left)
+		fmt.Fprintf(o.progress, "waiting for the lock of %s (%s); retrying in %s\n", stack, lockedBy(holders), pause.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return recovered, fmt.Errorf("waiting for the lock of %s: %w", stack, ctx.Err())
-		case <-time.After(backoff):
+		case <-time.After(pause):
 		}
 		backoff = min(backoff*2, 15*time.Second)
 	}

@@ -15,12 +15,13 @@ const DefaultMaxJobTime = 6 * time.Hour
 type Option func(*options)
 
 type options struct {
-	waitForLock time.Duration
-	maxJobTime  time.Duration
-	progress    io.Writer
-	remove      bool
-	refresh     bool
-	extendTo    time.Time
+	waitForLock  time.Duration
+	maxJobTime   time.Duration
+	progress     io.Writer
+	remove       bool
+	refresh      bool
+	extendTo     time.Time
+	finishedHost string
 }
 
 func newOptions(opts []Option) options {
@@ -55,3 +56,8 @@ func RefreshFirst() Option { return func(o *options) { o.refresh = true } }
 // else: only the stack's own outputs are updated, every resource is left
 // as it is. Later updates keep the later of t and their own expiry.
 func Extend(t time.Time) Option { return func(o *options) { o.extendTo = t } }
+
+// FinishedHost tells Cancel that every run on host has ended, so locks
+// taken there are stale: the Action's post step passes the host its main
+// step ran on, whose container is gone, and releases only that run's lock.
+func FinishedHost(host string) Option { return func(o *options) { o.finishedHost = host } }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -116,9 +117,23 @@ func (p *Pulumi) workspace(ctx context.Context) (auto.Workspace, func(), error) 
 	return ws, cleanup, nil
 }
 
-// stackConfig is the config prenv records on env's stack.
-func stackConfig(env stacks.Env) config.Map {
+// stackConfig is the config prenv records on env's stack: env.Config,
+// then prenv's own keys, which env.Config may not set.
+func stackConfig(project string, env stacks.Env) (config.Map, error) {
 	m := config.Map{}
+	for k, v := range env.Config {
+		key, err := config.ParseKey(k)
+		if err != nil && !strings.Contains(k, ":") {
+			key, err = config.ParseKey(project + ":" + k)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("config key %q: %w; use namespace:key", k, err)
+		}
+		if key.Namespace() == "prenv" {
+			return nil, fmt.Errorf("config key %q: the prenv namespace is prenv's own; use another namespace", k)
+		}
+		m[key] = config.NewValue(v)
+	}
 	for k, v := range map[string]string{
 		ConfigPR:        strconv.Itoa(env.PR),
 		ConfigRepo:      env.Repo,
@@ -128,5 +143,5 @@ func stackConfig(env stacks.Env) config.Map {
 	} {
 		m[config.MustParseKey(k)] = config.NewValue(v)
 	}
-	return m
+	return m, nil
 }

@@ -115,7 +115,7 @@ func (p *Pulumi) withHistory(env stacks.Env, h history, o options) stacks.Env {
 // file, which the next pulumi run reads; no CLI call is needed. The salt
 // makes pulumi check the passphrase before it runs, as `stack select`
 // would have.
-func writeConfig(ctx context.Context, ws auto.Workspace, env stacks.Env, salt string) error {
+func writeConfig(ctx context.Context, ws auto.Workspace, project string, env stacks.Env, salt string) error {
 	settings, err := ws.StackSettings(ctx, env.Stack)
 	if err != nil {
 		// A stack that was never selected here has no settings file yet.
@@ -127,7 +127,11 @@ func writeConfig(ctx context.Context, ws auto.Workspace, env stacks.Env, salt st
 	if settings.Config == nil {
 		settings.Config = config.Map{}
 	}
-	maps.Copy(settings.Config, stackConfig(env))
+	cfg, err := stackConfig(project, env)
+	if err != nil {
+		return err
+	}
+	maps.Copy(settings.Config, cfg)
 	if err := ws.SaveStackSettings(ctx, env.Stack, settings); err != nil {
 		return fmt.Errorf("save settings of %s: %w", env.Stack, err)
 	}
@@ -152,7 +156,7 @@ func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env,
 		return h, nil, err
 	}
 	env = p.withHistory(env, h, o)
-	if err := writeConfig(ctx, ws, env, h.salt); err != nil {
+	if err := writeConfig(ctx, ws, p.cfg.Project, env, h.salt); err != nil {
 		return h, nil, err
 	}
 	program, err := p.program(env)
