@@ -87,3 +87,19 @@ func (bp *Blueprint) EntryService() *Service {
 	}
 	return nil
 }
+
+// RunsOwn reports whether env runs its own instance of service s rather
+// than borrowing the baseline's: the baseline runs every service; other
+// environments borrow shared services and, in sandbox mode, every service
+// the PR's changed files do not touch.
+func (bp *Blueprint) RunsOwn(s Service, env Env, changed []string) bool {
+	switch {
+	case env.Name == BaselineName:
+		return true
+	case s.Shared:
+		return false
+	case bp.Routing.Mode == "sandbox":
+		return s.Changed(changed)
+	}
+	return true
+}

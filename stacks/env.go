@@ -20,6 +20,9 @@ type Env struct {
 	Owner     string    // who asked for it (the PR author or the local user)
 	CreatedAt time.Time // when the stack was first created
 	ExpiresAt time.Time // when the reaper may remove it
+	// Config is extra stack config ("namespace:key" or "key" for the
+	// project's namespace), such as the Action's config-map.
+	Config map[string]string
 }
 
 // EnvOptions are the facts a caller knows about the environment it wants.

@@ -104,6 +104,11 @@ func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 }
 
 func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string, []string, error) {
+	if ok, err := admin.DatabaseExists(ctx, in.Template); err != nil {
+		return "", nil, err
+	} else if !ok {
+		return "", nil, fmt.Errorf("the golden database %s does not exist yet: bring the baseline up first (prenv up --env baseline)", in.Template)
+	}
 	password := secret()
 	if err := admin.EnsureRole(ctx, in.Role, password); err != nil {
 		return "", nil, err

@@ -156,14 +156,9 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 func (t Target) running(bp *stacks.Blueprint, env stacks.Env) []stacks.Service {
 	var out []stacks.Service
 	for _, s := range bp.Services {
-		switch {
-		case env.Name == stacks.BaselineName:
-		case s.Shared:
-			continue
-		case bp.Routing.Mode == "sandbox" && !s.Changed(t.Changed):
-			continue
+		if bp.RunsOwn(s, env, t.Changed) {
+			out = append(out, s)
 		}
-		out = append(out, s)
 	}
 	return out
 }
