@@ -19,6 +19,7 @@ build: $(BIN)/prenv
 $(BIN)/prenv: FORCE
 	$(GO) build -ldflags "-X github.com/prenv/prenv/internal/cli.Version=$(VERSION)" -o $@ .
 	@ln -sf prenv $(BIN)/pulumi-resource-prenv
+	@ln -sf prenv $(BIN)/prenv-action-post
 
 ## tools: the pinned pulumi CLI, built from Go module source into ./bin
 tools: $(BIN)/pulumi

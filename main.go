@@ -2,6 +2,8 @@
 //
 // Run as pulumi-resource-prenv (a link that `make build` makes beside it),
 // the same binary serves the local target's provider plugin to pulumi.
+// Run as prenv-action-post (the Action's post-entrypoint), it is
+// `prenv action --post`.
 package main
 
 import (
@@ -22,5 +24,9 @@ func main() {
 		}
 		return
 	}
-	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	args := os.Args
+	if filepath.Base(args[0]) == cli.PostProgram {
+		args = []string{args[0], "action", "--post"} // the runner passes the main step's args too
+	}
+	os.Exit(cli.Main(args, os.Stdin, os.Stdout, os.Stderr))
 }

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/prenv/prenv/stacks"
 )
 
 // envFlags are the flags of every command that acts on one environment.
@@ -20,6 +22,9 @@ type envFlags struct {
 	// diffs is set by commands that build the program (up, preview),
 	// which need the PR's changed files in sandbox mode.
 	diffs bool
+	// adjust, when set, changes the loaded blueprint before it is used,
+	// as the Action's engine, target and ttl inputs do.
+	adjust func(*stacks.Blueprint) error
 }
 
 func (f *envFlags) register(cmd *cobra.Command) {

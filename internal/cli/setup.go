@@ -49,6 +49,11 @@ func (a *App) open(ctx context.Context, f *envFlags, withEnv bool) (*session, er
 	if err != nil {
 		return nil, usage(err)
 	}
+	if f.adjust != nil {
+		if err := f.adjust(bp); err != nil {
+			return nil, usage(err)
+		}
+	}
 	s := &session{bp: bp}
 	if withEnv {
 		if s.env, err = a.resolveEnv(ctx, bp, f); err != nil {

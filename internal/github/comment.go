@@ -41,6 +41,19 @@ func (c *Client) StickyComment(ctx context.Context, pr int, marker, body string)
 	return saved.GetHTMLURL(), nil
 }
 
+// EditStickyComment rewrites the PR's comment that carries marker, if
+// there is one; it creates none. It reports whether it found one.
+func (c *Client) EditStickyComment(ctx context.Context, pr int, marker, body string) (bool, error) {
+	what := fmt.Sprintf("comment on pull request #%d", pr)
+	existing, err := c.findComment(ctx, pr, marker)
+	if err != nil || existing == nil {
+		return false, explain(what, "pull-requests: write", err)
+	}
+	full := marker + "\n" + body
+	_, _, err = c.gh.Issues.EditComment(ctx, c.owner, c.name, existing.GetID(), &gh.IssueComment{Body: &full})
+	return true, explain(what, "pull-requests: write", err)
+}
+
 // findComment returns the first comment on pr that carries marker, or nil.
 func (c *Client) findComment(ctx context.Context, pr int, marker string) (*gh.IssueComment, error) {
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: perPage}}

@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prenv/prenv/actions"
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/github"
+	"github.com/prenv/prenv/stacks"
+)
+
+// up runs the up and preview modes: the deployment goes in progress, the
+// engine runs, then outputs, the comment, the summary and the
+// deployment's final state report the result, failure included.
+func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
+	f := x.flags()
+	s, err := x.open(ctx, f, true)
+	if err != nil {
+		return err
+	}
+	s.env.Config = x.in.ConfigMap
+	if err := x.saveState(s); err != nil {
+		return err
+	}
+	var progress bytes.Buffer
+	opts := []automation.Option{
+		automation.WaitForLock(x.in.WaitForLock), automation.MaxJobTime(f.maxJobTime),
+		automation.Progress(io.MultiWriter(x.Stderr, &progress)),
+	}
+	if x.in.Refresh {
+		opts = append(opts, automation.RefreshFirst())
+	}
+	if x.plan.Mode == actions.ModePreview {
+		res, err := s.engine.Preview(ctx, s.env, opts...)
+		report := x.report(s, res, "planned", err, progress.String())
+		return x.publish(ctx, s, report, err)
+	}
+	if x.in.Diff {
+		x.r.Group("prenv preview of " + s.env.Name)
+		_, err := s.engine.Preview(ctx, s.env, opts[:2]...)
+		x.r.EndGroup()
+		if err != nil {
+			return x.publish(ctx, s, x.report(s, automation.Result{}, "failed", err, ""), err)
+		}
+	}
+	deployment := x.startDeployment(ctx, s, ev)
+	res, err := s.engine.Up(ctx, s.env, opts...)
+	for _, line := range res.Recovered {
+		x.r.Notice("prenv recovered: " + line)
+	}
+	if err == nil {
+		err = x.setOutputs(ctx, s, res)
+	}
+	if err == nil && x.in.WaitForURL > 0 {
+		err = waitForURL(ctx, outputString(res.Outputs, "url"), healthPath(s.bp), x.in.WaitForURL)
+	}
+	status := "ready"
+	if err != nil {
+		status = "failed"
+	}
+	report := x.report(s, res, status, err, progress.String())
+	if deployment != 0 {
+		state := github.StateSuccess
+		if err != nil {
+			state = github.StateFailure
+		}
+		x.warn(x.gh.SetDeploymentState(ctx, deployment, state, report.URL))
+	}
+	return x.publish(ctx, s, report, err)
+}
+
+// startDeployment creates the PR's deployment, or returns 0 when the
+// inputs or the event call for none. Its failure is a warning: the
+// environment matters more than the button.
+func (x *actionRun) startDeployment(ctx context.Context, s *session, ev actions.Event) int64 {
+	if !x.in.Deployment || x.gh == nil || x.plan.PR == 0 {
+		return 0
+	}
+	ref := x.Getenv("GITHUB_SHA")
+	if ev.PR != nil && ev.PR.Number == x.plan.PR && ev.PR.HeadSHA != "" {
+		ref = ev.PR.HeadSHA
+	}
+	id, err := x.gh.StartDeployment(ctx, s.env.Name, ref, "prenv up of "+s.env.Name)
+	x.warn(err)
+	return id
+}
+
+// destroy runs the destroy mode. Destroying an environment that never
+// existed succeeds, and then leaves no comment.
+func (x *actionRun) destroy(ctx context.Context, f *envFlags) error {
+	s, err := x.open(ctx, f, true)
+	if err != nil {
+		return err
+	}
+	var opts []automation.Option
+	if x.in.Remove {
+		opts = append(opts, automation.Remove())
+	}
+	opts = append(opts, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr))
+	res, err := s.engine.Destroy(ctx, s.env, opts...)
+	status := "destroyed"
+	if err != nil {
+		status = "failed"
+	}
+	report := x.report(s, res, status, err, "")
+	if err == nil && x.gh != nil && x.plan.PR != 0 && x.in.Deployment {
+		x.warn(x.gh.DeactivateDeployments(ctx, s.env.Name))
+	}
+	x.setFixedOutputs(s, report)
+	if x.in.CommentOnSummary {
+		x.warn(x.r.AppendSummary(report.Markdown(actions.CommentLimit)))
+	}
+	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
+		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.env.Name), report.Markdown(actions.CommentLimit))
+		x.warn(cerr)
+	}
+	return err
+}
+
+// query runs the refresh and output modes.
+func (x *actionRun) query(ctx context.Context) error {
+	s, err := x.open(ctx, x.flags(), true)
+	if err != nil {
+		return err
+	}
+	res := automation.Result{Stack: s.env.Stack}
+	if x.plan.Mode == actions.ModeRefresh {
+		if res, err = s.engine.Refresh(ctx, s.env, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr)); err != nil {
+			return err
+		}
+	}
+	return x.setOutputs(ctx, s, res)
+}
+
+// publish writes the report to the step summary and the PR comment, and
+// returns err, the run's outcome.
+func (x *actionRun) publish(ctx context.Context, s *session, report actions.Report, err error) error {
+	x.setFixedOutputs(s, report)
+	body := report.Markdown(actions.CommentLimit)
+	if x.in.CommentOnSummary {
+		x.warn(x.r.AppendSummary(body))
+	}
+	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
+		url, cerr := x.gh.StickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.env.Name), body)
+		if cerr != nil {
+			x.r.Error(cerr.Error())
+			if err == nil {
+				err = cerr
+			}
+		} else {
+			fmt.Fprintf(x.Stdout, "prenv: commented on pull request #%d: %s\n", x.plan.PR, url)
+		}
+	}
+	return err
+}
+
+// report describes the run for the comment and the summary.
+func (x *actionRun) report(s *session, res automation.Result, status string, err error, log string) actions.Report {
+	r := actions.Report{
+		Env: s.env.Name, Status: status, Duration: res.Duration, Changes: res.Changes, Outputs: res.Outputs,
+		URL: outputString(res.Outputs, "url"), Log: lastLines(log, 200),
+	}
+	if t, perr := time.Parse(time.RFC3339, outputString(res.Outputs, automation.OutputExpiresAt)); perr == nil {
+		r.ExpiresAt = t
+	}
+	if err != nil {
+		r.Error = err.Error()
+	}
+	var changed []string
+	if s.local != nil {
+		changed = s.local.Changed
+	}
+	for _, svc := range s.bp.Services {
+		if s.bp.RunsOwn(svc, s.env, changed) {
+			r.Sandboxed = append(r.Sandboxed, svc.Name)
+		} else {
+			r.Baseline = append(r.Baseline, svc.Name)
+		}
+	}
+	if s.bp.Database.Golden != "" {
+		r.Database = fmt.Sprintf("%s clone of the anonymised golden", s.bp.Database.Source)
+	}
+	if status == "destroyed" {
+		r.Note = "Its resources and stack are gone. Reopen the pull request or push to it to bring it back."
+	}
+	return r
+}
+
+// setFixedOutputs sets the outputs every mode has.
+func (x *actionRun) setFixedOutputs(s *session, report actions.Report) {
+	expires := ""
+	if !report.ExpiresAt.IsZero() {
+		expires = report.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	changed := false
+	for op, n := range report.Changes {
+		changed = changed || (op != "same" && op != "read" && n > 0)
+	}
+	for k, v := range map[string]string{
+		"preview-url": report.URL, "stack-name": s.env.Stack, "env": s.env.Name,
+		"expires-at": expires, "changed": fmt.Sprint(changed),
+	} {
+		x.warn(x.r.SetOutput(k, v))
+	}
+}
+
+// setOutputs sets every stack output as a step output under its own name,
+// masking secret values first. Up withholds secret values, so they are
+// read from the stack when there are any.
+func (x *actionRun) setOutputs(ctx context.Context, s *session, res automation.Result) error {
+	outs := res.Outputs
+	hasSecret := slices.ContainsFunc(slices.Collect(maps.Values(outs)), func(o automation.Output) bool { return o.Secret })
+	if outs == nil || hasSecret {
+		var err error
+		if outs, err = s.engine.Outputs(ctx, s.env); err != nil {
+			return err
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(outs)) {
+		v := outputText(outs[k].Value)
+		if outs[k].Secret {
+			x.r.AddMask(v)
+		}
+		if err := x.r.SetOutput(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// warn annotates a failure that does not fail the run.
+func (x *actionRun) warn(err error) {
+	if err != nil {
+		x.r.Warning(err.Error())
+	}
+}
+
+func outputString(outs map[string]automation.Output, key string) string {
+	if o, ok := outs[key]; ok && !o.Secret {
+		s, _ := o.Value.(string)
+		return s
+	}
+	return ""
+}
+
+func outputText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	data, _ := json.Marshal(v)
+	return string(data)
+}
+
+func healthPath(bp *stacks.Blueprint) string {
+	if e := bp.EntryService(); e != nil && e.Health != "" {
+		return e.Health
+	}
+	return stacks.DefaultHealth
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
