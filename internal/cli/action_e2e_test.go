@@ -204,6 +204,12 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 		opened.outputs["preview-url"] == "" || opened.outputs["expires-at"] == "" || opened.outputs["url:web"] == "" {
 		t.Errorf("opened outputs = %v", opened.outputs)
 	}
+	if db := opened.outputs["databaseUrl"]; !strings.HasPrefix(db, "postgres") || !strings.Contains(opened.stdout, "::add-mask::"+db) {
+		t.Errorf("the secret output databaseUrl = %q is not set and masked first", db)
+	}
+	if strings.Contains(opened.summary, opened.outputs["databaseUrl"]) || strings.Contains(s.gh.Comments(7)[0].Body, opened.outputs["databaseUrl"]) {
+		t.Error("the secret databaseUrl appears in the summary or the comment")
+	}
 	if !strings.Contains(opened.summary, "is ready") {
 		t.Errorf("step summary = %q", opened.summary)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -74,6 +75,9 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 		Now: time.Now(), OpenPRs: open, Protect: append(s.bp.Policy.Protect, r.protect...),
 		MaxDeletions: r.maxDeletions, Force: r.force,
 	})
+	if planErr == nil && gh != nil && len(open) >= github.PageSize {
+		planErr = confirmClosed(ctx, gh, plan)
+	}
 	var results []automation.ReapResult
 	switch {
 	case planErr != nil:
@@ -136,6 +140,26 @@ func (a *App) openPRs(ctx context.Context, f *envFlags, r *reapFlags) ([]int, *g
 		open = append(open, pr.Number)
 	}
 	return open, gh, nil
+}
+
+// confirmClosed asks GitHub about each PR the plan reaps as closed. A
+// listing of more than one page can miss a PR when another closes while
+// it is read (the pages shift), and a missed PR looks closed; so past one
+// page, each candidate (at most --max-deletions) is checked on its own.
+func confirmClosed(ctx context.Context, gh *github.Client, plan []automation.ReapDecision) error {
+	for _, d := range plan {
+		if !d.Reap || d.Reason != "closed" {
+			continue
+		}
+		pr, err := gh.PullRequest(ctx, d.PR)
+		if err != nil && github.StatusCode(err) != http.StatusNotFound {
+			return fmt.Errorf("confirm that PR #%d is closed: %w; nothing was reaped", d.PR, err)
+		}
+		if err == nil && pr.State != "closed" {
+			return fmt.Errorf("PR #%d is open but the listing missed it (PRs changed while it was read): nothing was reaped; run again", d.PR)
+		}
+	}
+	return nil
 }
 
 // openPRList reads the open pull requests from --open-prs or its file.

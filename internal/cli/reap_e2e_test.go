@@ -95,6 +95,14 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 	}
 	gh = resetFaults(t, s, gh)
 
+	gh.AddPR(testenv.FakePR{Number: 2, Unlisted: true})
+	if out, stderr, code := s.run("reap", "--protect", "pr-7"); code != 1 || !strings.Contains(stderr, "PR #2 is open but the listing missed it") {
+		t.Errorf("a listing that missed open PR 2: exit %d, %q\n%s", code, stderr, out)
+	}
+	if got := s.stackNames(); !slices.Equal(got, all) {
+		t.Fatalf("a reap on a listing that missed a PR changed the stacks: %v", got)
+	}
+	gh.AddPR(testenv.FakePR{Number: 2, State: "closed"})
 	if out, stderr, code := s.run("reap", "--protect", "pr-7", "--max-deletions", "1"); code != 1 || !strings.Contains(stderr, "over the maximum of 1") {
 		t.Errorf("max-deletions 1 with 2 closed: exit %d, %q\n%s", code, stderr, out)
 	}

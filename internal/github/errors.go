@@ -26,17 +26,18 @@ func explain(what, permission string, err error) error {
 	case errors.As(err, &abuse):
 		return fmt.Errorf("%s: GitHub's secondary rate limit held after retries: run fewer prenv jobs at once", what)
 	case errors.As(err, &resp) && resp.Response != nil:
-		code := resp.Response.StatusCode
-		switch code {
+		var msg string
+		switch code := resp.Response.StatusCode; code {
 		case http.StatusUnauthorized:
-			return fmt.Errorf("%s: GitHub refused the token (401 %s): check github-token or GITHUB_TOKEN", what, resp.Message)
+			msg = fmt.Sprintf("%s: GitHub refused the token (401 %s): check github-token or GITHUB_TOKEN", what, resp.Message)
 		case http.StatusForbidden:
-			return fmt.Errorf("%s: the token may not do this (403 %s): grant the job `permissions: %s`", what, resp.Message, permission)
+			msg = fmt.Sprintf("%s: the token may not do this (403 %s): grant the job `permissions: %s`", what, resp.Message, permission)
 		case http.StatusNotFound:
-			return fmt.Errorf("%s: not found (404): check the repository name, and that the token can read it", what)
+			msg = fmt.Sprintf("%s: not found (404): check the repository name, and that the token can read it", what)
 		default:
-			return fmt.Errorf("%s: GitHub answered %d %s", what, code, resp.Message)
+			msg = fmt.Sprintf("%s: GitHub answered %d %s", what, code, resp.Message)
 		}
+		return &apiError{msg: msg, cause: resp}
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
@@ -49,3 +50,12 @@ func StatusCode(err error) int {
 	}
 	return 0
 }
+
+// apiError is GitHub's refusal, explained; it unwraps to the response.
+type apiError struct {
+	msg   string
+	cause *gh.ErrorResponse
+}
+
+func (e *apiError) Error() string { return e.msg }
+func (e *apiError) Unwrap() error { return e.cause }

@@ -141,3 +141,11 @@ func TestDeploymentLifecycle(t *testing.T) {
 		t.Errorf("deployments = %+v", d)
 	}
 }
+
+func TestStatusCodeSurvivesExplaining(t *testing.T) {
+	srv := testenv.NewGitHub(t, repo, token)
+	_, err := client(t, srv, token).PullRequest(context.Background(), 404)
+	if got := github.StatusCode(err); got != http.StatusNotFound {
+		t.Errorf("StatusCode = %d, want 404 (err %v)", got, err)
+	}
+}

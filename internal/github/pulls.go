@@ -22,8 +22,10 @@ type PullRequest struct {
 // GitHub gives no secrets.
 func (p PullRequest) Fork() bool { return p.HeadRepo != "" && p.HeadRepo != p.BaseRepo }
 
-// perPage is the largest page GitHub serves.
-const perPage = 100
+// PageSize is the largest page GitHub serves, and the one prenv asks for.
+const PageSize = 100
+
+const perPage = PageSize
 
 // OpenPRs lists every open pull request, in ceil(open/100) calls. It
 // returns the complete list or an error, never a part: a page that fails,

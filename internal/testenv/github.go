@@ -45,6 +45,9 @@ type FakePR struct {
 	Title    string
 	Branch   string
 	Labels   []string
+	// Unlisted keeps an open PR out of the open-PR listing, as a listing
+	// whose pages shifted while it was read would miss it.
+	Unlisted bool
 }
 
 // FakeComment is an issue comment written to the server.
@@ -207,7 +210,7 @@ func (g *GitHub) listPulls(w http.ResponseWriter, r *http.Request) {
 	g.mu.Lock()
 	var open []map[string]any
 	for _, n := range sortedKeys(g.pulls) {
-		if pr := g.pulls[n]; pr.State == r.URL.Query().Get("state") || r.URL.Query().Get("state") == "all" {
+		if pr := g.pulls[n]; !pr.Unlisted && (pr.State == r.URL.Query().Get("state") || r.URL.Query().Get("state") == "all") {
 			open = append(open, g.pullJSON(pr))
 		}
 	}
