@@ -1,0 +1,320 @@
+package anonymize
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Transformer rewrites one column's values. Transform is given a non-NULL
+// value in PostgreSQL's text form and returns the new value, or nil for
+// NULL. It must be safe for concurrent use and deterministic for a salt.
+type Transformer interface {
+	Transform(value string) (*string, error)
+	// Kind is the type category the transformer writes: text, number,
+	// date, inet or any (its output fits the column's own type).
+	Kind() string
+}
+
+// kinds maps PostgreSQL type names to the category a transformer must
+// write into them.
+func typeKind(pgType string) string {
+	switch t := strings.TrimSuffix(pgType, "[]"); {
+	case t == "text", t == "citext", t == "name", strings.HasPrefix(t, "character"), strings.HasPrefix(t, "varchar"), strings.HasPrefix(t, "char"):
+		return "text"
+	case t == "smallint", t == "integer", t == "bigint", t == "real", t == "double precision", strings.HasPrefix(t, "numeric"), strings.HasPrefix(t, "decimal"):
+		return "number"
+	case t == "date", strings.HasPrefix(t, "timestamp"):
+		return "date"
+	case t == "inet", t == "cidr":
+		return "inet"
+	}
+	return "other"
+}
+
+// Transformers are the names a rule may use.
+var Transformers = []string{"null", "constant", "hash", "email", "name", "phone", "address", "ip", "mask", "noise", "regex", "passthrough"}
+
+// keyed derives deterministic bytes from a value and the salt.
+type keyed struct{ salt []byte }
+
+func (k keyed) sum(parts ...string) []byte {
+	m := hmac.New(sha256.New, k.salt)
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
+	return m.Sum(nil)
+}
+
+func (k keyed) pick(list []string, value, purpose string) string {
+	s := k.sum(purpose, value)
+	return list[binary.BigEndian.Uint64(s)%uint64(len(list))]
+}
+
+func ptr(s string) *string { return &s }
+
+type nullT struct{}
+
+func (nullT) Transform(string) (*string, error) { return nil, nil }
+func (nullT) Kind() string                      { return "any" }
+
+type constantT struct{ value string }
+
+func (c constantT) Transform(string) (*string, error) { return ptr(c.value), nil }
+func (constantT) Kind() string                        { return "any" }
+
+type passthroughT struct{}
+
+func (passthroughT) Transform(v string) (*string, error) { return ptr(v), nil }
+func (passthroughT) Kind() string                        { return "any" }
+
+type hashT struct {
+	keyed
+	length int
+}
+
+func (h hashT) Transform(v string) (*string, error) {
+	out := hex.EncodeToString(h.sum("hash", v))
+	if h.length > 0 && h.length < len(out) {
+		out = out[:h.length]
+	}
+	return ptr(out), nil
+}
+func (hashT) Kind() string { return "text" }
+
+type emailT struct {
+	keyed
+	domain string // fixed domain; "" keeps example.com
+}
+
+func (e emailT) Transform(v string) (*string, error) {
+	first := strings.ToLower(e.pick(firstNames, v, "email-first"))
+	tag := hex.EncodeToString(e.sum("email", strings.ToLower(v)))[:10]
+	domain := e.domain
+	if domain == "" {
+		domain = "example.com"
+	}
+	return ptr(first + "." + tag + "@" + domain), nil
+}
+func (emailT) Kind() string { return "text" }
+
+type nameT struct{ keyed }
+
+func (n nameT) Transform(v string) (*string, error) {
+	return ptr(n.pick(firstNames, v, "first") + " " + n.pick(lastNames, v, "last")), nil
+}
+func (nameT) Kind() string { return "text" }
+
+type phoneT struct{ keyed }
+
+func (p phoneT) Transform(v string) (*string, error) {
+	n := binary.BigEndian.Uint64(p.sum("phone", v)) % 10000
+	// 555-01xx numbers are reserved for fiction.
+	return ptr(fmt.Sprintf("+1-555-01%02d-%04d", n%100, n)), nil
+}
+func (phoneT) Kind() string { return "text" }
+
+type addressT struct{ keyed }
+
+func (a addressT) Transform(v string) (*string, error) {
+	n := binary.BigEndian.Uint64(a.sum("address", v))
+	return ptr(fmt.Sprintf("%d %s %s", 1+n%9999, a.pick(streets, v, "street"), a.pick(cities, v, "city"))), nil
+}
+func (addressT) Kind() string { return "text" }
+
+type ipT struct{ keyed }
+
+func (i ipT) Transform(v string) (*string, error) {
+	s := i.sum("ip", v)
+	// 198.18.0.0/15 is reserved for benchmarking, never a real host.
+	return ptr(fmt.Sprintf("198.%d.%d.%d", 18+s[0]%2, s[1], s[2])), nil
+}
+func (ipT) Kind() string { return "inet" }
+
+type maskT struct {
+	keepFirst, keepLast int
+	keepDomain          bool
+	char                string
+}
+
+func (m maskT) Transform(v string) (*string, error) {
+	if m.keepDomain {
+		if at := strings.LastIndex(v, "@"); at >= 0 {
+			return ptr(strings.Repeat(m.char, 6) + v[at:]), nil
+		}
+	}
+	r := []rune(v)
+	if m.keepFirst+m.keepLast >= len(r) {
+		return ptr(strings.Repeat(m.char, len(r))), nil
+	}
+	return ptr(string(r[:m.keepFirst]) + strings.Repeat(m.char, len(r)-m.keepFirst-m.keepLast) + string(r[len(r)-m.keepLast:])), nil
+}
+func (maskT) Kind() string { return "text" }
+
+type noiseT struct {
+	keyed
+	spread float64 // numbers: ± this much; dates: ± this many days
+	date   bool
+}
+
+func (n noiseT) Transform(v string) (*string, error) {
+	u := float64(binary.BigEndian.Uint64(n.sum("noise", v))) / math.MaxUint64 // [0, 1]
+	delta := (u*2 - 1) * n.spread
+	if n.date {
+		for _, layout := range []string{"2006-01-02 15:04:05.999999-07", "2006-01-02 15:04:05.999999", "2006-01-02"} {
+			if t, err := time.Parse(layout, v); err == nil {
+				return ptr(t.Add(time.Duration(delta * 24 * float64(time.Hour))).Format(layout)), nil
+			}
+		}
+		return nil, fmt.Errorf("noise: the value is not a date")
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, fmt.Errorf("noise: the value is not a number")
+	}
+	out := f + delta
+	if !strings.ContainsAny(v, ".eE") {
+		return ptr(strconv.FormatInt(int64(math.Round(out)), 10)), nil
+	}
+	return ptr(strconv.FormatFloat(out, 'f', 2, 64)), nil
+}
+func (n noiseT) Kind() string {
+	if n.date {
+		return "date"
+	}
+	return "number"
+}
+
+type regexT struct {
+	re   *regexp.Regexp
+	with string
+}
+
+func (r regexT) Transform(v string) (*string, error) { return ptr(r.re.ReplaceAllString(v, r.with)), nil }
+func (regexT) Kind() string                          { return "text" }
+
+// NeedsSalt reports whether transformer name is keyed by the salt.
+func NeedsSalt(name string) bool {
+	return slices.Contains([]string{"hash", "email", "name", "phone", "address", "ip", "noise"}, name)
+}
+
+// New builds the transformer name with its options. salt keys the
+// deterministic ones.
+func New(name string, opts map[string]any, salt []byte) (Transformer, error) {
+	o := options(opts)
+	k := keyed{salt: salt}
+	var t Transformer
+	switch name {
+	case "null":
+		t = nullT{}
+	case "constant":
+		v, ok := o.m["value"]
+		if !ok {
+			return nil, fmt.Errorf("constant needs options.value")
+		}
+		t = constantT{value: fmt.Sprint(v)}
+	case "passthrough":
+		t = passthroughT{}
+	case "hash":
+		t = hashT{keyed: k, length: o.int("length", 0)}
+	case "email":
+		t = emailT{keyed: k, domain: o.str("domain", "")}
+	case "name":
+		t = nameT{k}
+	case "phone":
+		t = phoneT{k}
+	case "address":
+		t = addressT{k}
+	case "ip":
+		t = ipT{k}
+	case "mask":
+		t = maskT{keepFirst: o.int("keep-first", 0), keepLast: o.int("keep-last", 0), keepDomain: o.bool("keep-domain"), char: o.str("char", "*")}
+	case "noise":
+		kind := o.str("type", "number")
+		if kind != "number" && kind != "date" {
+			return nil, fmt.Errorf("noise: options.type %q is not number or date", kind)
+		}
+		t = noiseT{keyed: k, spread: o.float("range", 10), date: kind == "date"}
+	case "regex":
+		re, err := regexp.Compile(o.str("pattern", ""))
+		if err != nil || o.str("pattern", "") == "" {
+			return nil, fmt.Errorf("regex needs a valid options.pattern (RE2 syntax)")
+		}
+		t = regexT{re: re, with: o.str("replace", "")}
+	default:
+		return nil, fmt.Errorf("unknown transformer %q: use one of %s", name, strings.Join(Transformers, ", "))
+	}
+	if o.err != nil {
+		return nil, fmt.Errorf("%s: %w", name, o.err)
+	}
+	return t, nil
+}
+
+// optionSet reads a rule's options, keeping the first type error.
+type optionSet struct {
+	m   map[string]any
+	err error
+}
+
+func options(m map[string]any) *optionSet { return &optionSet{m: m} }
+
+func (o *optionSet) str(k, def string) string {
+	v, ok := o.m[k]
+	if !ok {
+		return def
+	}
+	s, ok := v.(string)
+	if !ok {
+		o.fail(k, "a string")
+	}
+	return s
+}
+
+func (o *optionSet) int(k string, def int) int {
+	switch v := o.m[k].(type) {
+	case nil:
+		return def
+	case int:
+		return v
+	default:
+		o.fail(k, "a whole number")
+		return def
+	}
+}
+
+func (o *optionSet) float(k string, def float64) float64 {
+	switch v := o.m[k].(type) {
+	case nil:
+		return def
+	case int:
+		return float64(v)
+	case float64:
+		return v
+	default:
+		o.fail(k, "a number")
+		return def
+	}
+}
+
+func (o *optionSet) bool(k string) bool {
+	v, ok := o.m[k].(bool)
+	if _, present := o.m[k]; present && !ok {
+		o.fail(k, "true or false")
+	}
+	return v
+}
+
+func (o *optionSet) fail(k, want string) {
+	if o.err == nil {
+		o.err = fmt.Errorf("options.%s must be %s", k, want)
+	}
+}
