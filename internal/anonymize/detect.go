@@ -16,7 +16,7 @@ type Finding struct {
 }
 
 var (
-	personalName = regexp.MustCompile(`(^|_)(e_?mail|phone|mobile|tel|telephone|first_?name|last_?name|full_?name|given_?name|family_?name|surname|address|street|city|zip|zipcode|postcode|postal_?code|ssn|social_security|iban|account_number|card_number|ip|ip_address|birth|birthday|birthdate|date_of_birth|dob|passport|tax_id|national_id)($|_)`)
+	personalName    = regexp.MustCompile(`(^|_)(e_?mail|phone|mobile|tel|telephone|first_?name|last_?name|full_?name|given_?name|family_?name|surname|address|street|city|zip|zipcode|postcode|postal_?code|ssn|social_security|iban|account_number|card_number|ip|ip_address|birth|birthday|birthdate|date_of_birth|dob|passport|tax_id|national_id)($|_)`)
 	contentPatterns = []struct {
 		what string
 		re   *regexp.Regexp

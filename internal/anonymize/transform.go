@@ -199,8 +199,10 @@ type regexT struct {
 	with string
 }
 
-func (r regexT) Transform(v string) (*string, error) { return ptr(r.re.ReplaceAllString(v, r.with)), nil }
-func (regexT) Kind() string                          { return "text" }
+func (r regexT) Transform(v string) (*string, error) {
+	return ptr(r.re.ReplaceAllString(v, r.with)), nil
+}
+func (regexT) Kind() string { return "text" }
 
 // NeedsSalt reports whether transformer name is keyed by the salt.
 func NeedsSalt(name string) bool {
