@@ -1,0 +1,57 @@
+package automation
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/prenv/prenv/stacks"
+)
+
+// Destroy destroys env's workspace and, with Remove, deletes it.
+// Destroying a workspace that does not exist, or destroying twice,
+// succeeds.
+func (t *Terraform) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
+	o := newOptions(opts)
+	start := time.Now()
+	res := Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
+	err := t.destroy(ctx, env, o, &res)
+	res.Duration = time.Since(start)
+	return res, err
+}
+
+func (t *Terraform) destroy(ctx context.Context, env stacks.Env, o options, res *Result) error {
+	r, varFile, err := t.prepare(ctx, env, o, false, res)
+	if errors.Is(err, ErrStackNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer r.cleanup()
+	stream := newTFStream(o.progress)
+	err = r.tf.DestroyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(false))
+	changes, _, diags := stream.result()
+	if kept := t.keepErrored(r, env.Stack); kept != nil {
+		return kept
+	}
+	if err != nil {
+		return t.classify(ctx, env.Stack, err, diags)
+	}
+	if changes != nil {
+		res.Changes = changes
+	}
+	if !o.remove {
+		return nil
+	}
+	if err := r.tf.WorkspaceSelect(ctx, "default"); err != nil {
+		return t.classify(ctx, env.Stack, err, nil)
+	}
+	err = r.tf.WorkspaceDelete(ctx, env.Stack, tfexec.LockTimeout(lockTimeout(o)))
+	if err != nil && errors.Is(t.classify(ctx, env.Stack, err, nil), ErrStackNotFound) {
+		return nil // another run removed it first
+	}
+	return t.classify(ctx, env.Stack, err, nil)
+}

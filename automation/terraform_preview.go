@@ -1,0 +1,35 @@
+package automation
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/prenv/prenv/stacks"
+)
+
+// Preview reports what Up would change. A workspace that does not exist
+// yet is created empty, so the plan shows every resource as a create.
+func (t *Terraform) Preview(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
+	o := newOptions(opts)
+	start := time.Now()
+	res := Result{Stack: env.Stack, Op: "preview"}
+	err := func() error {
+		r, varFile, err := t.prepare(ctx, env, o, true, &res)
+		if err != nil {
+			return err
+		}
+		defer r.cleanup()
+		stream := newTFStream(o.progress)
+		_, err = r.tf.PlanJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.refresh))
+		changes, _, diags := stream.result()
+		if err != nil {
+			return t.classify(ctx, env.Stack, err, diags)
+		}
+		res.Changes = changes
+		return nil
+	}()
+	res.Duration = time.Since(start)
+	return res, err
+}

@@ -1,0 +1,140 @@
+package automation
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// tfStream reads terraform's machine-readable UI (-json), one message a
+// line, prints a line per resource operation to w, and keeps what the
+// result needs: change counts, outputs and error diagnostics.
+type tfStream struct {
+	w           io.Writer
+	mu          sync.Mutex
+	buf         bytes.Buffer
+	changes     map[string]int
+	outputs     map[string]Output
+	diagnostics []string
+}
+
+func newTFStream(w io.Writer) *tfStream { return &tfStream{w: w} }
+
+// tfMessage is the part of a machine-readable UI message prenv reads.
+type tfMessage struct {
+	Type    string `json:"type"`
+	Message string `json:"@message"`
+	Hook    struct {
+		Resource struct {
+			Addr string `json:"addr"`
+		} `json:"resource"`
+		Action string `json:"action"`
+		Output string `json:"output"`
+	} `json:"hook"`
+	Change struct {
+		Resource struct {
+			Addr string `json:"addr"`
+		} `json:"resource"`
+		Action string `json:"action"`
+	} `json:"change"`
+	Changes *struct {
+		Add, Change, Import, Remove int
+		Operation                   string
+	} `json:"changes"`
+	Outputs    map[string]tfOutputMeta `json:"outputs"`
+	Diagnostic *struct {
+		Severity, Summary, Detail string
+	} `json:"diagnostic"`
+}
+
+type tfOutputMeta struct {
+	Sensitive bool            `json:"sensitive"`
+	Value     json.RawMessage `json:"value"`
+}
+
+// Write implements io.Writer; terraform-exec feeds it stdout.
+func (s *tfStream) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.buf.Write(p)
+	for {
+		line, err := s.buf.ReadBytes('\n')
+		if err != nil { // no newline yet: keep the partial line
+			s.buf.Reset()
+			s.buf.Write(line)
+			return len(p), nil
+		}
+		s.line(line)
+	}
+}
+
+func (s *tfStream) line(line []byte) {
+	var m tfMessage
+	if json.Unmarshal(line, &m) != nil {
+		return // not a UI message: only progress
+	}
+	switch m.Type {
+	case "apply_start":
+		fmt.Fprintf(s.w, "  %s %s\n", verb(tfAction(m.Hook.Action)), m.Hook.Resource.Addr)
+	case "apply_errored":
+		fmt.Fprintf(s.w, "  failed to %s %s\n", tfAction(m.Hook.Action), m.Hook.Resource.Addr)
+	case "planned_change":
+		if m.Change.Action != "noop" && m.Change.Action != "read" {
+			fmt.Fprintf(s.w, "  + %s %s\n", tfAction(m.Change.Action), m.Change.Resource.Addr)
+		}
+	case "provision_progress":
+		if out := strings.TrimSpace(m.Hook.Output); out != "" {
+			fmt.Fprintf(s.w, "    %s: %s\n", m.Hook.Resource.Addr, out)
+		}
+	case "change_summary":
+		if m.Changes != nil {
+			s.changes = map[string]int{"create": m.Changes.Add, "update": m.Changes.Change, "delete": m.Changes.Remove}
+			if m.Changes.Import > 0 {
+				s.changes["import"] = m.Changes.Import
+			}
+		}
+	case "outputs":
+		s.outputs = tfOutputs(m.Outputs, true)
+	case "diagnostic":
+		if d := m.Diagnostic; d != nil && d.Severity == "error" {
+			msg := d.Summary
+			if detail := strings.TrimSpace(d.Detail); detail != "" {
+				msg += ": " + detail
+			}
+			s.diagnostics = append(s.diagnostics, msg)
+			fmt.Fprintf(s.w, "  error: %s\n", firstLine(msg))
+		} else if d != nil && d.Severity == "warning" && !strings.Contains(d.Summary, "undeclared variable") {
+			fmt.Fprintf(s.w, "  warning: %s\n", d.Summary)
+		}
+	}
+}
+
+// result returns what the stream kept, once terraform has exited.
+func (s *tfStream) result() (map[string]int, map[string]Output, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.buf.Len() > 0 {
+		s.line(s.buf.Bytes())
+		s.buf.Reset()
+	}
+	return s.changes, s.outputs, s.diagnostics
+}
+
+// tfAction names a Terraform change action as Pulumi's operations are named.
+func tfAction(a string) string {
+	switch a {
+	case "create":
+		return "create"
+	case "update":
+		return "update"
+	case "delete":
+		return "delete"
+	case "replace", "create-then-delete", "delete-then-create":
+		return "replace"
+	default:
+		return a
+	}
+}
