@@ -92,7 +92,7 @@ func (a *App) rootCommand() *cobra.Command {
 	root.AddCommand(
 		a.upCommand(), a.previewCommand(), a.refreshCommand(), a.destroyCommand(),
 		a.outputsCommand(), a.lsCommand(), a.cancelCommand(), a.reapCommand(), a.extendCommand(), a.actionCommand(),
-		a.routerCommand(), a.schemaCommand(), a.versionCommand(),
+		a.routerCommand(), a.schemaCommand(), a.versionCommand(), a.localCommand(),
 	)
 	return root
 }

@@ -93,8 +93,8 @@ func (a *App) resolveEnv(ctx context.Context, bp *stacks.Blueprint, f *envFlags)
 }
 
 func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env stacks.Env) (automation.Engine, *local.Target, error) {
-	if bp.Engine != "pulumi" {
-		return nil, nil, usage(fmt.Errorf("engine %q is not available in this build yet: use engine: pulumi", bp.Engine))
+	if bp.Engine != "pulumi" && bp.Engine != "terraform" {
+		return nil, nil, usage(fmt.Errorf("engine %q is not available in this build: use engine: pulumi or engine: terraform", bp.Engine))
 	}
 	home, err := a.home()
 	if err != nil {
@@ -111,15 +111,6 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 	if err := os.MkdirAll(home, 0o711); err != nil {
 		return nil, nil, fmt.Errorf("create prenv's directory %s: %w", home, err)
 	}
-	passphrase, err := a.passphrase(home)
-	if err != nil {
-		return nil, nil, err
-	}
-	self, _ := os.Executable()
-	binary, err := automation.FindPulumi(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
-	if err != nil {
-		return nil, nil, err
-	}
 	targets := stacks.NewTargets(stacks.None{})
 	plugins := map[string]string{}
 	var lt *local.Target
@@ -127,6 +118,9 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 		t, err := a.localTarget(ctx, home)
 		lt = &t
 		if err != nil {
+			return nil, nil, err
+		}
+		if lt.Salt, err = a.salt(bp, home); err != nil {
 			return nil, nil, err
 		}
 		if f.diffs {
@@ -148,6 +142,19 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 			return nil, nil, fmt.Errorf("link the local provider plugin: %w", err)
 		}
 		plugins[local.ProviderName] = dir
+	}
+	if bp.Engine == "terraform" {
+		eng, err := a.terraformEngine(ctx, bp, backend, home, lt, env)
+		return eng, lt, err
+	}
+	passphrase, err := a.passphrase(home)
+	if err != nil {
+		return nil, nil, err
+	}
+	self, _ := os.Executable()
+	binary, err := automation.FindPulumi(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
+	if err != nil {
+		return nil, nil, err
 	}
 	eng, err := automation.NewPulumi(ctx, automation.PulumiConfig{
 		PluginDirs:    plugins,

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/router"
+	"github.com/prenv/prenv/modules"
+	"github.com/prenv/prenv/stacks"
+	"github.com/prenv/prenv/stacks/local"
+)
+
+// terraformEngine builds the Terraform engine for engine: terraform: the
+// target's embedded module, its workspaces under the file:// backend's
+// terraform/<project> directory, and for the local target the variables
+// that describe the environment to modules/local.
+func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend, home string, lt *local.Target, env stacks.Env) (automation.Engine, error) {
+	u, err := url.Parse(backend)
+	if err != nil || u.Scheme != "file" {
+		return nil, usage(fmt.Errorf("backend %q: engine terraform keeps its workspaces in a local directory: use a file:// backend", backend))
+	}
+	stateDir := filepath.Join(u.Host+u.Path, "terraform", bp.Project)
+	module, err := modules.For(bp.Target)
+	if err != nil {
+		return nil, usage(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	binary, err := automation.FindTerraform(a.Getenv("PRENV_TERRAFORM"), "bin", filepath.Dir(self))
+	if err != nil {
+		return nil, err
+	}
+	cfg := automation.TerraformConfig{
+		Project: bp.Project, StateDir: stateDir, Binary: binary, Module: module,
+		TTLFromUpdate: bp.TTLFrom == "last-update",
+		Env:           map[string]string{"PRENV_HOME": home},
+	}
+	if lt != nil {
+		cfg.Vars = func(env stacks.Env) (map[string]any, error) { return localVars(bp, *lt, env, self) }
+	}
+	return automation.NewTerraform(ctx, cfg)
+}
+
+// localVars describes env on the local target to modules/local, as the
+// local target's Pulumi program builds it: the database cloned from the
+// golden (and the golden itself for the baseline), the services env runs
+// itself with their environment, and the route.
+func localVars(bp *stacks.Blueprint, t local.Target, env stacks.Env, prenv string) (map[string]any, error) {
+	envDir := filepath.Join(t.LogsDir, env.Name)
+	db := map[string]any{
+		"name": env.Database, "role": env.Role, "template": local.GoldenName(bp.Project),
+		"objects_owner": local.ObjectsOwner(bp.Project), "migrations": "", "migrations_revision": "",
+	}
+	if bp.Database.Migrations != "" {
+		db["migrations"] = bp.Resolve(bp.Database.Migrations)
+		db["migrations_revision"] = t.MigrationsRevision
+	}
+	var golden any
+	if env.Name == stacks.BaselineName {
+		source := firstOf(t.Golden, bp.Database.Golden)
+		if !local.IsDatabaseURL(source) {
+			source = bp.Resolve(source)
+		}
+		golden = map[string]any{"name": local.GoldenName(bp.Project), "objects_owner": local.ObjectsOwner(bp.Project), "source": source}
+	}
+	services, urls := map[string]any{}, map[string]string{}
+	for _, s := range bp.Services {
+		if !bp.RunsOwn(s, env, t.Changed) {
+			continue
+		}
+		environ := map[string]string{"PRENV_ENV": env.Name}
+		for _, other := range bp.Services {
+			environ[upstreamVar(other.Name)] = fmt.Sprintf("http://127.0.0.1:%d%s%s/%s", t.RouterPort, router.PathPrefix, env.Name, other.Name)
+		}
+		for k, v := range s.Env {
+			environ[k] = v
+		}
+		services[s.Name] = map[string]any{
+			"command": s.Run, "dir": bp.AbsDir(), "environment": environ, "health": s.Health,
+			"log_dir": filepath.Join(envDir, "logs"), "revision": t.Revisions[s.Name],
+		}
+		urls[s.Name] = t.URL(env.Name, s.Name)
+	}
+	entry := ""
+	if e := bp.EntryService(); e != nil {
+		entry = e.Name
+	}
+	return map[string]any{
+		"prenv":     prenv,
+		"state_dir": filepath.Join(envDir, "terraform"),
+		"database":  db,
+		"golden":    golden,
+		"services":  services,
+		"route": map[string]any{
+			"routes_dir": t.RoutesDir, "entry": entry, "router_addr": fmt.Sprintf("127.0.0.1:%d", t.RouterPort),
+		},
+		"urls": map[string]any{"entry": t.URL(env.Name, ""), "services": urls},
+	}, nil
+}
+
+// upstreamVar is the variable that gives a service another's URL, e.g.
+// ORDERS_URL, as the local target names it.
+func upstreamVar(service string) string {
+	return strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_URL"
+}

@@ -1,0 +1,87 @@
+variable "pr_number" {
+  description = "The pull request's number; 0 for the baseline."
+  type        = number
+}
+
+variable "env_name" {
+  description = "The environment: pr-<n> or baseline."
+  type        = string
+}
+
+variable "git_sha" {
+  description = "The commit the environment is built from."
+  type        = string
+  default     = ""
+}
+
+variable "created_at" {
+  description = "When the environment was first created (RFC 3339)."
+  type        = string
+}
+
+variable "expires_at" {
+  description = "When the reaper may remove the environment (RFC 3339)."
+  type        = string
+}
+
+variable "prenv" {
+  description = "The prenv binary, whose hidden `local` commands make and remove each resource."
+  type        = string
+}
+
+variable "state_dir" {
+  description = "Where the prenv local commands keep what each resource made (mode 0600 files)."
+  type        = string
+}
+
+variable "database" {
+  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations."
+  type = object({
+    name                = string
+    role                = string
+    template            = string
+    objects_owner       = string
+    migrations          = string
+    migrations_revision = string
+  })
+}
+
+variable "golden" {
+  description = "The golden template, which only the baseline builds: from a SQL file or a postgres:// URL."
+  type = object({
+    name          = string
+    objects_owner = string
+    source        = string
+  })
+  default = null
+}
+
+variable "services" {
+  description = "The services the environment runs itself, by name. DATABASE_URL is added to each one's environment."
+  type = map(object({
+    command     = string
+    dir         = string
+    environment = map(string)
+    health      = string
+    log_dir     = string
+    revision    = string
+  }))
+  default = {}
+}
+
+variable "route" {
+  description = "The local router's entry for the environment."
+  type = object({
+    routes_dir  = string
+    entry       = string
+    router_addr = string
+  })
+}
+
+variable "urls" {
+  description = "The router's URLs of the environment's entry and of each service."
+  type = object({
+    entry    = string
+    services = map(string)
+  })
+}
