@@ -58,6 +58,11 @@ func TestTransformers(t *testing.T) {
 			if tc.name != "passthrough" && deref(got) == tc.in {
 				t.Error("the value came through unchanged")
 			}
+			if fixed := map[string]bool{"email": true, "phone": true, "ip": true, "address": true}; fixed[tc.name] {
+				if twice, _ := tr.Transform(deref(got)); deref(twice) != deref(got) {
+					t.Errorf("%s is not a fixed point of its own output: %q became %q", tc.name, deref(got), deref(twice))
+				}
+			}
 			if tc.name == "ip" && net.ParseIP(deref(got)) == nil {
 				t.Errorf("%q is not an IP address", deref(got))
 			}

@@ -44,6 +44,7 @@ func (s *sandbox) command(args ...string) *exec.Cmd {
 		"PULUMI_CONFIG_PASSPHRASE=e2e",
 		"PRENV_PULUMI="+testenv.Pulumi(s.t),
 		"GITHUB_REPOSITORY=acme/shop",
+		"PRENV_ANONYMIZE_SALT=e2e-salt",
 	)
 	cmd.Env = append(cmd.Env, s.extraEnv...)
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -37,6 +38,11 @@ type DatabaseArgs struct {
 	// edited migration makes a fresh clone.
 	Migrations         string `pulumi:"migrations,optional"`
 	MigrationsRevision string `pulumi:"migrationsRevision,optional"`
+	// Anonymize is the blueprint's anonymisation (AnonymizationOf): the
+	// golden is anonymised whole, and a clone in the tables its applied
+	// migrations touch. Salt keys it.
+	Anonymize string `pulumi:"anonymize,optional"`
+	Salt      string `pulumi:"salt,optional" provider:"secret"`
 }
 
 // DatabaseState is a Database's recorded state.
@@ -100,6 +106,10 @@ func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 		_ = admin.DropDatabase(context.Background(), in.Name)
 		return fmt.Errorf("build the golden database: %w", err)
 	}
+	if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), nil, io.Discard); err != nil {
+		_ = admin.DropDatabase(context.Background(), in.Name)
+		return err
+	}
 	return admin.MakeTemplate(ctx, in.Name)
 }
 
@@ -130,6 +140,14 @@ func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string,
 		if applied, err = admin.Migrate(ctx, in.Name, in.Role, in.Migrations); err != nil {
 			_ = admin.DropDatabase(context.Background(), in.Name)
 			return "", nil, err
+		}
+		// The PR's migrations may copy or create personal data: anonymise
+		// what they touched before anyone can connect as the role.
+		if len(applied) > 0 {
+			if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), migrationPaths(in.Migrations, applied), io.Discard); err != nil {
+				_ = admin.DropDatabase(context.Background(), in.Name)
+				return "", nil, err
+			}
 		}
 	}
 	url, err := pg.DatabaseURL(in.AdminURL, in.Name, in.Role, password)

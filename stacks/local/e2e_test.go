@@ -58,7 +58,7 @@ func newWorld(t *testing.T) *world {
 	}
 	bp.Routing.Mode = "isolated" // TestLocalSandbox switches it back
 	w.bp = bp
-	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort}
+	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort, Salt: "e2e-salt"}
 	w.engine, err = automation.NewPulumi(t.Context(), automation.PulumiConfig{
 		Project:    bp.Project,
 		BackendURL: testenv.Backend(t),

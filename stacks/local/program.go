@@ -29,6 +29,8 @@ type Target struct {
 	// Golden, when set (PRENV_GOLDEN), replaces the blueprint's
 	// database.golden for this run: a SQL file or a postgres:// URL.
 	Golden string
+	// Salt keys the deterministic anonymisation transformers.
+	Salt string
 }
 
 // Name implements stacks.Target.
@@ -82,6 +84,8 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 				"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
 				"golden":       pulumi.Bool(true),
 				"source":       pulumi.ToSecret(pulumi.String(t.goldenSource(bp))),
+				"anonymize":    pulumi.String(AnonymizationOf(bp)),
+				"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
 			})
 			if err != nil {
 				return err
@@ -94,6 +98,8 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			"role":         pulumi.String(env.Role),
 			"template":     pulumi.String(GoldenName(bp.Project)),
 			"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
+			"anonymize":    pulumi.String(AnonymizationOf(bp)),
+			"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
 		}
 		if bp.Database.Migrations != "" {
 			dbArgs["migrations"] = pulumi.String(bp.Resolve(bp.Database.Migrations))

@@ -1,0 +1,89 @@
+package local
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/prenv/prenv/internal/anonymize"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Anonymization is what the Database resource needs of the blueprint's
+// database.anonymize, carried as one JSON input.
+type Anonymization struct {
+	Scope string                    `json:"scope"` // migrations or all
+	Rules map[string]anonymize.Rule `json:"rules"`
+	Allow []string                  `json:"allow,omitempty"`
+}
+
+// AnonymizationOf encodes bp's anonymisation for the Database resource;
+// "" when the blueprint has no rules.
+func AnonymizationOf(bp *stacks.Blueprint) string {
+	a := bp.Database.Anonymize
+	if len(a.Rules) == 0 {
+		return ""
+	}
+	out := Anonymization{Scope: a.Scope, Allow: a.Allow, Rules: map[string]anonymize.Rule{}}
+	for col, r := range a.Rules {
+		out.Rules[col] = anonymize.Rule{Transformer: r.Transformer, Options: r.Options}
+	}
+	data, _ := json.Marshal(out)
+	return string(data)
+}
+
+// anonymizeDatabase runs the anonymisation spec describes on db. files,
+// when given, are the migrations just applied, and limit a migrations
+// scope to the tables they touch; nil means the whole database.
+func anonymizeDatabase(ctx context.Context, adminURL, db, spec string, salt []byte, files []string, progress io.Writer) error {
+	if spec == "" {
+		return nil
+	}
+	var a Anonymization
+	if err := json.Unmarshal([]byte(spec), &a); err != nil {
+		return fmt.Errorf("read the anonymisation rules: %w", err)
+	}
+	o := anonymize.Options{Rules: a.Rules, Allow: a.Allow, Salt: salt, Progress: progress}
+	if files != nil && a.Scope != "all" {
+		scope, err := anonymize.ScopeFiles(files)
+		if err != nil {
+			return err
+		}
+		for _, w := range scope.Warnings {
+			fmt.Fprintln(progress, "anonymize: "+w)
+		}
+		if !scope.Everything {
+			o.Tables, o.Derived = scope.Tables, scope.Derived
+			if o.Tables == nil {
+				o.Tables = []string{}
+			}
+		}
+	}
+	cfg, err := pgx.ParseConfig(adminURL)
+	if err != nil {
+		return err
+	}
+	cfg.Database = db
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to %s to anonymise it: %w", db, err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := anonymize.Run(ctx, conn, o); err != nil {
+		return fmt.Errorf("anonymise %s: %w", db, err)
+	}
+	return nil
+}
+
+// migrationPaths turns applied migration names back into paths in dir.
+func migrationPaths(dir string, names []string) []string {
+	paths := make([]string, 0, len(names))
+	for _, n := range names {
+		paths = append(paths, filepath.Join(dir, n))
+	}
+	return paths
+}
