@@ -8,11 +8,11 @@ import (
 	"strings"
 )
 
-//go:embed none/*.tf local/*.tf
+//go:embed none/*.tf local/*.tf aws/*.tf
 var files embed.FS
 
 // Names lists the embedded modules, one per target.
-func Names() []string { return []string{"local", "none"} }
+func Names() []string { return []string{"aws", "local", "none"} }
 
 // For returns the module of target, its *.tf files at the top.
 func For(target string) (fs.FS, error) {

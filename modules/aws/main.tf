@@ -1,0 +1,95 @@
+# The aws target in Terraform: the HCL counterpart of prenv's Pulumi
+# program in stacks/aws. One workspace per PR holds a namespace in an
+# existing EKS cluster, the PR's database cloned from a snapshot, the
+# services, Istio routing and a Route53 record.
+
+locals {
+  tags = {
+    "prenv:repo"       = var.repo
+    "prenv:pr"         = tostring(var.pr_number)
+    "prenv:expires-at" = var.expires_at
+    "managed-by"       = "prenv"
+  }
+  labels = {
+    "app.kubernetes.io/managed-by" = "prenv"
+    "prenv.dev/pr"                 = tostring(var.pr_number)
+    "prenv.dev/owner"              = var.owner
+  }
+  host         = "${var.env_name}.${var.domain}"
+  entry        = one([for name, s in var.services : name if s.entry])
+  db_name      = replace("prenv_${var.env_name}", "-", "_")
+  db_role      = replace("prenv_${var.env_name}", "-", "_")
+  rds          = var.database.source == "rds-snapshot" ? 1 : 0
+  aurora       = var.database.source == "aurora-clone" ? 1 : 0
+  ebs          = var.database.source == "ebs-snapshot" ? 1 : 0
+  db_endpoint  = local.rds == 1 ? aws_db_instance.database[0].address : local.aurora == 1 ? aws_rds_cluster.database[0].endpoint : "postgres.${var.env_name}.svc.cluster.local"
+  scaled       = var.scale_to_zero ? var.services : {}
+  ebs_services = local.ebs == 1 ? { postgres = true } : {}
+}
+
+resource "kubernetes_namespace_v1" "env" {
+  metadata {
+    name   = var.env_name
+    labels = merge(local.labels, { "istio-injection" = "enabled" })
+    annotations = {
+      "prenv.dev/expires-at" = var.expires_at
+    }
+  }
+}
+
+resource "kubernetes_network_policy_v1" "default_deny" {
+  metadata {
+    name      = "default-deny"
+    namespace = kubernetes_namespace_v1.env.metadata[0].name
+  }
+  spec {
+    pod_selector {}
+    policy_types = ["Ingress", "Egress"]
+
+    ingress {
+      from {
+        namespace_selector {
+          match_labels = { "kubernetes.io/metadata.name" = "istio-system" }
+        }
+      }
+      from {
+        pod_selector {}
+      }
+    }
+
+    egress {
+      to {
+        namespace_selector {
+          match_labels = { "kubernetes.io/metadata.name" = "kube-system" }
+        }
+      }
+      ports {
+        port     = 53
+        protocol = "UDP"
+      }
+    }
+    egress {
+      to {
+        ip_block {
+          cidr = var.database.cluster_cidr
+        }
+      }
+      ports {
+        port     = 5432
+        protocol = "TCP"
+      }
+    }
+    egress {
+      to {
+        namespace_selector {
+          match_labels = { "kubernetes.io/metadata.name" = var.baseline_namespace }
+        }
+      }
+    }
+    egress {
+      to {
+        pod_selector {}
+      }
+    }
+  }
+}
