@@ -21,8 +21,17 @@ $(BIN)/prenv: FORCE
 	@ln -sf prenv $(BIN)/pulumi-resource-prenv
 	@ln -sf prenv $(BIN)/prenv-action-post
 
-## tools: the pinned pulumi CLI, built from Go module source into ./bin
+## tools: the pinned pulumi CLI, built from Go module source into ./bin, and
+## OpenTofu (for engine: terraform) when no terraform is on PATH
 tools: $(BIN)/pulumi
+	@command -v terraform >/dev/null 2>&1 || $(MAKE) --no-print-directory $(BIN)/tofu
+
+TOFU_VERSION := v1.10.6
+
+$(BIN)/tofu: internal/tools/tofu/go.mod
+	@echo "no terraform on PATH: building OpenTofu $(TOFU_VERSION) from source"
+	cd internal/tools/tofu && GOFLAGS=-mod=mod $(GO) build -o $@ github.com/opentofu/opentofu/cmd/tofu
+	@touch $@
 
 $(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum
 	@echo "building pulumi $(PULUMI_VERSION) from source (about 5 minutes the first time)"
