@@ -91,7 +91,7 @@ func (a *App) rootCommand() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
 	root.AddCommand(
 		a.upCommand(), a.previewCommand(), a.refreshCommand(), a.destroyCommand(),
-		a.outputsCommand(), a.lsCommand(), a.cancelCommand(), a.reapCommand(), a.extendCommand(), a.actionCommand(),
+		a.outputsCommand(), a.lsCommand(), a.cancelCommand(), a.reapCommand(), a.extendCommand(), a.actionCommand(), a.anonymizeCommand(), a.goldenCommand(),
 		a.routerCommand(), a.schemaCommand(), a.versionCommand(), a.localCommand(),
 	)
 	return root

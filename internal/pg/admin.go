@@ -211,6 +211,15 @@ func (a *Admin) Databases(ctx context.Context, prefix string) ([]string, error) 
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
+// Rename renames database from to to, ending its sessions first.
+func (a *Admin) Rename(ctx context.Context, from, to string) error {
+	if err := a.terminate(ctx, from); err != nil {
+		return err
+	}
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s RENAME TO %s", ident(from), ident(to)))
+	return err
+}
+
 // Roles lists the roles whose names start with prefix.
 func (a *Admin) Roles(ctx context.Context, prefix string) ([]string, error) {
 	rows, err := a.conn.Query(ctx, "SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY 1", prefix)

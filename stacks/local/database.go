@@ -81,6 +81,15 @@ func (*Database) Create(ctx context.Context, req infer.CreateRequest[DatabaseArg
 }
 
 func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
+	if err := loadGolden(ctx, admin, in); err != nil {
+		return err
+	}
+	return admin.MakeTemplate(ctx, in.Name)
+}
+
+// loadGolden builds database in.Name from the golden source and
+// anonymises it whole; on failure it leaves no database behind.
+func loadGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 	fromURL := IsDatabaseURL(in.Source)
 	var sql []byte
 	if !fromURL {
@@ -110,7 +119,7 @@ func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 		_ = admin.DropDatabase(context.Background(), in.Name)
 		return err
 	}
-	return admin.MakeTemplate(ctx, in.Name)
+	return nil
 }
 
 func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string, []string, error) {

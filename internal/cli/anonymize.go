@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/prenv/prenv/internal/anonymize"
+	"github.com/prenv/prenv/stacks"
+)
+
+// anonymizeFlags are prenv anonymize's flags.
+type anonymizeFlags struct {
+	blueprint   string
+	databaseURL string
+	scope       string
+	migrations  string
+	base, head  string
+	plan        bool
+	verify      bool
+	sourceURL   string
+	workers     int
+}
+
+func (a *App) anonymizeCommand() *cobra.Command {
+	f := &anonymizeFlags{}
+	cmd := &cobra.Command{
+		Use:   "anonymize",
+		Short: "Anonymise a database by the blueprint's rules (all tables, or those a PR's migrations touch)",
+		Long: "anonymize rewrites the ruled columns of the database at --database-url, one table per transaction. " +
+			"With --scope migrations it covers only the tables the migrations changed between --base and --head touch. " +
+			"It refuses to run while a column looks personal without a rule. --plan shows the work; --verify --source-url proves no sampled original survives.",
+		Args: exactArgs(0),
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.blueprint, "blueprint", "prenv.yaml", "path of the blueprint holding database.anonymize")
+	fs.StringVar(&f.databaseURL, "database-url", "", "postgres:// URL of the database to anonymise (default $PRENV_DATABASE_URL)")
+	fs.StringVar(&f.scope, "scope", "", "all, or migrations (default: the blueprint's database.anonymize.scope)")
+	fs.StringVar(&f.migrations, "migrations", "", "directory of the migrations (default: the blueprint's database.migrations)")
+	fs.StringVar(&f.base, "base", "", "git ref the PR's migrations are compared with (scope migrations)")
+	fs.StringVar(&f.head, "head", "HEAD", "git ref of the PR's migrations (scope migrations)")
+	fs.BoolVar(&f.plan, "plan", false, "print what would be anonymised and stop")
+	fs.BoolVar(&f.verify, "verify", false, "only verify: prove no sampled original value of a ruled column survives (needs --source-url)")
+	fs.StringVar(&f.sourceURL, "source-url", "", "postgres:// URL of the original database, for --verify")
+	fs.IntVar(&f.workers, "workers", 0, "parallel transform workers (default: one per CPU)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return a.anonymize(cmd.Context(), f) }
+	return cmd
+}
+
+func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
+	bp, err := stacks.Load(f.blueprint)
+	if err != nil {
+		return usage(err)
+	}
+	dbURL := firstOf(f.databaseURL, a.Getenv("PRENV_DATABASE_URL"))
+	if dbURL == "" {
+		return usage(errors.New("no database to anonymise: pass --database-url or set PRENV_DATABASE_URL"))
+	}
+	rules := map[string]anonymize.Rule{}
+	for col, r := range bp.Database.Anonymize.Rules {
+		rules[col] = anonymize.Rule{Transformer: r.Transformer, Options: r.Options}
+	}
+	if len(rules) == 0 {
+		return usage(fmt.Errorf("%s has no database.anonymize.rules: add a rule for each personal column", f.blueprint))
+	}
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return fmt.Errorf("connect to --database-url: %w", err)
+	}
+	defer conn.Close(context.Background())
+	if f.verify {
+		return a.verifyAnonymized(ctx, f, conn, rules)
+	}
+	home, err := a.home()
+	if err != nil {
+		return err
+	}
+	salt, err := a.salt(bp, home)
+	if err != nil {
+		return err
+	}
+	o := anonymize.Options{Rules: rules, Allow: bp.Database.Anonymize.Allow, Salt: []byte(salt), Workers: f.workers, Plan: f.plan, Progress: a.Stderr}
+	switch scope := firstOf(f.scope, bp.Database.Anonymize.Scope); scope {
+	case "all":
+	case "migrations":
+		if err := a.migrationScope(ctx, bp, f, &o); err != nil {
+			return err
+		}
+	default:
+		return usage(fmt.Errorf("--scope %q is not all or migrations", scope))
+	}
+	rep, err := anonymize.Run(ctx, conn, o)
+	for _, t := range rep.Tables {
+		if f.plan {
+			fmt.Fprintf(a.Stdout, "would anonymise %-24s %v by %s (about %d rows)\n", t.Table, t.Columns, t.Method, t.Rows)
+		} else {
+			fmt.Fprintf(a.Stdout, "anonymised %-24s %v: %d rows by %s in %s (%.0f rows/s)\n", t.Table, t.Columns, t.Rows, t.Method, t.Duration.Round(time.Millisecond), t.RowsPerSecond())
+		}
+	}
+	if err == nil && len(rep.Tables) == 0 {
+		fmt.Fprintln(a.Stdout, "nothing to anonymise: no ruled table is in scope")
+	}
+	return err
+}
+
+// migrationScope limits o to what the migrations changed between --base
+// and --head touch.
+func (a *App) migrationScope(ctx context.Context, bp *stacks.Blueprint, f *anonymizeFlags, o *anonymize.Options) error {
+	dir := f.migrations
+	if dir == "" && bp.Database.Migrations != "" {
+		dir = bp.Resolve(bp.Database.Migrations)
+	}
+	if dir == "" || f.base == "" {
+		return usage(errors.New("scope migrations needs the migrations and the PR's refs: pass --migrations DIR (or set database.migrations) and --base REF, or use --scope all"))
+	}
+	cmd := exec.CommandContext(ctx, "git", "diff", "--name-only", "--diff-filter=AM", f.base, f.head, "--", ".")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return usage(fmt.Errorf("git diff %s %s in %s failed (%v): pass refs that exist in this checkout", f.base, f.head, dir, err))
+	}
+	root, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return usage(fmt.Errorf("%s is not in a git checkout: scope migrations compares git refs", dir))
+	}
+	var files []string
+	for _, name := range strings.Fields(string(out)) {
+		if strings.HasSuffix(name, ".sql") && !strings.HasSuffix(name, ".down.sql") {
+			files = append(files, filepath.Join(strings.TrimSpace(string(root)), name))
+		}
+	}
+	scope, err := anonymize.ScopeFiles(files)
+	if err != nil {
+		return usage(err)
+	}
+	for _, w := range scope.Warnings {
+		a.notice("anonymize: " + w)
+	}
+	if !scope.Everything {
+		o.Tables, o.Derived = append([]string{}, scope.Tables...), scope.Derived
+	}
+	a.notice(fmt.Sprintf("%d changed migrations between %s and %s touch %d tables", len(files), f.base, f.head, len(scope.Tables)))
+	return nil
+}
+
+func (a *App) verifyAnonymized(ctx context.Context, f *anonymizeFlags, conn *pgx.Conn, rules map[string]anonymize.Rule) error {
+	if f.sourceURL == "" {
+		return usage(errors.New("--verify compares with the original: pass --source-url"))
+	}
+	src, err := pgx.Connect(ctx, f.sourceURL)
+	if err != nil {
+		return fmt.Errorf("connect to --source-url: %w", err)
+	}
+	defer src.Close(context.Background())
+	rep, err := anonymize.Verify(ctx, src, conn, rules)
+	for _, c := range rep.Columns {
+		fmt.Fprintf(a.Stdout, "verified %-32s %d sampled originals, %d found\n", c.Column, c.Sampled, c.Survivors)
+	}
+	return err
+}
