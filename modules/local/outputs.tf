@@ -16,8 +16,8 @@ output "database" {
 output "databaseUrl" {
   description = "The database URL of the environment's own role, read from what `prenv local database create` made."
   sensitive   = true
-  value       = try(jsondecode(file(local.database_state)).URL, "")
-  depends_on  = [terraform_data.database]
+  # Unknown until the database exists, so a new one's URL is read at apply.
+  value = terraform_data.database.id == "" ? "" : try(jsondecode(file(local.database_state)).URL, "")
 }
 
 output "prenv__created-at" {
