@@ -21,6 +21,7 @@ var benches = []struct {
 	{"up-local", upLocal},
 	{"clone", cloneSpeed},
 	{"reap", reapAtScale},
+	{"engines", engineRatio},
 }
 
 func main() {
