@@ -34,6 +34,7 @@ type databaseSpec struct {
 	Source             string `json:"source"`
 	Migrations         string `json:"migrations"`
 	MigrationsRevision string `json:"migrations_revision"`
+	Anonymize          string `json:"anonymize"`
 }
 
 // serviceSpec is a Service's spec from modules/local.
@@ -115,6 +116,7 @@ func (a *App) databaseCreate(ctx context.Context, data []byte) error {
 	res, err := (&local.Database{}).Create(ctx, infer.CreateRequest[local.DatabaseArgs]{Name: s.Name, Inputs: local.DatabaseArgs{
 		AdminURL: admin, Name: s.Name, Role: s.Role, Template: s.Template, ObjectsOwner: s.ObjectsOwner,
 		Golden: s.Golden, Source: s.Source, Migrations: s.Migrations, MigrationsRevision: s.MigrationsRevision,
+		Anonymize: s.Anonymize, Salt: a.Getenv(DefaultSaltEnv),
 	}})
 	if err != nil {
 		return err

@@ -42,6 +42,11 @@ func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend
 		TTLFromUpdate: bp.TTLFrom == "last-update",
 		Env:           map[string]string{"PRENV_HOME": home},
 	}
+	if lt != nil && lt.Salt != "" {
+		// The salt reaches `prenv local database create` through the
+		// environment, never through the module's state or an argv.
+		cfg.Env[DefaultSaltEnv] = lt.Salt
+	}
 	if lt != nil {
 		cfg.Vars = func(env stacks.Env) (map[string]any, error) { return localVars(bp, *lt, env, self) }
 	}
@@ -57,6 +62,7 @@ func localVars(bp *stacks.Blueprint, t local.Target, env stacks.Env, prenv strin
 	db := map[string]any{
 		"name": env.Database, "role": env.Role, "template": local.GoldenName(bp.Project),
 		"objects_owner": local.ObjectsOwner(bp.Project), "migrations": "", "migrations_revision": "",
+		"anonymize": local.AnonymizationOf(bp),
 	}
 	if bp.Database.Migrations != "" {
 		db["migrations"] = bp.Resolve(bp.Database.Migrations)
@@ -68,7 +74,8 @@ func localVars(bp *stacks.Blueprint, t local.Target, env stacks.Env, prenv strin
 		if !local.IsDatabaseURL(source) {
 			source = bp.Resolve(source)
 		}
-		golden = map[string]any{"name": local.GoldenName(bp.Project), "objects_owner": local.ObjectsOwner(bp.Project), "source": source}
+		golden = map[string]any{"name": local.GoldenName(bp.Project), "objects_owner": local.ObjectsOwner(bp.Project), "source": source,
+			"anonymize": local.AnonymizationOf(bp)}
 	}
 	services, urls := map[string]any{}, map[string]string{}
 	for _, s := range bp.Services {

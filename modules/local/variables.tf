@@ -35,7 +35,7 @@ variable "state_dir" {
 }
 
 variable "database" {
-  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations."
+  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations, anonymised as the blueprint says (the salt comes from PRENV_ANONYMIZE_SALT)."
   type = object({
     name                = string
     role                = string
@@ -43,6 +43,7 @@ variable "database" {
     objects_owner       = string
     migrations          = string
     migrations_revision = string
+    anonymize           = string
   })
 }
 
@@ -52,6 +53,7 @@ variable "golden" {
     name          = string
     objects_owner = string
     source        = string
+    anonymize     = string
   })
   default = null
 }
