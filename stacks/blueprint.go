@@ -3,17 +3,18 @@ package stacks
 // Blueprint is one repository's prenv.yaml: what every preview environment
 // of the project holds and the rules it obeys.
 type Blueprint struct {
-	Project  string    `yaml:"project" required:"true" doc:"Project name: 2-30 lowercase letters, digits and hyphens. Prefixes every stack, database and DNS name."`
-	Engine   string    `yaml:"engine" enum:"pulumi,terraform" doc:"Engine that holds each environment's state. Default pulumi."`
-	Target   string    `yaml:"target" enum:"local,aws,none" doc:"Where environments live. Default local."`
-	TTL      Duration  `yaml:"ttl" doc:"How long an environment lives before the reaper removes it, e.g. 72h or 3d. Default 72h."`
-	TTLFrom  string    `yaml:"ttl-from" enum:"creation,last-update" doc:"Whether the TTL counts from creation or from the last update. Default creation."`
-	Backend  string    `yaml:"backend" doc:"State backend URL: file://<dir> or s3://<bucket>. Default file://~/.prenv/state."`
-	Services []Service `yaml:"services" doc:"The services that make up the application."`
-	Database Database  `yaml:"database" doc:"The database every environment clones from the anonymised golden copy."`
-	Routing  Routing   `yaml:"routing" doc:"How requests reach an environment's services."`
-	DNS      DNS       `yaml:"dns" doc:"The environment's public names."`
-	Policy   Policy    `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
+	Project   string    `yaml:"project" required:"true" doc:"Project name: 2-30 lowercase letters, digits and hyphens. Prefixes every stack, database and DNS name."`
+	Engine    string    `yaml:"engine" enum:"pulumi,terraform" doc:"Engine that holds each environment's state. Default pulumi."`
+	Target    string    `yaml:"target" enum:"local,aws,none" doc:"Where environments live. Default local."`
+	TTL       Duration  `yaml:"ttl" doc:"How long an environment lives before the reaper removes it, e.g. 72h or 3d. Default 72h."`
+	TTLFrom   string    `yaml:"ttl-from" enum:"creation,last-update" doc:"Whether the TTL counts from creation or from the last update. Default creation."`
+	Backend   string    `yaml:"backend" doc:"State backend URL: file://<dir> or s3://<bucket>. Default file://~/.prenv/state."`
+	Services  []Service `yaml:"services" doc:"The services that make up the application."`
+	Database  Database  `yaml:"database" doc:"The database every environment clones from the anonymised golden copy."`
+	Routing   Routing   `yaml:"routing" doc:"How requests reach an environment's services."`
+	DNS       DNS       `yaml:"dns" doc:"The environment's public names."`
+	Policy    Policy    `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
+	Terraform Terraform `yaml:"terraform" doc:"Settings of engine: terraform."`
 
 	// path is the file the blueprint was loaded from, for error messages.
 	path string
@@ -72,6 +73,12 @@ type Policy struct {
 	MaxEnvironments  int      `yaml:"max-environments" doc:"Most environments that may exist at once; 0 means no limit."`
 	AllowedSnapshots []string `yaml:"allowed-snapshots" doc:"Snapshot or cluster identifiers a database may be restored from."`
 	Protect          []string `yaml:"protect" doc:"Globs of stack names the reaper never removes."`
+}
+
+// Terraform configures engine: terraform.
+type Terraform struct {
+	Module string            `yaml:"module" doc:"Directory of your own root module, instead of prenv's embedded module for the target. It declares the variables pr_number, env_name, git_sha, created_at and expires_at, outputs prenv__created-at and prenv__expires-at (set from created_at and expires_at), and holds a terraform_data.prenv_lifetime resource for prenv extend."`
+	Vars   map[string]string `yaml:"vars" doc:"Extra variables for the module, by name."`
 }
 
 // Path returns the file the blueprint was loaded from, or "" if it was built

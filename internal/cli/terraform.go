@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,9 +26,9 @@ func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend
 		return nil, usage(fmt.Errorf("backend %q: engine terraform keeps its workspaces in a local directory: use a file:// backend", backend))
 	}
 	stateDir := filepath.Join(u.Host+u.Path, "terraform", bp.Project)
-	module, err := modules.For(bp.Target)
+	module, err := terraformModule(bp)
 	if err != nil {
-		return nil, usage(err)
+		return nil, err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -47,10 +48,36 @@ func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend
 		// environment, never through the module's state or an argv.
 		cfg.Env[DefaultSaltEnv] = lt.Salt
 	}
-	if lt != nil {
-		cfg.Vars = func(env stacks.Env) (map[string]any, error) { return localVars(bp, *lt, env, self) }
+	cfg.Vars = func(env stacks.Env) (map[string]any, error) {
+		vars := map[string]any{}
+		if lt != nil && bp.Terraform.Module == "" {
+			if vars, err = localVars(bp, *lt, env, self); err != nil {
+				return nil, err
+			}
+		}
+		for k, v := range bp.Terraform.Vars {
+			if _, ok := vars[k]; ok {
+				return nil, fmt.Errorf("terraform.vars.%s is a variable prenv sets for the %s module: remove it from the blueprint", k, bp.Target)
+			}
+			vars[k] = v
+		}
+		return vars, nil
 	}
 	return automation.NewTerraform(ctx, cfg)
+}
+
+// terraformModule is the blueprint's own root module, or prenv's embedded
+// one for its target.
+func terraformModule(bp *stacks.Blueprint) (fs.FS, error) {
+	if bp.Terraform.Module == "" {
+		m, err := modules.For(bp.Target)
+		return m, usage(err)
+	}
+	dir := bp.Resolve(bp.Terraform.Module)
+	if tf, _ := filepath.Glob(filepath.Join(dir, "*.tf")); len(tf) == 0 {
+		return nil, usage(fmt.Errorf("terraform.module %s holds no .tf files: point it at your root module's directory", dir))
+	}
+	return os.DirFS(dir), nil
 }
 
 // localVars describes env on the local target to modules/local, as the
