@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"strconv"
@@ -22,54 +23,72 @@ type fieldRule struct {
 }
 
 // batch is a run of rows read together, numbered to keep their order.
+// Workers encode the rows into out; a unique column's value is left out
+// at a recorded offset, for the writer to settle in row order.
 type batch struct {
-	seq  int
-	rows [][]byte
-	keys [][]uniqueValue // per row, the unique fields' values to check
-	err  error
+	seq      int
+	firstRow int
+	rows  [][]byte
+	out   []byte
+	ends  []int         // per row, where it ends in out
+	slots []uniqueValue // the unique values, in row and rule order
+	err   error
 }
 
-// uniqueValue is a transformed value of a unique column, and where it
-// sits in the output, for a collision fix.
+// uniqueValue is a transformed value of a unique column, and where in out
+// it belongs.
 type uniqueValue struct {
-	rule  int
-	value *string
+	row, rule, at int
+	value         *string
 }
 
-const batchRows = 2048
+// chunkSize is how much of the COPY stream one batch holds.
+const chunkSize = 1 << 20
 
 // transformStream reads COPY text rows from in, rewrites the ruled fields
 // with workers goroutines, and writes the rows to out in their order. It
 // keeps unique columns unique: a value already written is changed by a
 // numbered suffix until it is new. progress is called with the rows done.
-func transformStream(ctx context.Context, in io.Reader, out io.Writer, rules []fieldRule, workers int, progress func(int64)) (int64, error) {
+func transformStream(ctx context.Context, in io.Reader, out io.Writer, rules []fieldRule, workers, sizeHint int, progress func(int64)) (int64, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	batches := make(chan *batch, workers*2)
 	done := make(chan *batch, workers*2)
 	g.Go(func() error {
 		defer close(batches)
-		r := bufio.NewReaderSize(in, 1<<20)
-		for seq := 0; ; seq++ {
-			b := &batch{seq: seq}
-			for len(b.rows) < batchRows {
-				line, err := r.ReadBytes('\n')
-				if len(line) > 0 {
-					b.rows = append(b.rows, line)
-				}
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					return err
+		// Rows are read in chunks and split in place: no allocation per row.
+		var carry []byte
+		rowsSoFar, seq := 0, 0
+		for {
+			chunk := make([]byte, len(carry), chunkSize+len(carry))
+			copy(chunk, carry)
+			n, err := io.ReadFull(in, chunk[len(chunk):cap(chunk)])
+			chunk = chunk[:len(chunk)+n]
+			last := bytes.LastIndexByte(chunk, '\n')
+			done := err == io.EOF || err == io.ErrUnexpectedEOF
+			if err != nil && !done {
+				return err
+			}
+			if done && last < len(chunk)-1 {
+				return fmt.Errorf("the table's COPY stream ended in the middle of a row")
+			}
+			carry = append([]byte(nil), chunk[last+1:]...)
+			b := &batch{seq: seq, firstRow: rowsSoFar, out: make([]byte, 0, last+1+last/4)}
+			for rest := chunk[:last+1]; len(rest) > 0; {
+				i := bytes.IndexByte(rest, '\n')
+				b.rows = append(b.rows, rest[:i+1])
+				rest = rest[i+1:]
+			}
+			rowsSoFar += len(b.rows)
+			if len(b.rows) > 0 {
+				seq++ // only batches that are sent are numbered: the writer waits for each number
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+					return ctx.Err()
 				}
 			}
-			if len(b.rows) == 0 {
+			if done {
 				return nil
-			}
-			select {
-			case batches <- b:
-			case <-ctx.Done():
-				return ctx.Err()
 			}
 		}
 	})
@@ -92,10 +111,10 @@ func transformStream(ctx context.Context, in io.Reader, out io.Writer, rules []f
 	go func() { wg.Wait(); close(done) }()
 	var rows int64
 	g.Go(func() error {
-		seen := make([]map[string]struct{}, len(rules))
+		seen := make([]map[valueKey]struct{}, len(rules))
 		for i, r := range rules {
 			if r.unique {
-				seen[i] = map[string]struct{}{}
+				seen[i] = make(map[valueKey]struct{}, sizeHint)
 			}
 		}
 		pending := map[int]*batch{}
@@ -109,10 +128,10 @@ func transformStream(ctx context.Context, in io.Reader, out io.Writer, rules []f
 				if b.err != nil {
 					return b.err
 				}
-				if err := writeBatch(w, b, rules, seen); err != nil {
+				if err := writeBatch(w, b, seen); err != nil {
 					return err
 				}
-				rows += int64(len(b.rows))
+				rows += int64(len(b.ends))
 				progress(rows)
 			}
 		}
@@ -123,69 +142,87 @@ func transformStream(ctx context.Context, in io.Reader, out io.Writer, rules []f
 
 // transformBatch rewrites the ruled fields of every row in b.
 func transformBatch(b *batch, rules []fieldRule) {
+	ruleAt := map[int]int{}
+	for i, r := range rules {
+		ruleAt[r.index] = i
+	}
 	for n, line := range b.rows {
 		line = bytes.TrimSuffix(line, []byte{'\n'})
-		fields := bytes.Split(line, []byte{'\t'})
-		var keys []uniqueValue
-		for i, r := range rules {
-			if r.index >= len(fields) {
-				b.err = fmt.Errorf("%s: row %d has %d fields, fewer than the table's columns", r.column, b.seq*batchRows+n+1, len(fields))
-				return
+		field, seen := 0, 0
+		for {
+			cut := bytes.IndexByte(line, '\t')
+			f := line
+			if cut >= 0 {
+				f, line = line[:cut], line[cut+1:]
+			} else {
+				line = nil
 			}
-			v, isNull := decodeField(fields[r.index])
-			var got *string
-			if !isNull {
-				var err error
-				if got, err = r.t.Transform(v); err != nil {
-					// The error names the column and row, never the value.
-					b.err = fmt.Errorf("%s: row %d: %w", r.column, b.seq*batchRows+n+1, err)
-					return
+			if field > 0 {
+				b.out = append(b.out, '\t')
+			}
+			i, ruled := ruleAt[field]
+			if !ruled {
+				b.out = append(b.out, f...)
+			} else {
+				seen++
+				r := rules[i]
+				v, isNull := decodeField(f)
+				var got *string
+				if !isNull {
+					var err error
+					if got, err = r.t.Transform(v); err != nil {
+						// The error names the column and row, never the value.
+						b.err = fmt.Errorf("%s: row %d: %w", r.column, b.firstRow+n+1, err)
+						return
+					}
+				}
+				if r.unique {
+					b.slots = append(b.slots, uniqueValue{row: n, rule: i, at: len(b.out), value: got})
+				} else {
+					b.out = appendField(b.out, got)
 				}
 			}
-			if r.unique {
-				keys = append(keys, uniqueValue{rule: i, value: got})
-				fields[r.index] = nil // filled in by the writer
-				continue
+			field++
+			if cut < 0 {
+				break
 			}
-			fields[r.index] = appendField(nil, got)
 		}
-		b.keys = append(b.keys, keys)
-		b.rows[n] = bytes.Join(fields, []byte{'\t'})
+		if seen < len(rules) {
+			b.err = fmt.Errorf("row %d has %d fields, fewer than the table's columns", b.firstRow+n+1, field)
+			return
+		}
+		b.out = append(b.out, '\n')
+		b.ends = append(b.ends, len(b.out))
 	}
+	b.rows = nil
 }
 
 // writeBatch writes b's rows, settling unique values in row order.
-func writeBatch(w *bufio.Writer, b *batch, rules []fieldRule, seen []map[string]struct{}) error {
-	for n, row := range b.rows {
-		keys := b.keys[n]
-		if len(keys) == 0 {
-			w.Write(row)
-			w.WriteByte('\n')
-			continue
+func writeBatch(w *bufio.Writer, b *batch, seen []map[valueKey]struct{}) error {
+	at := 0
+	var buf []byte
+	for _, s := range b.slots {
+		w.Write(b.out[at:s.at])
+		v := s.value
+		if v != nil {
+			v = settle(seen[s.rule], *v)
 		}
-		fields := bytes.Split(row, []byte{'\t'})
-		for _, k := range keys {
-			v := k.value
-			if v != nil {
-				v = settle(seen[k.rule], *v)
-			}
-			fields[rules[k.rule].index] = appendField(nil, v)
-		}
-		w.Write(bytes.Join(fields, []byte{'\t'}))
-		if err := w.WriteByte('\n'); err != nil {
-			return err
-		}
+		buf = appendField(buf[:0], v)
+		w.Write(buf)
+		at = s.at
 	}
-	return nil
+	_, err := w.Write(b.out[at:])
+	return err
 }
 
 // settle returns v, or v with the smallest numbered suffix that makes it
 // new among seen, and records it. Emails keep their domain: a.b+2@x.
-func settle(seen map[string]struct{}, v string) *string {
+func settle(seen map[valueKey]struct{}, v string) *string {
 	candidate := v
 	for n := 2; ; n++ {
-		if _, dup := seen[candidate]; !dup {
-			seen[candidate] = struct{}{}
+		k := keyOf(candidate)
+		if _, dup := seen[k]; !dup {
+			seen[k] = struct{}{}
 			return &candidate
 		}
 		if at := strings.LastIndex(v, "@"); at > 0 {
@@ -194,4 +231,13 @@ func settle(seen map[string]struct{}, v string) *string {
 			candidate = v + "-" + strconv.Itoa(n)
 		}
 	}
+}
+
+// valueKey stands for a value in the uniqueness sets: 128 bits of its
+// hash hold no pointers, so millions of them cost the collector nothing.
+type valueKey [16]byte
+
+func keyOf(v string) valueKey {
+	sum := sha256.Sum256([]byte(v))
+	return valueKey(sum[:16])
 }

@@ -53,7 +53,7 @@ func anonymizeTable(ctx context.Context, conn *pgx.Conn, t *table, rules map[str
 		// keys do not change, and user triggers must not see the rewrite.
 		"SET LOCAL session_replication_role = replica",
 		"SET LOCAL synchronous_commit = off",
-		"SET LOCAL maintenance_work_mem = '256MB'",
+		"SET LOCAL maintenance_work_mem = '512MB'",
 		"LOCK TABLE " + t.ident() + " IN ACCESS EXCLUSIVE MODE",
 	} {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
@@ -89,10 +89,12 @@ func anonymizeTable(ctx context.Context, conn *pgx.Conn, t *table, rules map[str
 // the keys, indexes and the foreign keys that reference it.
 func reload(ctx context.Context, tx pgx.Tx, t *table, rules map[string]Transformer, workers int, spool *os.File, m *meter) (int64, error) {
 	cols, fields := copyColumns(t, rules)
+	phase := time.Now()
 	rows, err := spoolRows(ctx, tx, fmt.Sprintf("COPY %s (%s) TO STDOUT", t.ident(), cols), spool, fields, workers, m)
 	if err != nil {
 		return 0, err
 	}
+	debugPhase("copy out+transform", &phase)
 	plan, comments, err := rebuildPlan(ctx, tx, t)
 	if err != nil {
 		return 0, fmt.Errorf("%s: read its keys and indexes: %w", t, err)
@@ -108,14 +110,17 @@ func reload(ctx context.Context, tx pgx.Tx, t *table, rules map[string]Transform
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Conn().PgConn().CopyFrom(ctx, spool, fmt.Sprintf("COPY %s (%s) FROM STDIN", t.ident(), cols)); err != nil {
+	debugPhase("drop+truncate", &phase)
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, spool, fmt.Sprintf("COPY %s (%s) FROM STDIN WITH (FREEZE)", t.ident(), cols)); err != nil {
 		return 0, fmt.Errorf("%s: load the anonymised rows: %w", t, err)
 	}
+	debugPhase("copy in", &phase)
 	// Recreate in reverse: keys before the foreign keys that need them.
 	for i := len(plan) - 1; i >= 0; i-- {
 		if _, err := tx.Exec(ctx, plan[i].create); err != nil {
 			return 0, fmt.Errorf("%s: %s: %w", t, plan[i].create, err)
 		}
+		debugPhase(plan[i].create, &phase)
 	}
 	for _, c := range comments {
 		if _, err := tx.Exec(ctx, c); err != nil {
@@ -185,7 +190,7 @@ func spoolRows(ctx context.Context, tx pgx.Tx, query string, spool *os.File, fie
 		pw.CloseWithError(err)
 		copyErr <- err
 	}()
-	rows, err := transformStream(ctx, pr, spool, fields, workers, m.update)
+	rows, err := transformStream(ctx, pr, spool, fields, workers, int(min(max(m.total, 0), 50e6)), m.update)
 	pr.CloseWithError(err)
 	if cerr := <-copyErr; cerr != nil && err == nil {
 		err = cerr
@@ -204,4 +209,11 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+func debugPhase(what string, since *time.Time) {
+	if os.Getenv("PRENV_ANON_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "  %6.2fs %s\n", time.Since(*since).Seconds(), what)
+	}
+	*since = time.Now()
 }

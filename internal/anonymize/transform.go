@@ -1,16 +1,19 @@
 package anonymize
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -43,21 +46,31 @@ func typeKind(pgType string) string {
 // Transformers are the names a rule may use.
 var Transformers = []string{"null", "constant", "hash", "email", "name", "phone", "address", "ip", "mask", "noise", "regex", "passthrough"}
 
-// keyed derives deterministic bytes from a value and the salt.
-type keyed struct{ salt []byte }
+// keyed derives deterministic bytes from a value and the salt: an
+// HMAC-SHA256 keyed by the salt, over a purpose and the value. Keyed
+// HMAC states are pooled: building one costs more than the hash itself.
+type keyed struct{ pool *sync.Pool }
 
-func (k keyed) sum(parts ...string) []byte {
-	m := hmac.New(sha256.New, k.salt)
-	for _, p := range parts {
-		m.Write([]byte(p))
-		m.Write([]byte{0})
-	}
-	return m.Sum(nil)
+func newKeyed(salt []byte) keyed {
+	salt = bytes.Clone(salt)
+	return keyed{pool: &sync.Pool{New: func() any { return hmac.New(sha256.New, salt) }}}
 }
 
-func (k keyed) pick(list []string, value, purpose string) string {
-	s := k.sum(purpose, value)
-	return list[binary.BigEndian.Uint64(s)%uint64(len(list))]
+func (k keyed) sum(purpose, value string) [sha256.Size]byte {
+	m := k.pool.Get().(hash.Hash)
+	m.Reset()
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(value))
+	var out [sha256.Size]byte
+	m.Sum(out[:0])
+	k.pool.Put(m)
+	return out
+}
+
+// pick chooses from list by 8 bytes of a sum.
+func pick(list []string, b []byte) string {
+	return list[binary.BigEndian.Uint64(b)%uint64(len(list))]
 }
 
 func ptr(s string) *string { return &s }
@@ -83,7 +96,8 @@ type hashT struct {
 }
 
 func (h hashT) Transform(v string) (*string, error) {
-	out := hex.EncodeToString(h.sum("hash", v))
+	sum := h.sum("hash", v)
+	out := hex.EncodeToString(sum[:])
 	if h.length > 0 && h.length < len(out) {
 		out = out[:h.length]
 	}
@@ -110,9 +124,9 @@ func (e emailT) Transform(v string) (*string, error) {
 	if fakeEmail.MatchString(v) && strings.HasSuffix(v, "@"+e.domainOrDefault()) {
 		return ptr(v), nil
 	}
-	first := strings.ToLower(e.pick(firstNames, v, "email-first"))
-	tag := hex.EncodeToString(e.sum("email", strings.ToLower(v)))[:10]
-	return ptr(first + "." + tag + "@" + e.domainOrDefault()), nil
+	sum := e.sum("email", strings.ToLower(v))
+	first := strings.ToLower(pick(firstNames, sum[:8]))
+	return ptr(first + "." + hex.EncodeToString(sum[8:13])[:10] + "@" + e.domainOrDefault()), nil
 }
 
 func (e emailT) domainOrDefault() string {
@@ -126,7 +140,8 @@ func (emailT) Kind() string { return "text" }
 type nameT struct{ keyed }
 
 func (n nameT) Transform(v string) (*string, error) {
-	return ptr(n.pick(firstNames, v, "first") + " " + n.pick(lastNames, v, "last")), nil
+	sum := n.sum("name", v)
+	return ptr(pick(firstNames, sum[:8]) + " " + pick(lastNames, sum[8:16])), nil
 }
 func (nameT) Kind() string { return "text" }
 
@@ -136,7 +151,8 @@ func (p phoneT) Transform(v string) (*string, error) {
 	if fakePhone.MatchString(v) {
 		return ptr(v), nil
 	}
-	n := binary.BigEndian.Uint64(p.sum("phone", v)) % 10000
+	sum := p.sum("phone", v)
+	n := binary.BigEndian.Uint64(sum[:8]) % 10000
 	// 555-01xx numbers are reserved for fiction.
 	return ptr(fmt.Sprintf("+1-555-01%02d-%04d", n%100, n)), nil
 }
@@ -148,8 +164,9 @@ func (a addressT) Transform(v string) (*string, error) {
 	if fakeAddress.MatchString(v) {
 		return ptr(v), nil
 	}
-	n := binary.BigEndian.Uint64(a.sum("address", v))
-	return ptr(fmt.Sprintf("%d %s %s", 1+n%9999, a.pick(streets, v, "street"), a.pick(cities, v, "city"))), nil
+	sum := a.sum("address", v)
+	n := binary.BigEndian.Uint64(sum[:8])
+	return ptr(strconv.FormatUint(1+n%9999, 10) + " " + pick(streets, sum[8:16]) + " " + pick(cities, sum[16:24])), nil
 }
 func (addressT) Kind() string { return "text" }
 
@@ -192,7 +209,8 @@ type noiseT struct {
 }
 
 func (n noiseT) Transform(v string) (*string, error) {
-	u := float64(binary.BigEndian.Uint64(n.sum("noise", v))) / math.MaxUint64 // [0, 1]
+	sum := n.sum("noise", v)
+	u := float64(binary.BigEndian.Uint64(sum[:8])) / math.MaxUint64 // [0, 1]
 	delta := (u*2 - 1) * n.spread
 	if n.date {
 		for _, layout := range []string{"2006-01-02 15:04:05.999999-07", "2006-01-02 15:04:05.999999", "2006-01-02"} {
@@ -238,7 +256,7 @@ func NeedsSalt(name string) bool {
 // deterministic ones.
 func New(name string, opts map[string]any, salt []byte) (Transformer, error) {
 	o := options(opts)
-	k := keyed{salt: salt}
+	k := newKeyed(salt)
 	var t Transformer
 	switch name {
 	case "null":

@@ -118,3 +118,37 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+func TestTransformBatchKeepsEmptyFields(t *testing.T) {
+	t.Parallel()
+	hash, _ := New("hash", map[string]any{"length": 4}, []byte("s"))
+	b := &batch{rows: [][]byte{[]byte("1\tx\t\n"), []byte("\t\\N\t\n")}}
+	transformBatch(b, []fieldRule{{index: 1, column: "t.c", t: hash}})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	rows := strings.Split(strings.TrimSuffix(string(b.out), "\n"), "\n")
+	if len(rows) != 2 || strings.Count(rows[0], "\t") != 2 || !strings.HasSuffix(rows[0], "\t") || rows[1] != "\t\\N\t" {
+		t.Errorf("rows = %q; want three fields each, the empty ones kept and NULL still NULL", rows)
+	}
+}
+
+func TestTransformStreamChunks(t *testing.T) {
+	t.Parallel()
+	hash, _ := New("hash", map[string]any{"length": 8}, []byte("s"))
+	rules := []fieldRule{{index: 1, column: "t.c", t: hash, unique: true}}
+	long := strings.Repeat("x", 3*chunkSize)
+	var out strings.Builder
+	in := "1\ta\n2\t" + long + "\n3\ta\n"
+	rows, err := transformStream(t.Context(), strings.NewReader(in), &out, rules, 2, 3, func(int64) {})
+	if err != nil || rows != 3 {
+		t.Fatalf("rows %d, err %v", rows, err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "2\t") || len(lines[1]) != 2+8 || lines[0][2:] == lines[2][2:] {
+		t.Errorf("lines = %q (the two equal values must be made unique)", lines)
+	}
+	if _, err := transformStream(t.Context(), strings.NewReader("1\ta\n2\tcut"), &out, rules, 2, 3, func(int64) {}); err == nil {
+		t.Error("a stream cut mid-row was accepted")
+	}
+}

@@ -20,12 +20,9 @@ import (
 // times prenv's clone, STRATEGY FILE_COPY, against cp -r of the database's
 // directory and against pg_dump -Fc | pg_restore.
 func cloneSpeed(ctx context.Context, _ string) error {
-	scale := 1.0
-	if s := os.Getenv("BENCH_SCALE"); s != "" {
-		var err error
-		if scale, err = strconv.ParseFloat(s, 64); err != nil || scale <= 0 {
-			return fmt.Errorf("BENCH_SCALE=%q is not a positive number", s)
-		}
+	scale, err := benchScale()
+	if err != nil {
+		return err
 	}
 	users, orders := int(4_000_000*scale), int(6_000_000*scale)
 	fmt.Fprintf(os.Stderr, "bench: generating a golden database of %d users and %d orders (a few minutes at full size)...\n", users, orders)
@@ -95,6 +92,19 @@ func cloneSpeed(ctx context.Context, _ string) error {
 	fmt.Printf("bench: clone-vs-cp %.2f x (goal <= 1.2; cp -r took %.1f s)\n", clone.d.Seconds()/cp.d.Seconds(), cp.d.Seconds())
 	fmt.Printf("bench: clone-vs-dump-restore %.1f x faster (goal >= 4; pg_dump | pg_restore took %.1f s)\n", dump.d.Seconds()/clone.d.Seconds(), dump.d.Seconds())
 	return nil
+}
+
+// benchScale is BENCH_SCALE, the share of the full data size to use.
+func benchScale() (float64, error) {
+	s := os.Getenv("BENCH_SCALE")
+	if s == "" {
+		return 1, nil
+	}
+	scale, err := strconv.ParseFloat(s, 64)
+	if err != nil || scale <= 0 {
+		return 0, fmt.Errorf("BENCH_SCALE=%q is not a positive number", s)
+	}
+	return scale, nil
 }
 
 type result struct {

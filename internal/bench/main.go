@@ -20,13 +20,14 @@ var benches = []struct {
 	{"router", routerOverhead},
 	{"up-local", upLocal},
 	{"clone", cloneSpeed},
+	{"anonymize", anonymizeSpeed},
 	{"reap", reapAtScale},
 	{"engines", engineRatio},
 }
 
 func main() {
 	bin := flag.String("bin", "bin", "directory holding prenv and pulumi")
-	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone, reap")
+	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone, anonymize, reap, engines")
 	backend := flag.Bool("serve-backend", false, "internal: serve the router benchmark's upstream on $PORT")
 	flag.Parse()
 	if *backend {

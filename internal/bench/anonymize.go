@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/prenv/prenv/internal/anonymize"
+	"github.com/prenv/prenv/internal/pg"
+)
+
+// anonymizeSpeed times prenv's anonymisation of a 4M-row users table
+// (email UNIQUE, name, phone; referenced by 6M orders) against one plain
+// in-place UPDATE of the same three columns with md5, on identical
+// clones; then a scoped run over 1 of 20 tables against the full run of
+// all 20. BENCH_SCALE shrinks the data.
+func anonymizeSpeed(ctx context.Context, _ string) error {
+	scale, err := benchScale()
+	if err != nil {
+		return err
+	}
+	users, orders := int(4_000_000*scale), int(6_000_000*scale)
+	fmt.Fprintf(os.Stderr, "bench: generating %d users and %d orders to anonymise (a few minutes at full size)...\n", users, orders)
+	work, err := os.MkdirTemp("", "prenv-bench-anon-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if err := os.Chmod(work, 0o755); err != nil {
+		return err
+	}
+	cluster := &pg.Cluster{Dir: filepath.Join(work, "pg")}
+	url, err := cluster.Start(ctx)
+	if err != nil {
+		return err
+	}
+	defer cluster.Stop(context.Background())
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(context.Background())
+	if _, err := admin.Exec(ctx, "CREATE DATABASE golden"); err != nil {
+		return err
+	}
+	if err := seed(ctx, url, users, orders); err != nil {
+		return err
+	}
+	for _, db := range []string{"by_update", "by_prenv"} {
+		if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE golden STRATEGY FILE_COPY", db)); err != nil {
+			return err
+		}
+	}
+	update := timed(func() error {
+		return onDatabase(ctx, url, "by_update", func(c *pgx.Conn) error {
+			_, err := c.Exec(ctx, "UPDATE users SET email = md5(email), name = md5(name), phone = md5(phone)")
+			return err
+		})
+	})
+	var rep anonymize.Report
+	full := timed(func() error {
+		return onDatabase(ctx, url, "by_prenv", func(c *pgx.Conn) error {
+			rep, err = anonymize.Run(ctx, c, anonymize.Options{Rules: benchRules("users"), Salt: []byte("bench"), Allow: []string{"users.address"}})
+			return err
+		})
+	})
+	for _, r := range []result{update, full} {
+		if r.err != nil {
+			return r.err
+		}
+	}
+	var rate float64
+	for _, t := range rep.Tables {
+		rate = t.RowsPerSecond()
+	}
+	fmt.Printf("bench: anonymize-full-table %.1f s for %d users, %.0f rows/s (same constraints intact)\n", full.d.Seconds(), users, rate)
+	fmt.Printf("bench: anonymize-vs-update %.1f x faster (goal >= 4; UPDATE ... md5() of the three columns took %.1f s)\n", update.d.Seconds()/full.d.Seconds(), update.d.Seconds())
+	return scopedSpeed(ctx, url, admin, users)
+}
+
+// scopedSpeed times a run scoped to 1 of 20 tables against the full run.
+func scopedSpeed(ctx context.Context, url string, admin *pgx.Conn, rows int) error {
+	per := max(rows/20, 1000)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE twenty"); err != nil {
+		return err
+	}
+	var ddl strings.Builder
+	rules := map[string]anonymize.Rule{}
+	var tables []string
+	for i := 1; i <= 20; i++ {
+		t := fmt.Sprintf("t%02d", i)
+		tables = append(tables, t)
+		fmt.Fprintf(&ddl, "CREATE TABLE %s (id bigint PRIMARY KEY, email text UNIQUE, name text);\n", t)
+		fmt.Fprintf(&ddl, "INSERT INTO %s SELECT g, 'p' || g || '@corp.example', 'Person ' || g FROM generate_series(1, %d) g;\n", t, per)
+		for col, r := range benchRules(t) {
+			if !strings.HasSuffix(col, ".phone") {
+				rules[col] = r
+			}
+		}
+	}
+	if err := onDatabase(ctx, url, "twenty", func(c *pgx.Conn) error {
+		if _, err := c.Exec(ctx, ddl.String()); err != nil {
+			return err
+		}
+		_, err := c.Exec(ctx, "VACUUM ANALYZE")
+		return err
+	}); err != nil {
+		return err
+	}
+	if _, err := admin.Exec(ctx, "CREATE DATABASE twenty_scoped TEMPLATE twenty STRATEGY FILE_COPY"); err != nil {
+		return err
+	}
+	full := timed(func() error {
+		return onDatabase(ctx, url, "twenty", func(c *pgx.Conn) error {
+			_, err := anonymize.Run(ctx, c, anonymize.Options{Rules: rules, Salt: []byte("bench")})
+			return err
+		})
+	})
+	scoped := timed(func() error {
+		return onDatabase(ctx, url, "twenty_scoped", func(c *pgx.Conn) error {
+			_, err := anonymize.Run(ctx, c, anonymize.Options{Rules: rules, Salt: []byte("bench"), Tables: tables[6:7]})
+			return err
+		})
+	})
+	for _, r := range []result{full, scoped} {
+		if r.err != nil {
+			return r.err
+		}
+	}
+	fmt.Printf("bench: anonymize-scoped-ratio %.3f x (1 of 20 tables in %.2f s, all 20 in %.2f s; goal <= 0.1)\n", scoped.d.Seconds()/full.d.Seconds(), scoped.d.Seconds(), full.d.Seconds())
+	return nil
+}
+
+func benchRules(table string) map[string]anonymize.Rule {
+	return map[string]anonymize.Rule{
+		table + ".email": {Transformer: "email"},
+		table + ".name":  {Transformer: "name"},
+		table + ".phone": {Transformer: "phone"},
+	}
+}
+
+// onDatabase runs f connected to database db of the cluster at url.
+func onDatabase(ctx context.Context, url, db string, f func(*pgx.Conn) error) error {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return err
+	}
+	cfg.Database = db
+	c, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer c.Close(context.Background())
+	return f(c)
+}
