@@ -1,6 +1,7 @@
 package anonymize
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -186,7 +187,13 @@ func spoolRows(ctx context.Context, tx pgx.Tx, query string, spool *os.File, fie
 	pr, pw := io.Pipe()
 	copyErr := make(chan error, 1)
 	go func() {
-		_, err := tx.Conn().PgConn().CopyTo(ctx, pw, query)
+		// pgx writes each row on its own; buffering turns a pipe handoff
+		// per row into one per megabyte.
+		buf := bufio.NewWriterSize(pw, 1<<20)
+		_, err := tx.Conn().PgConn().CopyTo(ctx, buf, query)
+		if err == nil {
+			err = buf.Flush()
+		}
 		pw.CloseWithError(err)
 		copyErr <- err
 	}()

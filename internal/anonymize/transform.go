@@ -121,7 +121,7 @@ var (
 )
 
 func (e emailT) Transform(v string) (*string, error) {
-	if fakeEmail.MatchString(v) && strings.HasSuffix(v, "@"+e.domainOrDefault()) {
+	if strings.HasSuffix(v, "@"+e.domainOrDefault()) && fakeEmail.MatchString(v) {
 		return ptr(v), nil
 	}
 	sum := e.sum("email", strings.ToLower(v))
@@ -148,20 +148,20 @@ func (nameT) Kind() string { return "text" }
 type phoneT struct{ keyed }
 
 func (p phoneT) Transform(v string) (*string, error) {
-	if fakePhone.MatchString(v) {
+	if strings.HasPrefix(v, "+1-555-01") && fakePhone.MatchString(v) {
 		return ptr(v), nil
 	}
 	sum := p.sum("phone", v)
 	n := binary.BigEndian.Uint64(sum[:8]) % 10000
 	// 555-01xx numbers are reserved for fiction.
-	return ptr(fmt.Sprintf("+1-555-01%02d-%04d", n%100, n)), nil
+	return ptr("+1-555-01" + pad(n%100, 2) + "-" + pad(n, 4)), nil
 }
 func (phoneT) Kind() string { return "text" }
 
 type addressT struct{ keyed }
 
 func (a addressT) Transform(v string) (*string, error) {
-	if fakeAddress.MatchString(v) {
+	if endsWithAny(v, cities) && fakeAddress.MatchString(v) {
 		return ptr(v), nil
 	}
 	sum := a.sum("address", v)
@@ -173,7 +173,7 @@ func (addressT) Kind() string { return "text" }
 type ipT struct{ keyed }
 
 func (i ipT) Transform(v string) (*string, error) {
-	if fakeIP.MatchString(v) {
+	if strings.HasPrefix(v, "198.1") && fakeIP.MatchString(v) {
 		return ptr(v), nil
 	}
 	s := i.sum("ip", v)
@@ -362,4 +362,22 @@ func (o *optionSet) fail(k, want string) {
 	if o.err == nil {
 		o.err = fmt.Errorf("options.%s must be %s", k, want)
 	}
+}
+
+func endsWithAny(v string, suffixes []string) bool {
+	for _, s := range suffixes {
+		if strings.HasSuffix(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// pad formats n with at least width digits.
+func pad(n uint64, width int) string {
+	s := strconv.FormatUint(n, 10)
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
 }

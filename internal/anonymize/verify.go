@@ -87,7 +87,11 @@ func countSurvivors(ctx context.Context, conn *pgx.Conn, query string, originals
 	pr, pw := io.Pipe()
 	errc := make(chan error, 1)
 	go func() {
-		_, err := conn.PgConn().CopyTo(ctx, pw, query)
+		buf := bufio.NewWriterSize(pw, 1<<20)
+		_, err := conn.PgConn().CopyTo(ctx, buf, query)
+		if err == nil {
+			err = buf.Flush()
+		}
 		pw.CloseWithError(err)
 		errc <- err
 	}()
