@@ -15,6 +15,7 @@ type Blueprint struct {
 	DNS       DNS       `yaml:"dns" doc:"The environment's public names."`
 	Policy    Policy    `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
 	Terraform Terraform `yaml:"terraform" doc:"Settings of engine: terraform."`
+	AWS       AWS       `yaml:"aws" doc:"The EKS cluster, network and shared pieces the aws target plugs each environment into."`
 
 	// path is the file the blueprint was loaded from, for error messages.
 	path string
@@ -79,6 +80,41 @@ type Policy struct {
 type Terraform struct {
 	Module string            `yaml:"module" doc:"Directory of your own root module, instead of prenv's embedded module for the target. It declares the variables pr_number, env_name, git_sha, created_at and expires_at, outputs prenv__created-at and prenv__expires-at (set from created_at and expires_at), and holds a terraform_data.prenv_lifetime resource for prenv extend."`
 	Vars   map[string]string `yaml:"vars" doc:"Extra variables for the module, by name."`
+}
+
+// AWS configures the aws target: where in an existing EKS cluster and AWS
+// account each environment goes, and what it may use there.
+type AWS struct {
+	Region                 string    `yaml:"region" doc:"AWS region of the cluster and the databases, e.g. eu-west-1."`
+	Kubeconfig             string    `yaml:"kubeconfig" doc:"Path of the kubeconfig that reaches the EKS cluster. Default: $KUBECONFIG or ~/.kube/config."`
+	Context                string    `yaml:"context" doc:"kubeconfig context to use. Default: its current context."`
+	Gateway                string    `yaml:"gateway" doc:"The shared Istio gateway every pr-<n>.<domain> host is served on, as namespace/name."`
+	GatewayHostname        string    `yaml:"gateway-hostname" doc:"DNS name of the gateway's load balancer, which each environment's Route53 record points at."`
+	HostedZoneID           string    `yaml:"hosted-zone-id" doc:"Route53 hosted zone of dns.domain, e.g. Z0123456789ABC."`
+	BaselineNamespace      string    `yaml:"baseline-namespace" doc:"Namespace of the baseline environment, which shared and unchanged services come from. Default baseline."`
+	VPCID                  string    `yaml:"vpc-id" doc:"VPC of the cluster and the databases (rds-snapshot, aurora-clone)."`
+	ClusterCIDR            string    `yaml:"cluster-cidr" doc:"CIDR of the cluster's pods: the only source a database accepts, e.g. 10.0.0.0/16."`
+	SubnetGroup            string    `yaml:"subnet-group" doc:"The baseline's DB subnet group, reused by every environment's database (rds-snapshot, aurora-clone)."`
+	InstanceClass          string    `yaml:"instance-class" doc:"Instance class of each environment's database. Default db.t4g.micro."`
+	AllowedInstanceClasses []string  `yaml:"allowed-instance-classes" doc:"Instance classes the policy allows. Default db.t4g.micro, db.t4g.small, db.t3.micro and db.t3.small."`
+	DatabaseName           string    `yaml:"database-name" doc:"Database inside the golden that the services use. Default postgres."`
+	MasterUsername         string    `yaml:"master-username" doc:"Superuser of the golden database; each clone resets its password. Default postgres."`
+	AnonymizerImage        string    `yaml:"anonymizer-image" doc:"Image holding prenv and the repository, tagged with the PR's SHA, that runs prenv anonymize on each clone."`
+	PostgresImage          string    `yaml:"postgres-image" doc:"PostgreSQL image of the ebs-snapshot StatefulSet and of the role set-up. Default postgres:15."`
+	SnapshotClass          string    `yaml:"snapshot-class" doc:"VolumeSnapshotClass of the EBS CSI driver (ebs-snapshot). Default ebs-csi."`
+	StorageClass           string    `yaml:"storage-class" doc:"StorageClass of the database volume (ebs-snapshot). Default gp3."`
+	VolumeSize             string    `yaml:"volume-size" doc:"Size of the database volume (ebs-snapshot), at least the snapshot's. Default 20Gi."`
+	ScaleToZero            bool      `yaml:"scale-to-zero" doc:"Whether idle services scale to zero replicas through a KEDA ScaledObject."`
+	Prometheus             string    `yaml:"prometheus" doc:"Prometheus whose Istio request metrics tell KEDA a service is idle. Default http://prometheus.istio-system:9090."`
+	Requests               Resources `yaml:"requests" doc:"Resource requests of each service container. Default cpu 100m, memory 128Mi."`
+	Limits                 Resources `yaml:"limits" doc:"Resource limits of each service container. Default cpu 500m, memory 512Mi."`
+	Policies               []string  `yaml:"policies" doc:"The team's own .rego files, relative to the blueprint, evaluated with prenv's rules before every up."`
+}
+
+// Resources is a container's CPU and memory, as Kubernetes quantities.
+type Resources struct {
+	CPU    string `yaml:"cpu" doc:"CPU quantity, e.g. 100m or 1."`
+	Memory string `yaml:"memory" doc:"Memory quantity, e.g. 128Mi or 1Gi."`
 }
 
 // Path returns the file the blueprint was loaded from, or "" if it was built

@@ -37,6 +37,32 @@ func (bp *Blueprint) applyDefaults() {
 	if bp.Target == "local" {
 		setDefault(&bp.DNS.Domain, "localhost")
 	}
+	if bp.Target == "aws" {
+		bp.AWS.applyDefaults()
+	}
+}
+
+// DefaultInstanceClasses are the database instance classes the aws
+// target's policy allows when the blueprint names none.
+var DefaultInstanceClasses = []string{"db.t4g.micro", "db.t4g.small", "db.t3.micro", "db.t3.small"}
+
+func (a *AWS) applyDefaults() {
+	setDefault(&a.BaselineNamespace, BaselineName)
+	setDefault(&a.InstanceClass, DefaultInstanceClasses[0])
+	if a.AllowedInstanceClasses == nil {
+		a.AllowedInstanceClasses = append([]string(nil), DefaultInstanceClasses...)
+	}
+	setDefault(&a.MasterUsername, "postgres")
+	setDefault(&a.DatabaseName, "postgres")
+	setDefault(&a.PostgresImage, "postgres:15")
+	setDefault(&a.SnapshotClass, "ebs-csi")
+	setDefault(&a.StorageClass, "gp3")
+	setDefault(&a.VolumeSize, "20Gi")
+	setDefault(&a.Prometheus, "http://prometheus.istio-system:9090")
+	setDefault(&a.Requests.CPU, "100m")
+	setDefault(&a.Requests.Memory, "128Mi")
+	setDefault(&a.Limits.CPU, "500m")
+	setDefault(&a.Limits.Memory, "512Mi")
 }
 
 func setDefault(field *string, value string) {

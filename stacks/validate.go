@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"path"
 	"regexp"
@@ -12,11 +13,13 @@ import (
 )
 
 var (
-	labelPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	domainPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	envKeyPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	headerPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
-	columnPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$`)
+	labelPattern    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	domainPattern   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	envKeyPattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	headerPattern   = regexp.MustCompile(`^[a-z0-9-]+$`)
+	gatewayPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
+	quantityPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
+	columnPattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$`)
 )
 
 // backendSchemes are the state backends the engines can use.
@@ -45,6 +48,9 @@ func (bp *Blueprint) validate(line func(string) int) []error {
 		}
 	}
 	bp.validateServices(fail)
+	if bp.Target == "aws" {
+		bp.validateAWS(fail)
+	}
 	if !headerPattern.MatchString(bp.Routing.Header) {
 		fail("routing.header", "%q is not a header name; use lowercase letters, digits and hyphens", bp.Routing.Header)
 	}
@@ -119,5 +125,60 @@ func (bp *Blueprint) validateServices(fail func(field, format string, args ...an
 	}
 	if len(bp.Services) > 0 && entries != 1 {
 		fail("services", "%d services are marked entry: true; mark exactly one", entries)
+	}
+}
+
+// validateAWS checks the aws: section against the blueprint's database
+// source, naming each missing or malformed field and what it should hold.
+func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
+	a := bp.AWS
+	required := []struct{ field, value, what string }{
+		{"aws.region", a.Region, "the AWS region, e.g. eu-west-1"},
+		{"aws.gateway", a.Gateway, "the shared Istio gateway as namespace/name, e.g. istio-system/preview"},
+		{"aws.gateway-hostname", a.GatewayHostname, "the DNS name of the gateway's load balancer"},
+		{"aws.hosted-zone-id", a.HostedZoneID, "the Route53 zone of dns.domain"},
+		{"dns.domain", bp.DNS.Domain, "the domain under which pr-<n>.<domain> is created"},
+		{"database.golden", bp.Database.Golden, "the snapshot or source cluster each environment's database is cloned from"},
+	}
+	if len(bp.Database.Anonymize.Rules) > 0 {
+		required = append(required, struct{ field, value, what string }{"aws.anonymizer-image", a.AnonymizerImage, "an image with prenv and the repository that runs prenv anonymize"})
+	}
+	switch bp.Database.Source {
+	case "template":
+		fail("database.source", "template is the local target's source; on aws use rds-snapshot, aurora-clone or ebs-snapshot")
+	case "rds-snapshot", "aurora-clone":
+		required = append(required,
+			struct{ field, value, what string }{"aws.vpc-id", a.VPCID, "the VPC of the cluster, for the database's security group"},
+			struct{ field, value, what string }{"aws.cluster-cidr", a.ClusterCIDR, "the CIDR of the cluster's pods, e.g. 10.0.0.0/16"},
+			struct{ field, value, what string }{"aws.subnet-group", a.SubnetGroup, "the baseline's DB subnet group"})
+	}
+	for _, r := range required {
+		if r.value == "" {
+			fail(r.field, "is required on the aws target: %s", r.what)
+		}
+	}
+	if a.Gateway != "" && !gatewayPattern.MatchString(a.Gateway) {
+		fail("aws.gateway", "%q is not namespace/name; write it like istio-system/preview", a.Gateway)
+	}
+	if a.ClusterCIDR != "" {
+		if _, _, err := net.ParseCIDR(a.ClusterCIDR); err != nil {
+			fail("aws.cluster-cidr", "%q is not a CIDR; write it like 10.0.0.0/16", a.ClusterCIDR)
+		}
+	}
+	if !labelPattern.MatchString(a.BaselineNamespace) {
+		fail("aws.baseline-namespace", "%q is not a namespace name; use a lowercase DNS label", a.BaselineNamespace)
+	}
+	for _, q := range []struct{ field, value string }{
+		{"aws.requests.cpu", a.Requests.CPU}, {"aws.requests.memory", a.Requests.Memory},
+		{"aws.limits.cpu", a.Limits.CPU}, {"aws.limits.memory", a.Limits.Memory}, {"aws.volume-size", a.VolumeSize},
+	} {
+		if !quantityPattern.MatchString(q.value) {
+			fail(q.field, "%q is not a Kubernetes quantity; write it like 250m, 1, 512Mi or 20Gi", q.value)
+		}
+	}
+	for i, p := range a.Policies {
+		if !strings.HasSuffix(p, ".rego") {
+			fail(fmt.Sprintf("aws.policies[%d]", i), "%q is not a .rego file; list Rego policy files", p)
+		}
 	}
 }
