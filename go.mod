@@ -6,7 +6,10 @@ require (
 	github.com/blang/semver v3.5.1+incompatible
 	github.com/google/go-github/v74 v74.0.0
 	github.com/jackc/pgx/v5 v5.7.5
+	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.0
 	github.com/pulumi/pulumi-go-provider v1.4.0
+	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.23.0
+	github.com/pulumi/pulumi-random/sdk/v4 v4.18.2
 	github.com/pulumi/pulumi/sdk/v3 v3.250.0
 	github.com/rhysd/actionlint v1.7.7
 	github.com/spf13/cobra v1.10.2

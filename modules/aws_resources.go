@@ -31,7 +31,7 @@ var AWSResources = []AWSResource{
 	{"kubernetes_service_v1.database", "kubernetes:core/v1:Service"},
 	{"kubernetes_secret_v1.database", "kubernetes:core/v1:Secret"},
 	{"kubernetes_job_v1.anonymize", "kubernetes:batch/v1:Job"},
-	{"kubernetes_manifest.virtual_service", "kubernetes:networking.istio.io/v1beta1:VirtualService"},
+	{"kubernetes_manifest.virtual_service", "kubernetes:networking.istio.io/v1:VirtualService"}, // v1: the version Istio's CRD stores
 	{"aws_route53_record.host", "aws:route53/record:Record"},
 	{"terraform_data.prenv_lifetime", ""}, // prenv's lifetime record: stack outputs in Pulumi
 }

@@ -1,0 +1,173 @@
+package aws
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/stacks"
+)
+
+// DefaultPort is the container port of a service whose blueprint gives none.
+const DefaultPort = 8080
+
+// services creates a Deployment and a Service for each service env runs,
+// after the database's anonymisation Job, and an ExternalName Service for
+// each shared one in isolated mode. It returns the names of those it runs.
+func (e *envBuild) services(db database) ([]string, error) {
+	var running []string
+	for _, s := range e.t.running(e.bp, e.env) {
+		if err := e.deployment(s, db); err != nil {
+			return nil, err
+		}
+		if err := e.service(s); err != nil {
+			return nil, err
+		}
+		if e.bp.AWS.ScaleToZero {
+			if err := e.scaledObject(s); err != nil {
+				return nil, err
+			}
+		}
+		running = append(running, s.Name)
+	}
+	if e.bp.Routing.Mode == "sandbox" {
+		return running, nil
+	}
+	for _, s := range e.bp.Services {
+		if !s.Shared || e.ns == e.bp.AWS.BaselineNamespace {
+			continue
+		}
+		if _, err := corev1.NewService(e.ctx, "shared-"+s.Name, &corev1.ServiceArgs{
+			Metadata: e.meta(s.Name, pulumi.StringMap{"app": pulumi.String(s.Name)}),
+			Spec: corev1.ServiceSpecArgs{
+				Type:         pulumi.String("ExternalName"),
+				ExternalName: pulumi.String(e.baselineHost(s.Name)),
+			},
+		}, e.k8s()...); err != nil {
+			return nil, err
+		}
+	}
+	return running, nil
+}
+
+func (e *envBuild) deployment(s stacks.Service, db database) error {
+	app := pulumi.StringMap{"app": pulumi.String(s.Name)}
+	port := portOf(s)
+	spec := appsv1.DeploymentSpecArgs{
+		Selector: metav1.LabelSelectorArgs{MatchLabels: app},
+		Template: corev1.PodTemplateSpecArgs{
+			Metadata: metav1.ObjectMetaArgs{Labels: app},
+			Spec: corev1.PodSpecArgs{Containers: corev1.ContainerArray{corev1.ContainerArgs{
+				Name:    pulumi.String(s.Name),
+				Image:   pulumi.String(s.Image + ":" + e.env.SHA),
+				Ports:   corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(port)}},
+				Env:     append(e.serviceEnv(s), db.env...),
+				EnvFrom: corev1.EnvFromSourceArray{corev1.EnvFromSourceArgs{SecretRef: corev1.SecretEnvSourceArgs{Name: pulumi.String(DatabaseSecret)}}},
+				ReadinessProbe: corev1.ProbeArgs{
+					HttpGet:       corev1.HTTPGetActionArgs{Path: pulumi.String(s.Health), Port: pulumi.Int(port)},
+					PeriodSeconds: pulumi.Int(5),
+				},
+				Resources: corev1.ResourceRequirementsArgs{
+					Requests: pulumi.StringMap{"cpu": pulumi.String(e.bp.AWS.Requests.CPU), "memory": pulumi.String(e.bp.AWS.Requests.Memory)},
+					Limits:   pulumi.StringMap{"cpu": pulumi.String(e.bp.AWS.Limits.CPU), "memory": pulumi.String(e.bp.AWS.Limits.Memory)},
+				},
+			}}},
+		},
+	}
+	if !e.bp.AWS.ScaleToZero { // KEDA owns the replica count otherwise
+		spec.Replicas = pulumi.Int(1)
+	}
+	// The database must be anonymised before any service reads it.
+	_, err := appsv1.NewDeployment(e.ctx, s.Name, &appsv1.DeploymentArgs{
+		Metadata: e.meta(s.Name, app),
+		Spec:     spec,
+	}, e.k8s(pulumi.DependsOn(db.ready))...)
+	return err
+}
+
+// serviceEnv is a service's environment: the blueprint's, PORT, and a
+// <SERVICE>_URL for every service, in the namespace when the environment
+// runs it and in the baseline's otherwise.
+func (e *envBuild) serviceEnv(s stacks.Service) corev1.EnvVarArray {
+	vars := map[string]string{"PORT": fmt.Sprint(portOf(s)), "PRENV_ENV": e.env.Name}
+	for _, other := range e.bp.Services {
+		host := other.Name + "." + e.ns + ".svc.cluster.local"
+		if e.bp.Routing.Mode == "sandbox" && !e.bp.RunsOwn(other, e.env, e.t.Changed) {
+			host = e.baselineHost(other.Name)
+		}
+		vars[upstreamVar(other.Name)] = fmt.Sprintf("http://%s:%d", host, portOf(other))
+	}
+	maps.Copy(vars, s.Env)
+	var out corev1.EnvVarArray
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		out = append(out, corev1.EnvVarArgs{Name: pulumi.String(k), Value: pulumi.String(vars[k])})
+	}
+	return out
+}
+
+func (e *envBuild) service(s stacks.Service) error {
+	app := pulumi.StringMap{"app": pulumi.String(s.Name)}
+	_, err := corev1.NewService(e.ctx, s.Name, &corev1.ServiceArgs{
+		Metadata: e.meta(s.Name, app),
+		Spec: corev1.ServiceSpecArgs{
+			Selector: app,
+			Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
+				Name: pulumi.String("http"), Port: pulumi.Int(portOf(s)), TargetPort: pulumi.String("http"),
+			}},
+		},
+	}, e.k8s()...)
+	return err
+}
+
+// scaledObject lets KEDA scale s to zero replicas while the gateway sees
+// no requests for it, and back to one when it does.
+func (e *envBuild) scaledObject(s stacks.Service) error {
+	query := fmt.Sprintf(`sum(rate(istio_requests_total{destination_service_namespace=%q,destination_service_name=%q}[10m]))`, e.ns, s.Name)
+	_, err := apiextensions.NewCustomResource(e.ctx, "scale-"+s.Name, &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String("keda.sh/v1alpha1"),
+		Kind:       pulumi.String("ScaledObject"),
+		Metadata:   e.meta(s.Name),
+		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
+			"scaleTargetRef":  map[string]any{"name": s.Name},
+			"minReplicaCount": 0,
+			"maxReplicaCount": 1,
+			"cooldownPeriod":  1800,
+			"triggers": []any{map[string]any{
+				"type": "prometheus",
+				"metadata": map[string]any{
+					"serverAddress":       e.bp.AWS.Prometheus,
+					"query":               query,
+					"threshold":           "1",
+					"activationThreshold": "0",
+				},
+			}},
+		}},
+	}, e.k8s()...)
+	return err
+}
+
+// baselineHost is the cluster name of the baseline's service svc.
+func (e *envBuild) baselineHost(svc string) string {
+	return svc + "." + e.bp.AWS.BaselineNamespace + ".svc.cluster.local"
+}
+
+func portOf(s stacks.Service) int {
+	if s.Port == 0 {
+		return DefaultPort
+	}
+	return s.Port
+}
+
+// upstreamVar is the variable that gives a service another's URL, e.g.
+// ORDERS_URL.
+func upstreamVar(service string) string {
+	return strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_URL"
+}

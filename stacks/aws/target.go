@@ -1,0 +1,113 @@
+package aws
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/stacks"
+)
+
+// Target is the aws target, configured by the command line with what the
+// blueprint cannot know: the PR's changed files and its base commit.
+type Target struct {
+	// Changed lists the files the PR changed, repository-relative. In
+	// sandbox mode a PR environment runs only the services they touch.
+	Changed []string
+	// BaseSHA is the commit the PR is compared with; the anonymisation Job
+	// scopes itself to the migrations changed since. Empty means every
+	// table with rules.
+	BaseSHA string
+	// Salt keys the deterministic anonymisation; it reaches the Job through
+	// a Secret, never the Job's spec.
+	Salt string
+}
+
+// Name implements stacks.Target.
+func (Target) Name() string { return "aws" }
+
+// Program implements stacks.Target.
+func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		outs, err := t.build(ctx, bp, env)
+		if err != nil {
+			return err
+		}
+		for k, v := range outs {
+			ctx.Export(k, v)
+		}
+		return nil
+	}
+}
+
+// build creates env's resources and returns the stack outputs.
+func (t Target) build(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env) (pulumi.Map, error) {
+	if env.SHA == "" {
+		return nil, errors.New("no commit SHA to tag the images with: run from a git checkout or set GITHUB_SHA")
+	}
+	p, err := newProviders(ctx, bp)
+	if err != nil {
+		return nil, err
+	}
+	e := &envBuild{ctx: ctx, bp: bp, env: env, t: t, p: p, ns: namespaceOf(bp, env)}
+	if err := e.namespace(); err != nil {
+		return nil, err
+	}
+	db, err := e.database()
+	if err != nil {
+		return nil, err
+	}
+	running, err := e.services(db)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.host(); err != nil {
+		return nil, err
+	}
+	return pulumi.Map{
+		"url":              pulumi.String("https://" + e.hostname()),
+		"namespace":        pulumi.String(e.ns),
+		"databaseEndpoint": db.endpoint,
+		"expiresAt":        pulumi.String(env.ExpiresAt.UTC().Format(time.RFC3339)),
+		"services":         pulumi.ToStringArray(running),
+	}, nil
+}
+
+// envBuild carries one run of the program.
+type envBuild struct {
+	ctx *pulumi.Context
+	bp  *stacks.Blueprint
+	env stacks.Env
+	t   Target
+	p   providers
+	ns  string // the namespace's name
+	// nsRes is the namespace; every namespaced object depends on it.
+	nsRes pulumi.Resource
+}
+
+// k8s returns the options of a Kubernetes resource in the namespace.
+func (e *envBuild) k8s(opts ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	base := []pulumi.ResourceOption{pulumi.Provider(e.p.k8s)}
+	if e.nsRes != nil {
+		base = append(base, pulumi.DependsOn([]pulumi.Resource{e.nsRes}))
+	}
+	return append(base, opts...)
+}
+
+// cloud returns the options of an AWS resource.
+func (e *envBuild) cloud(opts ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append([]pulumi.ResourceOption{pulumi.Provider(e.p.aws)}, opts...)
+}
+
+// running lists the services env runs itself: all in isolated mode but
+// the shared ones, and in sandbox mode only those the PR changed.
+func (t Target) running(bp *stacks.Blueprint, env stacks.Env) []stacks.Service {
+	var out []stacks.Service
+	for _, s := range bp.Services {
+		if bp.RunsOwn(s, env, t.Changed) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
