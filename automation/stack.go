@@ -89,28 +89,6 @@ func (p *Pulumi) create(ctx context.Context, ws auto.Workspace, stack string, cr
 	return nil
 }
 
-// withHistory returns env with the stack's original creation time and the
-// expiry that follows from it: creation (or, with TTLFromUpdate, this
-// update) plus the TTL, but never earlier than an expiry already recorded,
-// so an extension outlives later updates. An Extend option sets the
-// expiry outright.
-func (p *Pulumi) withHistory(env stacks.Env, h history, o options) stacks.Env {
-	if !h.createdAt.IsZero() {
-		ttl := env.ExpiresAt.Sub(env.CreatedAt)
-		env.CreatedAt = h.createdAt.UTC().Truncate(time.Second)
-		if !p.cfg.TTLFromUpdate {
-			env.ExpiresAt = env.CreatedAt.Add(ttl)
-		}
-		if h.expiresAt.After(env.ExpiresAt) {
-			env.ExpiresAt = h.expiresAt.UTC()
-		}
-	}
-	if !o.extendTo.IsZero() {
-		env.ExpiresAt = o.extendTo.UTC().Truncate(time.Second)
-	}
-	return env
-}
-
 // writeConfig records prenv's config in the workspace's stack settings
 // file, which the next pulumi run reads; no CLI call is needed. The salt
 // makes pulumi check the passphrase before it runs, as `stack select`
@@ -155,7 +133,7 @@ func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env,
 	if err != nil {
 		return h, nil, err
 	}
-	env = p.withHistory(env, h, o)
+	env = dated(env, h.createdAt, h.expiresAt, p.cfg.TTLFromUpdate, o)
 	if err := writeConfig(ctx, ws, p.cfg.Project, env, h.salt); err != nil {
 		return h, nil, err
 	}

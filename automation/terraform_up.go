@@ -116,7 +116,7 @@ func (t *Terraform) ready(ctx context.Context, r *tfRun, env stacks.Env, o optio
 	if err != nil {
 		return "", err
 	}
-	vars, err := t.vars(t.withLifetime(env, st, o))
+	vars, err := t.vars(dated(env, st.createdAt, st.expiresAt, t.cfg.TTLFromUpdate, o))
 	if err != nil {
 		return "", err
 	}

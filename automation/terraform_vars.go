@@ -45,23 +45,3 @@ func (t *Terraform) vars(env stacks.Env) (map[string]any, error) {
 	return vars, nil
 }
 
-// withLifetime returns env dated by its workspace's state, by the same
-// rule as the Pulumi engine: the original creation time, an expiry from it
-// (or from now with TTLFromUpdate) never earlier than one already
-// recorded, and an Extend option's expiry outright.
-func (t *Terraform) withLifetime(env stacks.Env, st tfState, o options) stacks.Env {
-	if !st.createdAt.IsZero() {
-		ttl := env.ExpiresAt.Sub(env.CreatedAt)
-		env.CreatedAt = st.createdAt.UTC().Truncate(time.Second)
-		if !t.cfg.TTLFromUpdate {
-			env.ExpiresAt = env.CreatedAt.Add(ttl)
-		}
-		if st.expiresAt.After(env.ExpiresAt) {
-			env.ExpiresAt = st.expiresAt.UTC()
-		}
-	}
-	if !o.extendTo.IsZero() {
-		env.ExpiresAt = o.extendTo.UTC().Truncate(time.Second)
-	}
-	return env
-}
