@@ -44,4 +44,3 @@ func (t *Terraform) vars(env stacks.Env) (map[string]any, error) {
 	}
 	return vars, nil
 }
-
