@@ -7,10 +7,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/prenv/prenv/automation"
-	"github.com/prenv/prenv/internal/router"
 	"github.com/prenv/prenv/modules"
 	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/local"
@@ -97,11 +95,7 @@ func localVars(bp *stacks.Blueprint, t local.Target, env stacks.Env, prenv strin
 	}
 	var golden any
 	if env.Name == stacks.BaselineName {
-		source := firstOf(t.Golden, bp.Database.Golden)
-		if !local.IsDatabaseURL(source) {
-			source = bp.Resolve(source)
-		}
-		golden = map[string]any{"name": local.GoldenName(bp.Project), "objects_owner": local.ObjectsOwner(bp.Project), "source": source,
+		golden = map[string]any{"name": local.GoldenName(bp.Project), "objects_owner": local.ObjectsOwner(bp.Project), "source": t.GoldenSource(bp),
 			"anonymize": local.AnonymizationOf(bp)}
 	}
 	services, urls := map[string]any{}, map[string]string{}
@@ -109,13 +103,7 @@ func localVars(bp *stacks.Blueprint, t local.Target, env stacks.Env, prenv strin
 		if !bp.RunsOwn(s, env, t.Changed) {
 			continue
 		}
-		environ := map[string]string{"PRENV_ENV": env.Name}
-		for _, other := range bp.Services {
-			environ[upstreamVar(other.Name)] = fmt.Sprintf("http://127.0.0.1:%d%s%s/%s", t.RouterPort, router.PathPrefix, env.Name, other.Name)
-		}
-		for k, v := range s.Env {
-			environ[k] = v
-		}
+		environ := t.ServiceEnv(bp, env, s)
 		services[s.Name] = map[string]any{
 			"command": s.Run, "dir": bp.AbsDir(), "environment": environ, "health": s.Health,
 			"log_dir": filepath.Join(envDir, "logs"), "revision": t.Revisions[s.Name],
@@ -137,10 +125,4 @@ func localVars(bp *stacks.Blueprint, t local.Target, env stacks.Env, prenv strin
 		},
 		"urls": map[string]any{"entry": t.URL(env.Name, ""), "services": urls},
 	}, nil
-}
-
-// upstreamVar is the variable that gives a service another's URL, e.g.
-// ORDERS_URL, as the local target names it.
-func upstreamVar(service string) string {
-	return strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_URL"
 }

@@ -29,7 +29,7 @@ func (t Target) RefreshGolden(ctx context.Context, bp *stacks.Blueprint) (anonym
 	defer admin.Close(context.Background())
 	golden := GoldenName(bp.Project)
 	next, old, scratch := golden+"_next", golden+"_old", golden+"_source"
-	in := DatabaseArgs{AdminURL: t.AdminURL, Name: next, ObjectsOwner: ObjectsOwner(bp.Project), Source: t.goldenSource(bp), Anonymize: spec, Salt: t.Salt}
+	in := DatabaseArgs{AdminURL: t.AdminURL, Name: next, ObjectsOwner: ObjectsOwner(bp.Project), Source: t.GoldenSource(bp), Anonymize: spec, Salt: t.Salt}
 	if err := loadGolden(ctx, admin, in); err != nil {
 		return rep, err
 	}

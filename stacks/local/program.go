@@ -53,9 +53,9 @@ func (t Target) URL(env, svc string) string {
 	return fmt.Sprintf("http://%s:%d", host, t.RouterPort)
 }
 
-// goldenSource is the blueprint's golden, a file resolved against the
+// GoldenSource is the blueprint's golden, a file resolved against the
 // blueprint's directory or a database URL, unless Golden overrides it.
-func (t Target) goldenSource(bp *stacks.Blueprint) string {
+func (t Target) GoldenSource(bp *stacks.Blueprint) string {
 	source := bp.Database.Golden
 	if t.Golden != "" {
 		source = t.Golden
@@ -83,7 +83,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 				"name":         pulumi.String(GoldenName(bp.Project)),
 				"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
 				"golden":       pulumi.Bool(true),
-				"source":       pulumi.ToSecret(pulumi.String(t.goldenSource(bp))),
+				"source":       pulumi.ToSecret(pulumi.String(t.GoldenSource(bp))),
 				"anonymize":    pulumi.String(AnonymizationOf(bp)),
 				"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
 			})
@@ -111,11 +111,8 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 		}
 		urls, logs := pulumi.StringMap{}, pulumi.StringMap{}
 		for _, s := range t.running(bp, env) {
-			environ := pulumi.StringMap{"DATABASE_URL": db.URL, "PRENV_ENV": pulumi.String(env.Name)}
-			for _, other := range bp.Services {
-				environ[upstreamVar(other.Name)] = pulumi.String(t.upstream(env.Name, other.Name))
-			}
-			for k, v := range s.Env {
+			environ := pulumi.StringMap{"DATABASE_URL": db.URL}
+			for k, v := range t.ServiceEnv(bp, env, s) {
 				environ[k] = pulumi.String(v)
 			}
 			svc, err := newService(ctx, s.Name, pulumi.Map{
@@ -167,6 +164,20 @@ func (t Target) running(bp *stacks.Blueprint, env stacks.Env) []stacks.Service {
 		}
 	}
 	return out
+}
+
+// ServiceEnv is the environment service s of env runs with, besides its
+// DATABASE_URL and PORT: PRENV_ENV, every service's <NAME>_URL through the
+// router, and the blueprint's env for s.
+func (t Target) ServiceEnv(bp *stacks.Blueprint, env stacks.Env, s stacks.Service) map[string]string {
+	environ := map[string]string{"PRENV_ENV": env.Name}
+	for _, other := range bp.Services {
+		environ[upstreamVar(other.Name)] = t.upstream(env.Name, other.Name)
+	}
+	for k, v := range s.Env {
+		environ[k] = v
+	}
+	return environ
 }
 
 // upstreamVar is the variable that gives a service another's URL, e.g.
