@@ -143,7 +143,7 @@ func TestBinaryAnonymizeMigrationScope(t *testing.T) {
 	adminURL := testenv.Postgres(t)
 	os.WriteFile(filepath.Join(s.dir, "prenv.yaml"), []byte("project: anon\ntarget: none\n"+peopleRules), 0o644) //nolint:errcheck
 	migrations := filepath.Join(s.dir, "migrations")
-	os.Mkdir(migrations, 0o755)                                                                                               //nolint:errcheck
+	os.Mkdir(migrations, 0o755)                                                                                                  //nolint:errcheck
 	os.WriteFile(filepath.Join(migrations, "001_users.up.sql"), []byte("CREATE TABLE users (id bigserial PRIMARY KEY);"), 0o644) //nolint:errcheck
 	git(t, s.dir, "init", "-q", "-b", "main")
 	git(t, s.dir, "add", ".")
