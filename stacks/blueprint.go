@@ -40,6 +40,7 @@ type Database struct {
 	Source     string    `yaml:"source" enum:"template,rds-snapshot,aurora-clone,ebs-snapshot" doc:"How the golden copy is cloned. Default template (local)."`
 	Golden     string    `yaml:"golden" doc:"The golden copy: a template database, snapshot identifier or source cluster."`
 	Migrations string    `yaml:"migrations" doc:"Directory of SQL migrations, applied in name order after the clone."`
+	Migrate    string    `yaml:"migrate" doc:"Command that applies the migrations to a new clone instead of the built-in runner for <version>_<name>.up.sql files. It runs in the blueprint's directory with DATABASE_URL set to the clone, as the environment's role. prenv cannot tell which tables it touched, so it then anonymises every table with rules."`
 	Anonymize  Anonymize `yaml:"anonymize" doc:"How personal data is anonymised."`
 }
 

@@ -24,6 +24,9 @@ func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend
 		return nil, usage(fmt.Errorf("backend %q: engine terraform keeps its workspaces in a local directory: use a file:// backend", backend))
 	}
 	stateDir := filepath.Join(u.Host+u.Path, "terraform", bp.Project)
+	if bp.Database.Migrate != "" && bp.Terraform.Module == "" {
+		return nil, usage(fmt.Errorf("database.migrate is not supported by engine terraform's %s module yet: use database.migrations, or engine pulumi", bp.Target))
+	}
 	module, err := terraformModule(bp)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -38,6 +39,11 @@ type DatabaseArgs struct {
 	// edited migration makes a fresh clone.
 	Migrations         string `pulumi:"migrations,optional"`
 	MigrationsRevision string `pulumi:"migrationsRevision,optional"`
+	// Migrate, when set, is the blueprint's own migration command, run in
+	// Dir with DATABASE_URL set to the clone; Migrations then only
+	// fingerprints the files.
+	Migrate string `pulumi:"migrate,optional"`
+	Dir     string `pulumi:"dir,optional"`
 	// Anonymize is the blueprint's anonymisation (AnonymizationOf): the
 	// golden is anonymised whole, and a clone in the tables its applied
 	// migrations touch. Salt keys it.
@@ -144,6 +150,9 @@ func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string,
 		return "", nil, err
 	}
 	var applied []string
+	if in.Migrate != "" {
+		return migrateByCommand(ctx, admin, in, password)
+	}
 	if in.Migrations != "" {
 		var err error
 		if applied, err = admin.Migrate(ctx, in.Name, in.Role, in.Migrations); err != nil {
@@ -208,4 +217,35 @@ func secret() string {
 // rather than a SQL file.
 func IsDatabaseURL(source string) bool {
 	return strings.HasPrefix(source, "postgres://") || strings.HasPrefix(source, "postgresql://")
+}
+
+// migrateByCommand runs the blueprint's migration command on the new
+// clone as its role, then anonymises every ruled table: which tables the
+// command touched is unknown. A failure drops the clone.
+func migrateByCommand(ctx context.Context, admin *pg.Admin, in DatabaseArgs, password string) (string, []string, error) {
+	url, err := pg.DatabaseURL(in.AdminURL, in.Name, in.Role, password)
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", in.Migrate)
+	cmd.Dir = in.Dir
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+url)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		_ = admin.DropDatabase(context.Background(), in.Name)
+		return "", nil, fmt.Errorf("database.migrate failed (%v): %s", err, lastLines(string(out), 5))
+	}
+	if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), nil, io.Discard); err != nil {
+		_ = admin.DropDatabase(context.Background(), in.Name)
+		return "", nil, err
+	}
+	return url, []string{"database.migrate"}, nil
+}
+
+// lastLines is the end of a command's output, for an error.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
 }

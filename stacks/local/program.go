@@ -105,6 +105,10 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			dbArgs["migrations"] = pulumi.String(bp.Resolve(bp.Database.Migrations))
 			dbArgs["migrationsRevision"] = pulumi.String(t.MigrationsRevision)
 		}
+		if bp.Database.Migrate != "" {
+			dbArgs["migrate"] = pulumi.String(bp.Database.Migrate)
+			dbArgs["dir"] = pulumi.String(bp.AbsDir())
+		}
 		db, err := newDatabase(ctx, "db", dbArgs, pulumi.DependsOn(deps))
 		if err != nil {
 			return err
