@@ -28,11 +28,11 @@ type fieldRule struct {
 type batch struct {
 	seq      int
 	firstRow int
-	rows  [][]byte
-	out   []byte
-	ends  []int         // per row, where it ends in out
-	slots []uniqueValue // the unique values, in row and rule order
-	err   error
+	rows     [][]byte
+	out      []byte
+	ends     []int         // per row, where it ends in out
+	slots    []uniqueValue // the unique values, in row and rule order
+	err      error
 }
 
 // uniqueValue is a transformed value of a unique column, and where in out
