@@ -19,6 +19,7 @@ import (
 	"github.com/prenv/prenv/internal/atomicfile"
 	"github.com/prenv/prenv/internal/naming"
 	"github.com/prenv/prenv/stacks"
+	awstarget "github.com/prenv/prenv/stacks/aws"
 	"github.com/prenv/prenv/stacks/local"
 )
 
@@ -142,6 +143,18 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 			return nil, nil, fmt.Errorf("link the local provider plugin: %w", err)
 		}
 		plugins[local.ProviderName] = dir
+	}
+	if bp.Target == "aws" && bp.Engine == "pulumi" {
+		var t awstarget.Target // only up and preview run the program
+		if f.diffs {
+			if t, err = a.awsTarget(ctx, bp, f, env, home); err != nil {
+				return nil, nil, err
+			}
+			if err := a.checkAWS(ctx, bp, env, t); err != nil {
+				return nil, nil, err
+			}
+		}
+		targets[t.Name()] = t
 	}
 	if bp.Engine == "terraform" {
 		eng, err := a.terraformEngine(ctx, bp, backend, home, lt, env)

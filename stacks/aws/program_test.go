@@ -348,3 +348,28 @@ func TestResourceListMatchesModule(t *testing.T) {
 		t.Errorf("the program creates\n  %s\nmodules.AWSResources lists\n  %s", strings.Join(g, "\n  "), strings.Join(w, "\n  "))
 	}
 }
+
+// TestRenderingPassesPolicy: what the program creates breaks none of
+// prenv's rules, and an unlisted snapshot stops it.
+func TestRenderingPassesPolicy(t *testing.T) {
+	t.Parallel()
+	for _, source := range sources {
+		t.Run(source, func(t *testing.T) {
+			t.Parallel()
+			bp := example(t, source, "isolated")
+			r, err := aws.Render(bp, prEnv(t, bp, 7), changedWeb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Violations(t.Context(), bp)
+			if err != nil || len(got) != 0 {
+				t.Errorf("violations %v (%v), want none", got, err)
+			}
+			bp.Policy.AllowedSnapshots = []string{"something-else"}
+			got, _ = r.Violations(t.Context(), bp)
+			if len(got) != 1 || got[0].Rule != "allowed-snapshots" {
+				t.Errorf("violations %v, want the snapshot refused", got)
+			}
+		})
+	}
+}

@@ -73,16 +73,14 @@ func (r *Rendering) Manifests() []map[string]any {
 // WriteManifests writes the Kubernetes objects as one YAML stream, ready
 // for kubectl apply --dry-run=server.
 func (r *Rendering) WriteManifests(w io.Writer) error {
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
 	for _, m := range r.Manifests() {
-		data, err := yaml.Marshal(m)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "---\n%s", data); err != nil {
+		if err := enc.Encode(m); err != nil {
 			return err
 		}
 	}
-	return nil
+	return enc.Close()
 }
 
 // keyInputs are the inputs WriteTable shows of each AWS type.
