@@ -1,0 +1,101 @@
+package aws
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/internal/naming"
+	"github.com/prenv/prenv/stacks"
+)
+
+// RoutesStack is the stack that owns sandbox mode's shared routes. Every
+// PR's up and destroy updates it, so its updates queue on its lock.
+const RoutesStack = "routes"
+
+// Routes is the routes stack's program. live maps each live sandbox (a
+// pr-<n> environment) to the services it runs itself, as its `services`
+// output says. For every service some sandbox runs, a VirtualService on
+// the baseline's host sends requests carrying that sandbox's routing key
+// (the header, or W3C baggage prenv-route=pr-<n>) to the sandbox, and all
+// others to the baseline.
+func Routes(bp *stacks.Blueprint, live map[string][]string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		outs, err := buildRoutes(ctx, bp, live)
+		if err != nil {
+			return err
+		}
+		for k, v := range outs {
+			ctx.Export(k, v)
+		}
+		return nil
+	}
+}
+
+// RenderRoutes renders the routes stack offline, as Render does an
+// environment.
+func RenderRoutes(bp *stacks.Blueprint, live map[string][]string) (*Rendering, error) {
+	return render(bp, RoutesStack, func(ctx *pulumi.Context) (pulumi.Map, error) { return buildRoutes(ctx, bp, live) })
+}
+
+func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live map[string][]string) (pulumi.Map, error) {
+	p, err := newProviders(ctx, bp)
+	if err != nil {
+		return nil, err
+	}
+	routed := pulumi.StringArray{}
+	for _, s := range bp.Services {
+		var sandboxes []string
+		for _, env := range slices.Sorted(maps.Keys(live)) {
+			if _, ok := naming.PRFromEnv(env); ok && slices.Contains(live[env], s.Name) {
+				sandboxes = append(sandboxes, env)
+			}
+		}
+		if len(sandboxes) == 0 {
+			continue
+		}
+		port := map[string]any{"number": portOf(s)}
+		var http []any
+		for _, env := range sandboxes {
+			http = append(http, map[string]any{
+				"name": env,
+				"match": []any{
+					map[string]any{"headers": map[string]any{bp.Routing.Header: map[string]any{"exact": env}}},
+					map[string]any{"headers": map[string]any{"baggage": map[string]any{"regex": baggagePattern(env)}}},
+				},
+				"route": []any{map[string]any{"destination": map[string]any{"host": s.Name + "." + env + ".svc.cluster.local", "port": port}}},
+			})
+		}
+		host := s.Name + "." + bp.AWS.BaselineNamespace + ".svc.cluster.local"
+		http = append(http, map[string]any{
+			"name":  "baseline",
+			"route": []any{map[string]any{"destination": map[string]any{"host": host, "port": port}}},
+		})
+		name := "prenv-routes-" + s.Name
+		if _, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String(VirtualServiceAPI),
+			Kind:       pulumi.String("VirtualService"),
+			Metadata: metav1.ObjectMetaArgs{
+				Name: pulumi.String(name), Namespace: pulumi.String(bp.AWS.BaselineNamespace),
+				Labels: pulumi.StringMap{LabelManagedBy: pulumi.String(ManagedBy), LabelProject: pulumi.String(bp.Project)},
+			},
+			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"hosts": []any{host}, "http": http}},
+		}, pulumi.Provider(p.k8s)); err != nil {
+			return nil, err
+		}
+		routed = append(routed, pulumi.String(s.Name))
+	}
+	return pulumi.Map{"routed": routed}, nil
+}
+
+// baggagePattern matches a W3C baggage header that carries
+// prenv-route=<env> as one of its members.
+func baggagePattern(env string) string {
+	return fmt.Sprintf(`^(.*[,;] *)?prenv-route=%s *([,;].*)?$`, regexp.QuoteMeta(env))
+}
