@@ -1,0 +1,97 @@
+package aws_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prenv/prenv/stacks"
+	"github.com/prenv/prenv/stacks/aws"
+)
+
+// awsBlueprint is a valid aws blueprint that a test can break by
+// replacing one line.
+const awsBlueprint = `project: shop
+target: aws
+services:
+  - {name: web, image: example.com/web}
+database:
+  source: rds-snapshot
+  golden: golden-1
+  anonymize:
+    rules:
+      users.email: {transformer: email}
+dns: {domain: preview.example.com}
+aws:
+  region: eu-west-1
+  gateway: istio-system/preview
+  gateway-hostname: lb.example.com
+  hosted-zone-id: Z1
+  vpc-id: vpc-1
+  cluster-cidr: 10.0.0.0/16
+  subnet-group: baseline
+  anonymizer-image: example.com/prenv
+`
+
+func TestAWSSectionChecks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, old, new string
+		want           string // "" means valid
+	}{
+		{name: "valid"},
+		{name: "region missing", old: "  region: eu-west-1\n", want: "prenv.yaml:12: aws.region: is required on the aws target: the AWS region"},
+		{name: "gateway malformed", old: "istio-system/preview", new: "preview", want: `aws.gateway: "preview" is not namespace/name`},
+		{name: "local source", old: "source: rds-snapshot", new: "source: template", want: "database.source: template is the local target's source"},
+		{name: "rds needs the network", old: "  subnet-group: baseline\n", want: "aws.subnet-group: is required on the aws target"},
+		{name: "cidr", old: "10.0.0.0/16", new: "10.0.0.0", want: `aws.cluster-cidr: "10.0.0.0" is not a CIDR`},
+		{name: "quantity", old: "  anonymizer-image: example.com/prenv\n", new: "  anonymizer-image: example.com/prenv\n  limits: {cpu: lots}\n", want: `aws.limits.cpu: "lots" is not a Kubernetes quantity`},
+		{name: "policy file", old: "  anonymizer-image: example.com/prenv\n", new: "  anonymizer-image: example.com/prenv\n  policies: [rules.txt]\n", want: `aws.policies[0]: "rules.txt" is not a .rego file`},
+		{name: "anonymizer needed with rules", old: "  anonymizer-image: example.com/prenv\n", want: "aws.anonymizer-image: is required on the aws target"},
+		{name: "domain needed", old: "dns: {domain: preview.example.com}\n", want: "dns.domain: is required on the aws target"},
+		{name: "unknown key", old: "  vpc-id: vpc-1\n", new: "  vpc: vpc-1\n", want: "aws.vpc: unknown field; allowed here: region"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			src := awsBlueprint
+			if tt.old != "" {
+				if !strings.Contains(src, tt.old) {
+					t.Fatalf("the blueprint has no %q", tt.old)
+				}
+				src = strings.Replace(src, tt.old, tt.new, 1)
+			}
+			bp, err := stacks.Parse("prenv.yaml", []byte(src))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Parse: %v", err)
+			case tt.want == "":
+				if bp.AWS.InstanceClass != "db.t4g.micro" || bp.AWS.BaselineNamespace != "baseline" || bp.AWS.Requests.CPU != "100m" {
+					t.Errorf("defaults not applied: %+v", bp.AWS)
+				}
+			case err == nil || !strings.Contains(err.Error(), tt.want):
+				t.Errorf("Parse: %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckPlugins(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	err := aws.CheckPlugins(home)
+	for _, want := range []string{"pulumi plugin install resource aws v6.83.0", "pulumi plugin install resource kubernetes v4.23.0", "prenv render works without them"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckPlugins with none installed: %v, want it to name %q", err, want)
+		}
+	}
+	for _, p := range aws.Plugins {
+		if err := os.MkdirAll(filepath.Join(home, "plugins", "resource-"+p.Name+"-v"+p.Version), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := aws.CheckPlugins(home); err != nil {
+		t.Errorf("CheckPlugins with all installed: %v", err)
+	}
+}
