@@ -21,9 +21,10 @@ $(BIN)/prenv: FORCE
 	@ln -sf prenv $(BIN)/pulumi-resource-prenv
 	@ln -sf prenv $(BIN)/prenv-action-post
 
-## tools: the pinned pulumi CLI, built from Go module source into ./bin, and
-## OpenTofu (for engine: terraform) when no terraform is on PATH
-tools: $(BIN)/pulumi
+## tools: the pinned pulumi CLI and kube-apiserver, built from Go module
+## source into ./bin, and OpenTofu (for engine: terraform) when no terraform
+## is on PATH
+tools: $(BIN)/pulumi $(BIN)/kube-apiserver
 	@command -v terraform >/dev/null 2>&1 || $(MAKE) --no-print-directory $(BIN)/tofu
 
 TOFU_VERSION := v1.10.6
@@ -38,10 +39,24 @@ $(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum
 	cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 	@touch $@
 
-## test-deps: PostgreSQL server binaries, from Debian's packages when missing
+KUBE_VERSION := v1.32.4
+KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
+	-X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=32 \
+	-X k8s.io/component-base/version.gitTreeState=clean
+
+# kube-apiserver for the aws target's Kubernetes tests (internal/testenv).
+$(BIN)/kube-apiserver: internal/tools/kube/go.mod internal/tools/kube/go.sum
+	@echo "building kube-apiserver $(KUBE_VERSION) from source (a few minutes the first time)"
+	cd internal/tools/kube && $(GO) build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-apiserver
+	@touch $@
+
+## test-deps: PostgreSQL server binaries and etcd, from Debian's packages
+## when missing
 test-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
+	@command -v etcd >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server)
 
 ## demo: the example app's baseline and a PR environment, side by side
 demo: build tools test-deps
