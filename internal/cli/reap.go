@@ -28,6 +28,9 @@ type reapFlags struct {
 	concurrency  int
 	protect      []string
 	orphanGrace  time.Duration
+	// deleteOrphans deletes the aws target's orphaned namespaces, which
+	// are otherwise only reported.
+	deleteOrphans bool
 }
 
 func (a *App) reapCommand() *cobra.Command {
@@ -51,6 +54,7 @@ func (a *App) reapCommand() *cobra.Command {
 	fs.IntVar(&r.concurrency, "concurrency", 4, "destroys run at once")
 	fs.StringSliceVar(&r.protect, "protect", nil, "globs of stack names never reaped (added to the blueprint's policy.protect)")
 	fs.DurationVar(&r.orphanGrace, "orphan-grace", time.Hour, "how long a local resource without a stack is reported before it is deleted")
+	fs.BoolVar(&r.deleteOrphans, "delete-orphans", false, "aws target: delete the orphaned namespaces older than --orphan-grace, which are otherwise only reported")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return a.reap(cmd.Context(), f, r)
 	}
@@ -99,12 +103,15 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 			failed = append(failed, a.commentExpired(ctx, gh, res))
 		}
 	}
+	var names []string
+	for _, st := range list {
+		names = append(names, st.Name)
+	}
 	if s.local != nil {
-		var names []string
-		for _, st := range list {
-			names = append(names, st.Name)
-		}
 		failed = append(failed, a.sweepLocalOrphans(ctx, s, names, r)...)
+	}
+	if s.bp.Target == "aws" {
+		failed = append(failed, a.sweepAWSOrphans(ctx, s.bp, names, r))
 	}
 	return errors.Join(failed...)
 }
