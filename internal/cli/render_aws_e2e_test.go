@@ -1,0 +1,99 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prenv/prenv/internal/testenv"
+)
+
+// TestBinaryRenderAWS: prenv render prints, for each database source and
+// routing mode of examples/aws, manifests that a real kube-apiserver
+// accepts with server-side dry-run, as `kubectl apply --dry-run=server`
+// would send them, after a commented table of the AWS resources.
+func TestBinaryRenderAWS(t *testing.T) {
+	t.Parallel()
+	kube := testenv.KubeAPIServer(t)
+	kube.ApplyCRDs(t, testenv.CRDs(t))
+	s := newSandbox(t)
+	s.extraEnv = append(s.extraEnv, "GITHUB_SHA=0123abcd")
+	blueprint := filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml")
+	for _, source := range []string{"rds-snapshot", "aurora-clone", "ebs-snapshot"} {
+		for _, mode := range []string{"isolated", "sandbox"} {
+			args := []string{"render", "--blueprint", blueprint, "--pr", "12", "--database-source", source, "--routing-mode", mode}
+			if mode == "sandbox" {
+				// Against HEAD the sandbox changes no service and borrows them
+				// all; the program's tests cover sandboxes that run some.
+				args = append(args, "--base", "HEAD")
+			}
+			out, stderr, code := s.run(args...)
+			if code != 0 {
+				t.Fatalf("render %s %s: exit %d: %s", source, mode, code, stderr)
+			}
+			if !strings.HasPrefix(out, "# TYPE") || !strings.Contains(out, "# aws:route53/record:Record") || !strings.Contains(out, "# output url") {
+				t.Errorf("render %s %s: no table of AWS resources first:\n%.600s", source, mode, out)
+			}
+			objs, err := testenv.DecodeManifests([]byte(out))
+			if err != nil || len(objs) < 5 {
+				t.Fatalf("render %s %s: %d objects (%v)", source, mode, len(objs), err)
+			}
+			for _, obj := range objs {
+				if obj["kind"] == "Namespace" {
+					if err := kube.Apply(t.Context(), obj, false); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for _, obj := range objs {
+				if err := kube.Apply(t.Context(), obj, true); err != nil {
+					t.Errorf("render %s %s: the API server refused %v", source, mode, err)
+				}
+			}
+		}
+	}
+}
+
+// TestBinaryAWSPolicyStopsUp: a policy violation stops preview and up
+// before anything runs, one line per violation, and so does a missing
+// pinned plugin, naming the command that installs it.
+func TestBinaryAWSPolicyStopsUp(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	s.extraEnv = append(s.extraEnv, "GITHUB_SHA=0123abcd", "PULUMI_HOME="+t.TempDir())
+	example, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(example), "project: shop", "project: clitest", 1)
+	broken = strings.Replace(broken, "golden: shop-golden-2026-11-21", "golden: prod-unmasked", 1)
+	broken = strings.Replace(broken, "  scale-to-zero: true\n", "  scale-to-zero: true\n  instance-class: db.r6g.16xlarge\n", 1)
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"preview", "up"} {
+		_, stderr, code := s.run(cmd, "--blueprint", "aws.yaml", "--pr", "3")
+		if code != 2 {
+			t.Errorf("%s with violations: exit %d, want 2: %s", cmd, code, stderr)
+		}
+		for _, want := range []string{"breaks 2 policy rules; nothing was changed", `policy allowed-snapshots: database restores from "prod-unmasked"`, `policy instance-class: database uses instance class "db.r6g.16xlarge"`} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%s printed\n%s\nwant %q", cmd, stderr, want)
+			}
+		}
+	}
+	_, stderr, code := s.run("render", "--blueprint", "aws.yaml", "--pr", "3", "--output", "table")
+	if code != 1 || !strings.Contains(stderr, "policy instance-class") {
+		t.Errorf("render with violations: exit %d, want 1 naming them: %s", code, stderr)
+	}
+
+	fixed := strings.Replace(string(example), "project: shop", "project: clitest", 1)
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = s.run("preview", "--blueprint", "aws.yaml", "--pr", "3")
+	if code == 0 || !strings.Contains(stderr, "pulumi plugin install resource aws v6.83.0") {
+		t.Errorf("preview without the plugins: exit %d, want the install command named: %s", code, stderr)
+	}
+}
