@@ -285,3 +285,24 @@ func TestScopedRunAnonymisesCopiedPII(t *testing.T) {
 		}
 	}
 }
+
+func TestStatisticsAndViewsHoldNoOriginals(t *testing.T) {
+	t.Parallel()
+	admin := testenv.Postgres(t)
+	db, _ := newDatabase(t, admin, `CREATE TABLE people (id int PRIMARY KEY, email text);
+		INSERT INTO people SELECT i, 'person' || (i % 5) || '@corp.example' FROM generate_series(1, 1000) i;
+		CREATE MATERIALIZED VIEW people_emails AS SELECT DISTINCT email FROM people;
+		ANALYZE people;`)
+	rules := map[string]anonymize.Rule{"people.email": {Transformer: "email"}}
+	if _, err := anonymize.Run(t.Context(), db, anonymize.Options{Rules: rules, Salt: salt, Allow: []string{"people_emails.email"}}); err != nil {
+		t.Fatal(err)
+	}
+	for name, sql := range map[string]string{
+		"pg_stats":          "SELECT count(*) FROM pg_stats WHERE tablename = 'people' AND most_common_vals::text LIKE '%corp.example%'",
+		"materialized view": "SELECT count(*) FROM people_emails WHERE email LIKE '%corp.example'",
+	} {
+		if n := scalar[int64](t, db, sql); n != 0 {
+			t.Errorf("%s still holds %d original values", name, n)
+		}
+	}
+}

@@ -44,6 +44,7 @@ func (emailT) Kind() string { return "text" }
 type nameT struct{ keyed }
 
 func (n nameT) Transform(v string) (*string, error) {
+	// Not a fixed point: a real person may bear a listed name.
 	sum := n.sum("name", v)
 	return ptr(pick(firstNames, sum[:8]) + " " + pick(lastNames, sum[8:16])), nil
 }

@@ -28,10 +28,13 @@ func (o *optionSet) int(k string, def int) int {
 		return def
 	case int:
 		return v
-	default:
-		o.fail(k, "a whole number")
-		return def
+	case float64: // rules that went through JSON
+		if v == float64(int(v)) {
+			return int(v)
+		}
 	}
+	o.fail(k, "a whole number")
+	return def
 }
 
 func (o *optionSet) float(k string, def float64) float64 {

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"context"
+	"maps"
 	"fmt"
 	"io"
 	"runtime"
@@ -102,7 +103,7 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 		method := chooseMethod(o.Method, t, cols)
 		if o.Plan {
 			r := TableReport{Table: t.String(), Rows: int64(max(t.estRows, 0)), Method: method}
-			for _, c := range slices.Sorted(mapsKeys(cols)) {
+			for _, c := range slices.Sorted(maps.Keys(cols)) {
 				r.Columns = append(r.Columns, c)
 			}
 			rep.Tables = append(rep.Tables, r)
@@ -114,7 +115,32 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 		}
 		rep.Tables = append(rep.Tables, r)
 	}
+	if len(rep.Tables) > 0 && !o.Plan {
+		// A materialized view keeps the rows it was last refreshed with:
+		// the raw ones, until it is refreshed from the rewritten tables.
+		if err := refreshViews(ctx, conn); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
+}
+
+// refreshViews refreshes every populated materialized view.
+func refreshViews(ctx context.Context, conn *pgx.Conn) error {
+	rows, err := conn.Query(ctx, `SELECT format('%I.%I', schemaname, matviewname) FROM pg_matviews WHERE ispopulated`)
+	if err != nil {
+		return err
+	}
+	views, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, v := range views {
+		if _, err := conn.Exec(ctx, "REFRESH MATERIALIZED VIEW "+v); err != nil {
+			return fmt.Errorf("refresh the materialized view %s from the anonymised tables: %w", v, err)
+		}
+	}
+	return nil
 }
 
 // scopeTables reads the tables a run covers: the given ones that exist, or

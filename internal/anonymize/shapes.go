@@ -43,7 +43,10 @@ func (n noiseT) Transform(v string) (*string, error) {
 	u := float64(binary.BigEndian.Uint64(sum[:8])) / math.MaxUint64 // [0, 1]
 	delta := (u*2 - 1) * n.spread
 	if n.date {
-		for _, layout := range []string{"2006-01-02 15:04:05.999999-07", "2006-01-02 15:04:05.999999", "2006-01-02"} {
+		if v == "infinity" || v == "-infinity" {
+			return ptr(v), nil
+		}
+		for _, layout := range []string{"2006-01-02 15:04:05.999999-07", "2006-01-02 15:04:05.999999-07:00", "2006-01-02 15:04:05.999999", "2006-01-02"} {
 			if t, err := time.Parse(layout, v); err == nil {
 				return ptr(t.Add(time.Duration(delta * 24 * float64(time.Hour))).Format(layout)), nil
 			}

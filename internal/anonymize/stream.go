@@ -111,10 +111,10 @@ func transformStream(ctx context.Context, in io.Reader, out io.Writer, rules []f
 	go func() { wg.Wait(); close(done) }()
 	var rows int64
 	g.Go(func() error {
-		seen := make([]map[valueKey]struct{}, len(rules))
+		seen := make([]map[valueKey]uint32, len(rules))
 		for i, r := range rules {
 			if r.unique {
-				seen[i] = make(map[valueKey]struct{}, sizeHint)
+				seen[i] = make(map[valueKey]uint32, sizeHint)
 			}
 		}
 		pending := map[int]*batch{}
@@ -198,7 +198,7 @@ func transformBatch(b *batch, rules []fieldRule) {
 }
 
 // writeBatch writes b's rows, settling unique values in row order.
-func writeBatch(w *bufio.Writer, b *batch, seen []map[valueKey]struct{}) error {
+func writeBatch(w *bufio.Writer, b *batch, seen []map[valueKey]uint32) error {
 	at := 0
 	var buf []byte
 	for _, s := range b.slots {
@@ -216,19 +216,27 @@ func writeBatch(w *bufio.Writer, b *batch, seen []map[valueKey]struct{}) error {
 }
 
 // settle returns v, or v with the smallest numbered suffix that makes it
-// new among seen, and records it. Emails keep their domain: a.b+2@x.
-func settle(seen map[valueKey]struct{}, v string) *string {
-	candidate := v
-	for n := 2; ; n++ {
-		k := keyOf(candidate)
-		if _, dup := seen[k]; !dup {
-			seen[k] = struct{}{}
-			return &candidate
-		}
+// new among seen, and records it. Emails keep their domain: a.b+2@x. The
+// next suffix to try is kept per value, so many equal values (a constant,
+// a masked domain) cost one probe each, not one per earlier duplicate.
+func settle(seen map[valueKey]uint32, v string) *string {
+	base := keyOf(v)
+	n, dup := seen[base]
+	if !dup {
+		seen[base] = 1
+		return &v
+	}
+	for {
+		n++
+		candidate := v + "-" + strconv.Itoa(int(n))
 		if at := strings.LastIndex(v, "@"); at > 0 {
-			candidate = v[:at] + "+" + strconv.Itoa(n) + v[at:]
-		} else {
-			candidate = v + "-" + strconv.Itoa(n)
+			candidate = v[:at] + "+" + strconv.Itoa(int(n)) + v[at:]
+		}
+		k := keyOf(candidate)
+		if _, taken := seen[k]; !taken {
+			seen[base] = n
+			seen[k] = 1
+			return &candidate
 		}
 	}
 }

@@ -3,6 +3,7 @@ package anonymize
 import (
 	"bufio"
 	"context"
+	"maps"
 	"fmt"
 	"io"
 	"os"
@@ -41,7 +42,7 @@ const updateBelow = 50000
 func anonymizeTable(ctx context.Context, conn *pgx.Conn, t *table, rules map[string]Transformer, method string, workers int, progress io.Writer) (TableReport, error) {
 	start := time.Now()
 	rep := TableReport{Table: t.String(), Method: method}
-	for _, c := range slices.Sorted(mapsKeys(rules)) {
+	for _, c := range slices.Sorted(maps.Keys(rules)) {
 		rep.Columns = append(rep.Columns, c)
 	}
 	tx, err := conn.Begin(ctx)
@@ -77,6 +78,11 @@ func anonymizeTable(ctx context.Context, conn *pgx.Conn, t *table, rules map[str
 	if err != nil {
 		return rep, err
 	}
+	// Fresh statistics: the old ones hold the raw values' most common
+	// entries and histogram bounds, which anyone reading pg_stats could see.
+	if _, err := tx.Exec(ctx, "ANALYZE "+t.ident()); err != nil {
+		return rep, fmt.Errorf("%s: analyze: %w", t, err)
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return rep, fmt.Errorf("%s: commit: %w", t, err)
 	}
@@ -90,12 +96,10 @@ func anonymizeTable(ctx context.Context, conn *pgx.Conn, t *table, rules map[str
 // the keys, indexes and the foreign keys that reference it.
 func reload(ctx context.Context, tx pgx.Tx, t *table, rules map[string]Transformer, workers int, spool *os.File, m *meter) (int64, error) {
 	cols, fields := copyColumns(t, rules)
-	phase := time.Now()
 	rows, err := spoolRows(ctx, tx, fmt.Sprintf("COPY %s (%s) TO STDOUT", t.ident(), cols), spool, fields, workers, m)
 	if err != nil {
 		return 0, err
 	}
-	debugPhase("copy out+transform", &phase)
 	plan, comments, err := rebuildPlan(ctx, tx, t)
 	if err != nil {
 		return 0, fmt.Errorf("%s: read its keys and indexes: %w", t, err)
@@ -111,17 +115,14 @@ func reload(ctx context.Context, tx pgx.Tx, t *table, rules map[string]Transform
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
 		return 0, err
 	}
-	debugPhase("drop+truncate", &phase)
 	if _, err := tx.Conn().PgConn().CopyFrom(ctx, spool, fmt.Sprintf("COPY %s (%s) FROM STDIN WITH (FREEZE)", t.ident(), cols)); err != nil {
 		return 0, fmt.Errorf("%s: load the anonymised rows: %w", t, err)
 	}
-	debugPhase("copy in", &phase)
 	// Recreate in reverse: keys before the foreign keys that need them.
 	for i := len(plan) - 1; i >= 0; i-- {
 		if _, err := tx.Exec(ctx, plan[i].create); err != nil {
 			return 0, fmt.Errorf("%s: %s: %w", t, plan[i].create, err)
 		}
-		debugPhase(plan[i].create, &phase)
 	}
 	for _, c := range comments {
 		if _, err := tx.Exec(ctx, c); err != nil {
@@ -136,7 +137,7 @@ func reload(ctx context.Context, tx pgx.Tx, t *table, rules map[string]Transform
 func updateInPlace(ctx context.Context, tx pgx.Tx, t *table, rules map[string]Transformer, workers int, spool *os.File, m *meter) (int64, error) {
 	var cols, defs, sets []string
 	fields := []fieldRule{}
-	for i, name := range slices.Sorted(mapsKeys(rules)) {
+	for i, name := range slices.Sorted(maps.Keys(rules)) {
 		c, _ := t.column(name)
 		id := pgx.Identifier{name}.Sanitize()
 		cols = append(cols, id)
@@ -206,21 +207,4 @@ func spoolRows(ctx context.Context, tx pgx.Tx, query string, spool *os.File, fie
 		return 0, err
 	}
 	return rows, nil
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
-func debugPhase(what string, since *time.Time) {
-	if os.Getenv("PRENV_ANON_DEBUG") != "" {
-		fmt.Fprintf(os.Stderr, "  %6.2fs %s\n", time.Since(*since).Seconds(), what)
-	}
-	*since = time.Now()
 }

@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"bytes"
+	"strconv"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -93,6 +94,9 @@ type hashT struct {
 }
 
 func (h hashT) Transform(v string) (*string, error) {
+	if h.isOwn(v) {
+		return ptr(v), nil
+	}
 	sum := h.sum("hash", v)
 	out := hex.EncodeToString(sum[:])
 	if h.length > 0 && h.length < len(out) {
@@ -101,6 +105,25 @@ func (h hashT) Transform(v string) (*string, error) {
 	return ptr(out), nil
 }
 func (hashT) Kind() string { return "text" }
+
+// isOwn reports whether v has the shape of this transformer's output:
+// lower-case hex of its length. Keeping such values makes the hash a
+// fixed point, so a PR's run over a table already anonymised keeps joins.
+func (h hashT) isOwn(v string) bool {
+	n := h.length
+	if n <= 0 || n > 2*sha256.Size {
+		n = 2 * sha256.Size
+	}
+	if len(v) != n {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // NeedsSalt reports whether transformer name is keyed by the salt.
 func NeedsSalt(name string) bool {
@@ -121,7 +144,7 @@ func New(name string, opts map[string]any, salt []byte) (Transformer, error) {
 		if !ok {
 			return nil, fmt.Errorf("constant needs options.value")
 		}
-		t = constantT{value: fmt.Sprint(v)}
+		t = constantT{value: constantText(v)}
 	case "passthrough":
 		t = passthroughT{}
 	case "hash":
@@ -157,4 +180,13 @@ func New(name string, opts map[string]any, salt []byte) (Transformer, error) {
 		return nil, fmt.Errorf("%s: %w", name, o.err)
 	}
 	return t, nil
+}
+
+// constantText is a constant option's value as PostgreSQL text; numbers
+// keep every digit rather than Go's exponent form.
+func constantText(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

@@ -29,6 +29,9 @@ func TestTransformers(t *testing.T) {
 		{"mask", map[string]any{"keep-domain": true}, "ada@corp.example", `^\*{6}@corp\.example$`},
 		{"noise", map[string]any{"range": 5}, "100", `^(9[5-9]|10[0-5])$`},
 		{"noise", map[string]any{"type": "date", "range": 3}, "2000-01-10", `^2000-01-(0[7-9]|1[0-3])$`},
+		{"noise", map[string]any{"type": "date", "range": 1}, "2000-01-10 12:00:00+05:30", `^2000-01-(09|1[01]) \d\d:\d\d:\d\d(\.\d+)?\+05:30$`},
+		{"constant", map[string]any{"value": 1000000.0}, "x", `^1000000$`},
+		{"hash", map[string]any{"length": 12.0}, "ada@corp.example", `^[0-9a-f]{12}$`},
 		{"regex", map[string]any{"pattern": `\d`, "replace": "#"}, "ab12", `^ab##$`},
 		{"passthrough", nil, "kept", `^kept$`},
 	} {
@@ -58,7 +61,7 @@ func TestTransformers(t *testing.T) {
 			if tc.name != "passthrough" && deref(got) == tc.in {
 				t.Error("the value came through unchanged")
 			}
-			if fixed := map[string]bool{"email": true, "phone": true, "ip": true, "address": true}; fixed[tc.name] {
+			if fixed := map[string]bool{"email": true, "phone": true, "ip": true, "address": true, "hash": true}; fixed[tc.name] {
 				if twice, _ := tr.Transform(deref(got)); deref(twice) != deref(got) {
 					t.Errorf("%s is not a fixed point of its own output: %q became %q", tc.name, deref(got), deref(twice))
 				}

@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/testenv"
 )
 
@@ -128,4 +130,21 @@ func (w *world) digests(db string, tables ...string) string {
 		out += tbl + ":" + d + " "
 	}
 	return out
+}
+
+// TestLocalGoldenWithoutRulesIsRefused: a golden whose columns look
+// personal is refused when the blueprint has no rules, not copied raw.
+func TestLocalGoldenWithoutRulesIsRefused(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.bp.Database.Anonymize.Rules = nil
+	var progress strings.Builder
+	_, err := w.engine.Up(t.Context(), w.env("baseline"), automation.Progress(&progress))
+	if err == nil || !strings.Contains(err.Error(), "users.email") || !strings.Contains(err.Error(), "database.anonymize.rules") {
+		t.Fatalf("up without rules over a golden of people: %v", err)
+	}
+	if w.query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'prenv_shop_golden')") {
+		t.Error("the raw golden was kept")
+	}
+	w.destroy("baseline")
 }
