@@ -2,9 +2,9 @@ package anonymize
 
 import (
 	"context"
-	"maps"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"

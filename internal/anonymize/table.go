@@ -3,9 +3,9 @@ package anonymize
 import (
 	"bufio"
 	"context"
-	"maps"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"

@@ -2,7 +2,6 @@ package anonymize
 
 import (
 	"bytes"
-	"strconv"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -11,6 +10,7 @@ import (
 	"hash"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
