@@ -67,17 +67,17 @@ func (e *envBuild) egress() netv1.NetworkPolicyEgressRuleArray {
 		},
 		netv1.NetworkPolicyEgressRuleArgs{ // DNS
 			To:    netv1.NetworkPolicyPeerArray{fromNamespace("kube-system")},
-			Ports: ports(53, "UDP", 53, "TCP"),
+			Ports: ports(port{53, "UDP"}, port{53, "TCP"}),
 		},
 		netv1.NetworkPolicyEgressRuleArgs{ // istiod, for the sidecars' configuration
 			To:    netv1.NetworkPolicyPeerArray{fromNamespace("istio-system")},
-			Ports: ports(15012, "TCP"),
+			Ports: ports(port{15012, "TCP"}),
 		},
 	}
 	if e.bp.Database.Source != "ebs-snapshot" && e.bp.AWS.ClusterCIDR != "" {
 		rules = append(rules, netv1.NetworkPolicyEgressRuleArgs{ // the RDS or Aurora database
 			To:    netv1.NetworkPolicyPeerArray{netv1.NetworkPolicyPeerArgs{IpBlock: netv1.IPBlockArgs{Cidr: pulumi.String(e.bp.AWS.ClusterCIDR)}}},
-			Ports: ports(5432, "TCP"),
+			Ports: ports(port{5432, "TCP"}),
 		})
 	}
 	if borrowed := e.borrowed(); len(borrowed) > 0 && e.ns != e.bp.AWS.BaselineNamespace {
@@ -130,11 +130,16 @@ func samePeer() netv1.NetworkPolicyPeerArgs {
 	return netv1.NetworkPolicyPeerArgs{PodSelector: metav1.LabelSelectorArgs{}}
 }
 
-// ports takes pairs of port number and protocol.
-func ports(pairs ...any) netv1.NetworkPolicyPortArray {
-	var out netv1.NetworkPolicyPortArray
-	for i := 0; i+1 < len(pairs); i += 2 {
-		out = append(out, netv1.NetworkPolicyPortArgs{Port: pulumi.Int(pairs[i].(int)), Protocol: pulumi.String(pairs[i+1].(string))})
+// port is one port a NetworkPolicy rule opens.
+type port struct {
+	number   int
+	protocol string
+}
+
+func ports(ps ...port) netv1.NetworkPolicyPortArray {
+	out := make(netv1.NetworkPolicyPortArray, len(ps))
+	for i, p := range ps {
+		out[i] = netv1.NetworkPolicyPortArgs{Port: pulumi.Int(p.number), Protocol: pulumi.String(p.protocol)}
 	}
 	return out
 }

@@ -373,3 +373,41 @@ func TestRenderingPassesPolicy(t *testing.T) {
 		})
 	}
 }
+
+// TestBaseline: the baseline runs in its own namespace every service that
+// has an image, borrows nothing, sets no routing key and anonymises every
+// ruled table.
+func TestBaseline(t *testing.T) {
+	t.Parallel()
+	bp := example(t, "rds-snapshot", "sandbox")
+	env, err := stacks.NewEnv(bp, stacks.EnvOptions{Name: stacks.BaselineName, Repo: "acme/shop", SHA: "beef"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := aws.Render(bp, env, changedWeb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(r.Find("kubernetes:apps/v1:Deployment")); !slices.Equal(got, []string{"orders", "users", "web"}) {
+		t.Errorf("baseline deployments %v, want every service with an image", got)
+	}
+	for _, m := range r.Manifests() {
+		if ns, _ := m["metadata"].(map[string]any)["namespace"].(string); ns != "" && ns != "baseline" {
+			t.Errorf("%v %v in namespace %s, want baseline", m["kind"], m["metadata"], ns)
+		}
+		if spec, _ := m["spec"].(map[string]any); m["kind"] == "Service" && spec["type"] == "ExternalName" {
+			t.Errorf("the baseline borrows %v", spec)
+		}
+	}
+	http := r.Find("kubernetes:networking.istio.io/v1:VirtualService")[0].Inputs["spec"].(map[string]any)["http"].([]any)[0].(map[string]any)
+	if _, ok := http["headers"]; ok {
+		t.Errorf("the baseline's host sets a routing key: %v", http)
+	}
+	job := r.Find("kubernetes:batch/v1:Job")[0].Inputs["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
+	if got := compactArgs(job["containers"].([]any)[0].(map[string]any)["args"]); got != "anonymize --blueprint prenv.yaml --scope all" {
+		t.Errorf("baseline anonymize args %q, want every ruled table", got)
+	}
+	if r.Outputs["url"] != "https://baseline.preview.example.com" {
+		t.Errorf("baseline url %v", r.Outputs["url"])
+	}
+}

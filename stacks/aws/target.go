@@ -101,11 +101,12 @@ func (e *envBuild) cloud(opts ...pulumi.ResourceOption) []pulumi.ResourceOption 
 }
 
 // running lists the services env runs itself: all in isolated mode but
-// the shared ones, and in sandbox mode only those the PR changed.
+// the shared ones, and in sandbox mode only those the PR changed. A shared
+// service without an image is run by the platform, not by the baseline.
 func (t Target) running(bp *stacks.Blueprint, env stacks.Env) []stacks.Service {
 	var out []stacks.Service
 	for _, s := range bp.Services {
-		if bp.RunsOwn(s, env, t.Changed) {
+		if bp.RunsOwn(s, env, t.Changed) && s.Image != "" {
 			out = append(out, s)
 		}
 	}
