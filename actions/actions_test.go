@@ -113,6 +113,8 @@ func TestDecide(t *testing.T) {
 		{"label missing", Inputs{Command: "auto", RequireLabel: "preview"}, Event{Name: "pull_request", Action: "opened", PR: pr(nil)}, ModeSkip, 7},
 		{"label present", Inputs{Command: "auto", RequireLabel: "preview"}, Event{Name: "pull_request", Action: "labeled", PR: pr(func(p *PullRequest) { p.Labels = []string{"preview"} })}, ModeUp, 7},
 		{"fork", auto, Event{Name: "pull_request", Action: "opened", PR: pr(func(p *PullRequest) { p.HeadRepo = "mallory/shop" })}, ModeSkip, 7},
+		{"labeled after merge", auto, Event{Name: "pull_request", Action: "labeled", PR: pr(func(p *PullRequest) { p.State = "closed"; p.Merged = true })}, ModeSkip, 7},
+		{"fork by stack name", Inputs{Command: "up", StackName: "pr-7"}, Event{Name: "pull_request", Action: "opened", PR: pr(func(p *PullRequest) { p.HeadRepo = "mallory/shop" })}, ModeSkip, 0},
 		{"fork destroy", Inputs{Command: "destroy"}, Event{Name: "pull_request", Action: "closed", PR: pr(func(p *PullRequest) { p.HeadRepo = "mallory/shop" })}, ModeSkip, 7},
 		{"schedule", auto, Event{Name: "schedule"}, ModeReap, 0},
 		{"dispatch", auto, Event{Name: "workflow_dispatch"}, ModeReap, 0},

@@ -18,6 +18,7 @@ type Event struct {
 // PullRequest is the event's pull request.
 type PullRequest struct {
 	Number   int
+	State    string // open or closed
 	Draft    bool
 	Merged   bool
 	HeadSHA  string
@@ -34,9 +35,10 @@ func (p *PullRequest) Fork() bool { return p.HeadRepo != "" && p.HeadRepo != p.B
 type payload struct {
 	Action      string `json:"action"`
 	PullRequest *struct {
-		Number int  `json:"number"`
-		Draft  bool `json:"draft"`
-		Merged bool `json:"merged"`
+		Number int    `json:"number"`
+		State  string `json:"state"`
+		Draft  bool   `json:"draft"`
+		Merged bool   `json:"merged"`
 		Head   struct {
 			SHA  string `json:"sha"`
 			Repo *struct {
@@ -75,7 +77,7 @@ func ReadEvent(name, path string) (Event, error) {
 			return ev, fmt.Errorf("the event payload's pull request has no number")
 		}
 		ev.PR = &PullRequest{
-			Number: pr.Number, Draft: pr.Draft, Merged: pr.Merged,
+			Number: pr.Number, State: pr.State, Draft: pr.Draft, Merged: pr.Merged,
 			HeadSHA: pr.Head.SHA, BaseRepo: pr.Base.Repo.FullName,
 		}
 		if pr.Head.Repo != nil {

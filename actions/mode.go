@@ -53,15 +53,19 @@ func Decide(in Inputs, ev Event) (Plan, error) {
 			return plan, fmt.Errorf("command auto cannot pick a mode for event %q: set the command input (up, destroy, reap, ...)", ev.Name)
 		}
 	}
-	if ev.PR != nil && ev.PR.Fork() && plan.PR == ev.PR.Number {
+	// The event's own PR, whether named by number or as its pr-<n> stack.
+	own := ev.PR != nil && (plan.PR == ev.PR.Number || plan.Env == fmt.Sprintf("pr-%d", ev.PR.Number))
+	if own && ev.PR.Fork() {
 		return skip(plan, fmt.Sprintf("pull request #%d comes from the fork %s, whose runs get no secrets; push the branch to this repository to preview it", ev.PR.Number, ev.PR.HeadRepo)), nil
 	}
-	if plan.Mode == ModeUp && ev.PR != nil && plan.PR == ev.PR.Number {
+	if plan.Mode == ModeUp && own {
 		switch {
+		case ev.PR.State == "closed":
+			return skip(plan, fmt.Sprintf("pull request #%d is closed; reopen it to bring its environment back", ev.PR.Number)), nil
 		case ev.PR.Draft && !in.IncludeDrafts:
-			return skip(plan, fmt.Sprintf("pull request #%d is a draft; mark it ready for review, or set include-drafts: true", plan.PR)), nil
+			return skip(plan, fmt.Sprintf("pull request #%d is a draft; mark it ready for review, or set include-drafts: true", ev.PR.Number)), nil
 		case in.RequireLabel != "" && !slices.Contains(ev.PR.Labels, in.RequireLabel):
-			return skip(plan, fmt.Sprintf("pull request #%d lacks the label %q that require-label asks for", plan.PR, in.RequireLabel)), nil
+			return skip(plan, fmt.Sprintf("pull request #%d lacks the label %q that require-label asks for", ev.PR.Number, in.RequireLabel)), nil
 		}
 	}
 	if plan.Mode != ModeReap && plan.PR == 0 && plan.Env == "" {

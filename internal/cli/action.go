@@ -163,7 +163,9 @@ func (x *actionRun) saveState(s *session) error {
 	host, _ := os.Hostname()
 	for k, v := range map[string]string{
 		"env": s.env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
-		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost), "remove": fmt.Sprint(x.in.Remove),
+		"engine": x.in.Engine, "target": x.in.Target,
+		// A preview's post step never destroys the environment it previewed.
+		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == actions.ModeUp), "remove": fmt.Sprint(x.in.Remove),
 	} {
 		if err := x.r.SaveState(k, v); err != nil {
 			return err

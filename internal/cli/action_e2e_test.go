@@ -210,6 +210,16 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 	if strings.Contains(opened.summary, opened.outputs["databaseUrl"]) || strings.Contains(s.gh.Comments(7)[0].Body, opened.outputs["databaseUrl"]) {
 		t.Error("the secret databaseUrl appears in the summary or the comment")
 	}
+	services := s.serviceProcesses("prenv_act_pr_7")
+	if len(services) == 0 {
+		t.Fatal("pr-7's service is not running")
+	}
+	for _, pid := range services {
+		environ, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+		if bytes.Contains(environ, []byte(actionToken)) || bytes.Contains(environ, []byte("PULUMI_CONFIG_PASSPHRASE=")) {
+			t.Errorf("service process %d inherited the run's token or passphrase", pid)
+		}
+	}
 	if !strings.Contains(opened.summary, "is ready") {
 		t.Errorf("step summary = %q", opened.summary)
 	}

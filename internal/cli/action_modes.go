@@ -1,14 +1,13 @@
 package cli
 
 import (
-	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/prenv/prenv/actions"
@@ -30,29 +29,34 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 	if err := x.saveState(s); err != nil {
 		return err
 	}
-	var progress bytes.Buffer
 	opts := []automation.Option{
 		automation.WaitForLock(x.in.WaitForLock), automation.MaxJobTime(f.maxJobTime),
-		automation.Progress(io.MultiWriter(x.Stderr, &progress)),
+		automation.Progress(x.Stderr),
 	}
 	if x.in.Refresh {
 		opts = append(opts, automation.RefreshFirst())
 	}
 	if x.plan.Mode == actions.ModePreview {
+		resume := x.stopCommands()
 		res, err := s.engine.Preview(ctx, s.env, opts...)
-		report := x.report(s, res, "planned", err, progress.String())
+		resume()
+		report := x.report(s, res, "planned", err)
 		return x.publish(ctx, s, report, err)
 	}
 	if x.in.Diff {
 		x.r.Group("prenv preview of " + s.env.Name)
+		resume := x.stopCommands()
 		_, err := s.engine.Preview(ctx, s.env, opts[:2]...)
+		resume()
 		x.r.EndGroup()
 		if err != nil {
-			return x.publish(ctx, s, x.report(s, automation.Result{}, "failed", err, ""), err)
+			return x.publish(ctx, s, x.report(s, automation.Result{}, "failed", err), err)
 		}
 	}
 	deployment := x.startDeployment(ctx, s, ev)
+	resume := x.stopCommands()
 	res, err := s.engine.Up(ctx, s.env, opts...)
+	resume()
 	for _, line := range res.Recovered {
 		x.r.Notice("prenv recovered: " + line)
 	}
@@ -66,7 +70,7 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 	if err != nil {
 		status = "failed"
 	}
-	report := x.report(s, res, status, err, progress.String())
+	report := x.report(s, res, status, err)
 	if deployment != 0 {
 		state := github.StateSuccess
 		if err != nil {
@@ -105,12 +109,14 @@ func (x *actionRun) destroy(ctx context.Context, f *envFlags) error {
 		opts = append(opts, automation.Remove())
 	}
 	opts = append(opts, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr))
+	resume := x.stopCommands()
 	res, err := s.engine.Destroy(ctx, s.env, opts...)
+	resume()
 	status := "destroyed"
 	if err != nil {
 		status = "failed"
 	}
-	report := x.report(s, res, status, err, "")
+	report := x.report(s, res, status, err)
 	if err == nil && x.gh != nil && x.plan.PR != 0 && x.in.Deployment {
 		x.warn(x.gh.DeactivateDeployments(ctx, s.env.Name))
 	}
@@ -151,8 +157,9 @@ func (x *actionRun) publish(ctx context.Context, s *session, report actions.Repo
 	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
 		url, cerr := x.gh.StickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.env.Name), body)
 		if cerr != nil {
-			x.r.Error(cerr.Error())
-			if err == nil {
+			if err != nil {
+				x.r.Error(cerr.Error()) // the run's own error is annotated on return
+			} else {
 				err = cerr
 			}
 		} else {
@@ -163,16 +170,18 @@ func (x *actionRun) publish(ctx context.Context, s *session, report actions.Repo
 }
 
 // report describes the run for the comment and the summary.
-func (x *actionRun) report(s *session, res automation.Result, status string, err error, log string) actions.Report {
+func (x *actionRun) report(s *session, res automation.Result, status string, err error) actions.Report {
 	r := actions.Report{
 		Env: s.env.Name, Status: status, Duration: res.Duration, Changes: res.Changes, Outputs: res.Outputs,
-		URL: outputString(res.Outputs, "url"), Log: lastLines(log, 200),
+		URL: outputString(res.Outputs, "url"),
 	}
 	if t, perr := time.Parse(time.RFC3339, outputString(res.Outputs, automation.OutputExpiresAt)); perr == nil {
 		r.ExpiresAt = t
 	}
 	if err != nil {
-		r.Error = err.Error()
+		// The comment is public and unmasked: it gets no error text, which
+		// can quote a database row or a command's output, only the run.
+		r.Note = "The run failed; the cause is in [its log](" + x.runURL() + ")."
 	}
 	var changed []string
 	if s.local != nil {
@@ -188,7 +197,7 @@ func (x *actionRun) report(s *session, res automation.Result, status string, err
 	if s.bp.Database.Golden != "" {
 		r.Database = fmt.Sprintf("%s clone of the anonymised golden", s.bp.Database.Source)
 	}
-	if status == "destroyed" {
+	if status == "destroyed" && err == nil {
 		r.Note = "Its resources and stack are gone. Reopen the pull request or push to it to bring it back."
 	}
 	return r
@@ -236,6 +245,17 @@ func (x *actionRun) setOutputs(ctx context.Context, s *session, res automation.R
 	return nil
 }
 
+// stopCommands stops the runner from reading workflow commands in what
+// follows, the engine's and the services' own output, which could hold a
+// line such as ::add-mask:: or ::error::; the returned func resumes them.
+func (x *actionRun) stopCommands() (resume func()) {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	token := hex.EncodeToString(b)
+	fmt.Fprintf(x.Stdout, "::stop-commands::%s\n", token)
+	return func() { fmt.Fprintf(x.Stdout, "::%s::\n", token) }
+}
+
 // warn annotates a failure that does not fail the run.
 func (x *actionRun) warn(err error) {
 	if err != nil {
@@ -266,10 +286,7 @@ func healthPath(bp *stacks.Blueprint) string {
 	return stacks.DefaultHealth
 }
 
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+// runURL is the page of this workflow run.
+func (x *actionRun) runURL() string {
+	return fmt.Sprintf("%s/%s/actions/runs/%s", firstOf(x.Getenv("GITHUB_SERVER_URL"), "https://github.com"), x.Getenv("GITHUB_REPOSITORY"), x.Getenv("GITHUB_RUN_ID"))
 }

@@ -20,7 +20,9 @@ func (x *actionRun) post(ctx context.Context) error {
 	if env == "" {
 		return nil // the main step skipped, or failed before it began
 	}
-	f := &envFlags{blueprint: x.r.State("blueprint"), backend: x.r.State("backend"), env: env, maxJobTime: 6 * time.Hour}
+	// The main step's engine and target inputs apply here too.
+	x.in.Engine, x.in.Target = x.r.State("engine"), x.r.State("target")
+	f := &envFlags{blueprint: x.r.State("blueprint"), backend: x.r.State("backend"), env: env, maxJobTime: 6 * time.Hour, adjust: x.adjust}
 	s, err := x.open(ctx, f, true)
 	if err != nil {
 		return err

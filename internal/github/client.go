@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -19,7 +18,7 @@ const DefaultAPIURL = "https://api.github.com"
 type Config struct {
 	Repo   string // owner/name
 	Token  string
-	APIURL string // defaults to GITHUB_API_URL, then DefaultAPIURL
+	APIURL string // defaults to DefaultAPIURL
 	// HTTP is the client requests go through; its transport is wrapped
 	// with retries. Defaults to a client with a 30 s timeout.
 	HTTP *http.Client
@@ -35,6 +34,7 @@ type Client struct {
 	owner, name string
 	repo        string
 	calls       *counter
+	self        *identity // who the token writes comments as, once known
 }
 
 // New returns a client for cfg's repository. It refuses a config without a
@@ -48,9 +48,6 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("no GitHub token: set GITHUB_TOKEN (in a workflow, pass github-token: ${{ github.token }})")
 	}
 	api := cfg.APIURL
-	if api == "" {
-		api = os.Getenv("GITHUB_API_URL")
-	}
 	if api == "" {
 		api = DefaultAPIURL
 	}

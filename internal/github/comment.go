@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	gh "github.com/google/go-github/v74/github"
@@ -54,8 +55,14 @@ func (c *Client) EditStickyComment(ctx context.Context, pr int, marker, body str
 	return true, explain(what, "pull-requests: write", err)
 }
 
-// findComment returns the first comment on pr that carries marker, or nil.
+// findComment returns the first comment on pr that carries marker and was
+// written by this token's identity, or nil: a marker someone else pasted
+// into their own comment is not prenv's.
 func (c *Client) findComment(ctx context.Context, pr int, marker string) (*gh.IssueComment, error) {
+	self, err := c.identity(ctx)
+	if err != nil {
+		return nil, err
+	}
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: perPage}}
 	for {
 		comments, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.name, pr, opts)
@@ -63,7 +70,7 @@ func (c *Client) findComment(ctx context.Context, pr int, marker string) (*gh.Is
 			return nil, err
 		}
 		for _, cm := range comments {
-			if strings.HasPrefix(cm.GetBody(), marker) {
+			if strings.HasPrefix(cm.GetBody(), marker) && self.wrote(cm) {
 				return cm, nil
 			}
 		}
@@ -72,4 +79,31 @@ func (c *Client) findComment(ctx context.Context, pr int, marker string) (*gh.Is
 		}
 		opts.Page = resp.NextPage
 	}
+}
+
+// identity is who the token writes comments as: a user's login, or, for
+// an Actions or App installation token (which cannot read /user), any bot.
+type identity struct{ login string }
+
+func (id identity) wrote(cm *gh.IssueComment) bool {
+	if id.login != "" {
+		return cm.GetUser().GetLogin() == id.login
+	}
+	return cm.GetUser().GetType() == "Bot"
+}
+
+func (c *Client) identity(ctx context.Context) (identity, error) {
+	if c.self != nil {
+		return *c.self, nil
+	}
+	user, _, err := c.gh.Users.Get(ctx, "")
+	switch code := StatusCode(err); {
+	case err == nil:
+		c.self = &identity{login: user.GetLogin()}
+	case code == http.StatusForbidden || code == http.StatusNotFound:
+		c.self = &identity{}
+	default:
+		return identity{}, err
+	}
+	return *c.self, nil
 }

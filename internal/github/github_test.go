@@ -122,6 +122,31 @@ func TestStickyCommentIsEditedInPlace(t *testing.T) {
 	}
 }
 
+func TestStickyCommentIgnoresSpoofedMarkers(t *testing.T) {
+	srv := testenv.NewGitHub(t, repo, token)
+	marker := github.Marker(repo, "pr-4")
+	srv.AddComment(4, marker+"\nlook here: http://evil.example", "mallory", "User")
+	c := client(t, srv, token)
+	if _, err := c.StickyComment(context.Background(), 4, marker, "the real one"); err != nil {
+		t.Fatal(err)
+	}
+	comments := srv.Comments(4)
+	if len(comments) != 2 || !strings.Contains(comments[0].Body, "evil.example") || !strings.HasSuffix(comments[1].Body, "the real one") {
+		t.Errorf("comments = %+v; want mallory's untouched and prenv's own", comments)
+	}
+}
+
+func TestPostIsNotRetriedOnServerErrors(t *testing.T) {
+	srv := testenv.NewGitHub(t, repo, token)
+	srv.Fail("POST", "/deployments", http.StatusBadGateway, 1)
+	if _, err := client(t, srv, token).StartDeployment(context.Background(), "pr-1", "abc", "x"); err == nil {
+		t.Fatal("a failed POST succeeded")
+	}
+	if got := srv.CountCalls("POST", "/deployments"); got != 1 {
+		t.Errorf("the POST was sent %d times; a late failure may have created it, so it must not be retried", got)
+	}
+}
+
 func TestDeploymentLifecycle(t *testing.T) {
 	srv := testenv.NewGitHub(t, repo, token)
 	c := client(t, srv, token)

@@ -33,19 +33,23 @@ func (t *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	delay := t.base
 	for attempt := 0; ; attempt++ {
-		if attempt > 0 && req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				return nil, err
+		try := req
+		if attempt > 0 {
+			try = req.Clone(req.Context())
+			if req.GetBody != nil {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, err
+				}
+				try.Body = body
 			}
-			req.Body = body
 		}
 		t.calls.n.Add(1)
-		resp, err := next.RoundTrip(req)
+		resp, err := next.RoundTrip(try)
 		if err != nil || attempt >= t.retries {
 			return resp, err
 		}
-		wait, retry := retryAfter(resp, delay)
+		wait, retry := retryAfter(resp, delay, req.Method)
 		if !retry || wait > maxRetryAfter {
 			return resp, nil
 		}
@@ -61,16 +65,21 @@ func (t *retrying) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // retryAfter says whether resp should be retried, and after how long.
+// A 5xx is retried only for methods that may run twice: a POST that
+// failed late may have created its comment or deployment already. Rate
+// limits refuse a request before it runs, so every method retries them.
 // It peeks at a 403's body for GitHub's secondary rate limit message and
 // restores the body for the caller.
-func retryAfter(resp *http.Response, backoff time.Duration) (time.Duration, bool) {
+func retryAfter(resp *http.Response, backoff time.Duration, method string) (time.Duration, bool) {
 	wait := backoff
 	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
 		wait = time.Duration(s) * time.Second
 	}
 	switch {
-	case resp.StatusCode >= 500, resp.StatusCode == http.StatusTooManyRequests:
+	case resp.StatusCode == http.StatusTooManyRequests:
 		return wait, true
+	case resp.StatusCode >= 500:
+		return wait, method != http.MethodPost
 	case resp.StatusCode == http.StatusForbidden:
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		resp.Body.Close()

@@ -55,6 +55,9 @@ type FakeComment struct {
 	ID   int64
 	PR   int
 	Body string
+	// Author and AuthorType are who wrote it: the Actions token writes
+	// as github-actions[bot], a Bot.
+	Author, AuthorType string
 }
 
 // FakeDeployment is a deployment and the states it went through.
@@ -81,6 +84,10 @@ func NewGitHub(t testing.TB, repo, token string) *GitHub {
 	g := &GitHub{Repo: repo, Token: token, pulls: map[int]*FakePR{}, nextID: 1000}
 	mux := http.NewServeMux()
 	base := "/repos/" + repo
+	// An Actions token cannot read /user, as on GitHub.
+	mux.HandleFunc("GET /user", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration"})
+	})
 	mux.HandleFunc("GET "+base+"/pulls", g.listPulls)
 	mux.HandleFunc("GET "+base+"/pulls/{n}", g.getPull)
 	mux.HandleFunc("GET "+base+"/issues/{n}/comments", g.listComments)
@@ -268,7 +275,7 @@ func (g *GitHub) createComment(w http.ResponseWriter, r *http.Request) {
 	}
 	g.mu.Lock()
 	g.nextID++
-	c := &FakeComment{ID: g.nextID, PR: n, Body: in.Body}
+	c := &FakeComment{ID: g.nextID, PR: n, Body: in.Body, Author: "github-actions[bot]", AuthorType: "Bot"}
 	g.comments = append(g.comments, c)
 	g.mu.Unlock()
 	writeJSON(w, http.StatusCreated, g.commentJSON(*c))
@@ -296,7 +303,16 @@ func (g *GitHub) editComment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *GitHub) commentJSON(c FakeComment) map[string]any {
-	return map[string]any{"id": c.ID, "body": c.Body, "html_url": fmt.Sprintf("%s/%s/pull/%d#issuecomment-%d", g.URL, g.Repo, c.PR, c.ID)}
+	return map[string]any{"id": c.ID, "body": c.Body, "html_url": fmt.Sprintf("%s/%s/pull/%d#issuecomment-%d", g.URL, g.Repo, c.PR, c.ID),
+		"user": map[string]string{"login": c.Author, "type": c.AuthorType}}
+}
+
+// AddComment adds a comment on pr written by author, a User or a Bot.
+func (g *GitHub) AddComment(pr int, body, author, authorType string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.nextID++
+	g.comments = append(g.comments, &FakeComment{ID: g.nextID, PR: pr, Body: body, Author: author, AuthorType: authorType})
 }
 
 func (g *GitHub) listDeployments(w http.ResponseWriter, r *http.Request) {

@@ -229,7 +229,7 @@ func migrateByCommand(ctx context.Context, admin *pg.Admin, in DatabaseArgs, pas
 	}
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", in.Migrate)
 	cmd.Dir = in.Dir
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+url)
+	cmd.Env = append(inheritedEnv(), "DATABASE_URL="+url)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		_ = admin.DropDatabase(context.Background(), in.Name)
 		return "", nil, fmt.Errorf("database.migrate failed (%v): %s", err, lastLines(string(out), 5))

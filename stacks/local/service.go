@@ -112,7 +112,7 @@ func start(ctx context.Context, in ServiceArgs) (ServiceState, error) {
 	for _, pid := range proc.WithEnv(func(e string) bool { return e == marker }) {
 		stopGroup(pid, 0, 5*time.Second)
 	}
-	env := append(os.Environ(), "PORT="+strconv.Itoa(port), marker)
+	env := append(inheritedEnv(), "PORT="+strconv.Itoa(port), marker)
 	for _, k := range slices.Sorted(maps.Keys(in.Environment)) {
 		env = append(env, k+"="+in.Environment[k])
 	}
