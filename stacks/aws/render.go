@@ -26,7 +26,7 @@ type Rendering struct {
 // cloud knows (endpoints, generated passwords) is a placeholder, and
 // secrets are masked.
 func Render(bp *stacks.Blueprint, env stacks.Env, t Target) (*Rendering, error) {
-	return render(bp, env.Stack, func(ctx *pulumi.Context) (pulumi.Map, error) { return t.build(ctx, bp, env) })
+	return render(bp, env.Stack, func(ctx *pulumi.Context) (pulumi.Map, error) { return t.buildAny(ctx, bp, env) })
 }
 
 func render(bp *stacks.Blueprint, stack string, build func(*pulumi.Context) (pulumi.Map, error)) (*Rendering, error) {

@@ -1,10 +1,12 @@
 package aws
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -19,23 +21,36 @@ import (
 // PR's up and destroy updates it, so its updates queue on its lock.
 const RoutesStack = "routes"
 
-// Routes is the routes stack's program. live maps each live sandbox (a
-// pr-<n> environment) to the services it runs itself, as its `services`
-// output says. For every service some sandbox runs, a VirtualService on
-// the baseline's host sends requests carrying that sandbox's routing key
-// (the header, or W3C baggage prenv-route=pr-<n>) to the sandbox, and all
-// others to the baseline.
-func Routes(bp *stacks.Blueprint, live map[string][]string) pulumi.RunFunc {
-	return func(ctx *pulumi.Context) error {
-		outs, err := buildRoutes(ctx, bp, live)
-		if err != nil {
-			return err
-		}
-		for k, v := range outs {
-			ctx.Export(k, v)
-		}
-		return nil
+// SandboxesConfig is the routes stack's config key (in the project's
+// namespace) that records the live sandboxes the routes were built from.
+const SandboxesConfig = "sandboxes"
+
+// RoutesEnv is the routes stack as an environment for the engine: the
+// program of Target reads the live sandboxes from its config.
+func RoutesEnv(bp *stacks.Blueprint, live map[string][]string, now time.Time) (stacks.Env, error) {
+	data, err := json.Marshal(live)
+	if err != nil {
+		return stacks.Env{}, err
 	}
+	now = now.UTC().Truncate(time.Second)
+	return stacks.Env{
+		Names:     naming.Names{Name: RoutesStack, Stack: RoutesStack, Namespace: bp.AWS.BaselineNamespace},
+		Project:   bp.Project,
+		CreatedAt: now,
+		ExpiresAt: now.Add(bp.Policy.MaxTTL.Duration), // never reaped: not a pr-<n> stack
+		Config:    map[string]string{SandboxesConfig: string(data)},
+	}, nil
+}
+
+// liveOf reads the live sandboxes a routes environment carries.
+func liveOf(env stacks.Env) (map[string][]string, error) {
+	live := map[string][]string{}
+	if data := env.Config[SandboxesConfig]; data != "" {
+		if err := json.Unmarshal([]byte(data), &live); err != nil {
+			return nil, fmt.Errorf("read the routes stack's %s config: %w; run prenv routes again", SandboxesConfig, err)
+		}
+	}
+	return live, nil
 }
 
 // RenderRoutes renders the routes stack offline, as Render does an
@@ -44,6 +59,12 @@ func RenderRoutes(bp *stacks.Blueprint, live map[string][]string) (*Rendering, e
 	return render(bp, RoutesStack, func(ctx *pulumi.Context) (pulumi.Map, error) { return buildRoutes(ctx, bp, live) })
 }
 
+// buildRoutes is the routes stack's program. live maps each live sandbox
+// (a pr-<n> environment) to the services it runs itself, as its `services`
+// output says. For every service some sandbox runs, a VirtualService on
+// the baseline's host sends requests carrying that sandbox's routing key
+// (the header, or W3C baggage prenv-route=pr-<n>) to the sandbox, and all
+// others to the baseline.
 func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live map[string][]string) (pulumi.Map, error) {
 	p, err := newProviders(ctx, bp)
 	if err != nil {

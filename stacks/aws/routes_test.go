@@ -3,7 +3,9 @@ package aws_test
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/prenv/prenv/stacks/aws"
 )
@@ -19,7 +21,12 @@ var live = map[string][]string{
 func TestRoutesStack(t *testing.T) {
 	t.Parallel()
 	bp := example(t, "rds-snapshot", "sandbox")
-	r, err := aws.RenderRoutes(bp, live)
+	env, err := aws.RoutesEnv(bp, live, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The engine's path: the target's program for the routes environment.
+	r, err := aws.Render(bp, env, aws.Target{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,5 +70,28 @@ func TestRoutesStack(t *testing.T) {
 	}
 	if got, _ := r.Outputs["routed"].([]string); !slices.Equal(got, []string{"web", "orders"}) {
 		t.Errorf("routed output %v, want orders and web", got)
+	}
+}
+
+func TestRoutesEnvIsNeverReaped(t *testing.T) {
+	t.Parallel()
+	bp := example(t, "rds-snapshot", "sandbox")
+	env, err := aws.RoutesEnv(bp, map[string][]string{}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.Stack != aws.RoutesStack || env.PR != 0 || env.Config[aws.SandboxesConfig] != "{}" {
+		t.Errorf("routes env %+v", env)
+	}
+	r, err := aws.Render(bp, env, aws.Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(r.Find("kubernetes:networking.istio.io/v1:VirtualService")); got != 0 {
+		t.Errorf("%d routes with no sandbox, want none", got)
+	}
+	env.Config[aws.SandboxesConfig] = "not json"
+	if _, err := aws.Render(bp, env, aws.Target{}); err == nil || !strings.Contains(err.Error(), "run prenv routes again") {
+		t.Errorf("Render with broken config: %v, want the fix named", err)
 	}
 }

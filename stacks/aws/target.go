@@ -27,10 +27,11 @@ type Target struct {
 // Name implements stacks.Target.
 func (Target) Name() string { return "aws" }
 
-// Program implements stacks.Target.
+// Program implements stacks.Target. For RoutesEnv it is the routes
+// stack's program.
 func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		outs, err := t.build(ctx, bp, env)
+		outs, err := t.buildAny(ctx, bp, env)
 		if err != nil {
 			return err
 		}
@@ -39,6 +40,18 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 		}
 		return nil
 	}
+}
+
+// buildAny builds the routes stack or an environment, as env says.
+func (t Target) buildAny(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env) (pulumi.Map, error) {
+	if env.Name != RoutesStack {
+		return t.build(ctx, bp, env)
+	}
+	live, err := liveOf(env)
+	if err != nil {
+		return nil, err
+	}
+	return buildRoutes(ctx, bp, live)
 }
 
 // build creates env's resources and returns the stack outputs.
