@@ -97,3 +97,29 @@ func TestBinaryAWSPolicyStopsUp(t *testing.T) {
 		t.Errorf("preview without the plugins: exit %d, want the install command named: %s", code, stderr)
 	}
 }
+
+// TestBinaryRoutes: prenv routes serves sandbox mode only, and names the
+// plugins it needs before it changes anything.
+func TestBinaryRoutes(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t)
+	s.extraEnv = append(s.extraEnv, "PULUMI_HOME="+t.TempDir())
+	example, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	isolated := strings.Replace(string(example), "project: shop", "project: clitest", 1)
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(isolated), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := s.run("routes", "--blueprint", "aws.yaml"); code != 2 || !strings.Contains(stderr, "routing.mode sandbox") {
+		t.Errorf("routes in isolated mode: exit %d, want 2: %s", code, stderr)
+	}
+	sandbox := strings.Replace(isolated, "mode: isolated", "mode: sandbox", 1)
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(sandbox), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := s.run("routes", "--blueprint", "aws.yaml"); code != 1 || !strings.Contains(stderr, "pulumi plugin install resource kubernetes v4.23.0") {
+		t.Errorf("routes without the plugins: exit %d, want 1 naming the install command: %s", code, stderr)
+	}
+}

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/naming"
+	"github.com/prenv/prenv/stacks"
+	awstarget "github.com/prenv/prenv/stacks/aws"
+)
+
+func (a *App) routesCommand() *cobra.Command {
+	f := &envFlags{}
+	cmd := &cobra.Command{
+		Use:   "routes",
+		Short: "Update the aws target's sandbox routes from the live PR environments",
+		Long: "routes brings the project's routes stack up to date: for each service a live sandbox (a pr-<n> stack) runs, " +
+			"a VirtualService on the baseline's host sends requests carrying that PR's routing key to it and the rest to the baseline. " +
+			"Run it after every PR up or destroy in sandbox mode; runs queue on the stack's lock for up to --wait-for-lock.",
+		Args: exactArgs(0),
+	}
+	f.registerProject(cmd)
+	cmd.Flags().DurationVar(&f.waitForLock, "wait-for-lock", 10*time.Minute, "how long to wait for another run's update of the routes stack")
+	cmd.Flags().DurationVar(&f.maxJobTime, "max-job-time", 6*time.Hour, "age past which a lock is stale even if its holder may be alive")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return a.routes(cmd.Context(), f) }
+	return cmd
+}
+
+// routes is prenv routes.
+func (a *App) routes(ctx context.Context, f *envFlags) error {
+	s, err := a.open(ctx, f, false)
+	if err != nil {
+		return err
+	}
+	switch {
+	case s.bp.Target != "aws":
+		return errNotAWS("routes", s.bp)
+	case s.bp.Routing.Mode != "sandbox":
+		return usage(errors.New("routes serves routing.mode sandbox; in isolated mode every environment runs its own services and needs none"))
+	case s.bp.Engine != "pulumi":
+		return usage(errors.New("routes needs engine: pulumi"))
+	}
+	live, err := liveSandboxes(ctx, s.engine, s.bp)
+	if err != nil {
+		return err
+	}
+	if s.env, err = awstarget.RoutesEnv(s.bp, live, time.Now()); err != nil {
+		return err
+	}
+	if err := awstarget.CheckPlugins(a.pulumiHome()); err != nil {
+		return err
+	}
+	res, err := s.engine.Up(ctx, s.env, automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
+	for _, line := range res.Recovered {
+		a.notice("recovered: " + line)
+	}
+	if err != nil {
+		return err
+	}
+	return a.printResult(f, s, res)
+}
+
+// liveSandboxes maps each of the project's pr-<n> stacks to the services
+// it runs itself, from its services output.
+func liveSandboxes(ctx context.Context, eng automation.Engine, bp *stacks.Blueprint) (map[string][]string, error) {
+	list, err := eng.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	live := map[string][]string{}
+	for _, st := range list {
+		if _, ok := naming.PRFromEnv(st.Name); !ok {
+			continue
+		}
+		env, err := stacks.NewEnv(bp, stacks.EnvOptions{Name: st.Name})
+		if err != nil {
+			return nil, err
+		}
+		outs, err := eng.Outputs(ctx, env)
+		if err != nil {
+			return nil, fmt.Errorf("read the services of %s: %w", st.Name, err)
+		}
+		if services := servicesOutput(outs["services"].Value); len(services) > 0 {
+			live[st.Name] = services
+		}
+	}
+	return live, nil
+}
+
+// servicesOutput reads a stack's services output, a list of names.
+func servicesOutput(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/testenv"
+	"github.com/prenv/prenv/stacks"
+)
+
+// TestLiveSandboxes reads the services output of real stacks: only pr-<n>
+// stacks that run a service are live sandboxes.
+func TestLiveSandboxes(t *testing.T) {
+	t.Parallel()
+	runs := map[string][]string{"pr-1": {"web"}, "pr-2": {}, "pr-3": {"web", "orders"}, "baseline": {"web", "orders"}}
+	eng, err := automation.NewPulumi(t.Context(), automation.PulumiConfig{
+		Project:    "routes",
+		BackendURL: testenv.Backend(t),
+		Binary:     testenv.Pulumi(t),
+		Passphrase: "test-passphrase",
+		Program: func(env stacks.Env) (pulumi.RunFunc, error) {
+			return func(ctx *pulumi.Context) error {
+				ctx.Export("services", pulumi.ToStringArray(runs[env.Name]))
+				return nil
+			}, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp := &stacks.Blueprint{Project: "routes"}
+	for _, name := range slices.Sorted(maps.Keys(runs)) {
+		env, err := stacks.NewEnv(bp, stacks.EnvOptions{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := eng.Up(t.Context(), env); err != nil {
+			t.Fatalf("up %s: %v", name, err)
+		}
+	}
+	got, err := liveSandboxes(t.Context(), eng, bp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"pr-1": {"web"}, "pr-3": {"web", "orders"}}
+	if !maps.EqualFunc(got, want, slices.Equal[[]string]) {
+		t.Errorf("live sandboxes %v, want %v", got, want)
+	}
+}
