@@ -100,7 +100,7 @@ type AWS struct {
 	AllowedInstanceClasses []string  `yaml:"allowed-instance-classes" doc:"Instance classes the policy allows. Default db.t4g.micro, db.t4g.small, db.t3.micro and db.t3.small."`
 	DatabaseName           string    `yaml:"database-name" doc:"Database inside the golden that the services use. Default postgres."`
 	MasterUsername         string    `yaml:"master-username" doc:"Superuser of the golden database; each clone resets its password. Default postgres."`
-	AnonymizerImage        string    `yaml:"anonymizer-image" doc:"Image holding prenv and the repository, tagged with the PR's SHA, that runs prenv anonymize on each clone."`
+	AnonymizerImage        string    `yaml:"anonymizer-image" doc:"Image, tagged with the PR's SHA, holding prenv and the repository with its git history, its working directory the blueprint's; it runs prenv anonymize on each clone."`
 	PostgresImage          string    `yaml:"postgres-image" doc:"PostgreSQL image of the ebs-snapshot StatefulSet and of the role set-up. Default postgres:15."`
 	SnapshotClass          string    `yaml:"snapshot-class" doc:"VolumeSnapshotClass of the EBS CSI driver (ebs-snapshot). Default ebs-csi."`
 	StorageClass           string    `yaml:"storage-class" doc:"StorageClass of the database volume (ebs-snapshot). Default gp3."`
