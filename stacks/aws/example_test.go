@@ -30,6 +30,10 @@ func ExampleRender() {
 	_ = r.WriteTable(os.Stdout)
 	_ = r.WriteManifests(os.Stdout)
 	violations, err := r.Violations(context.Background(), bp)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for _, v := range violations {
 		fmt.Println(v)
 	}
