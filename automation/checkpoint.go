@@ -19,6 +19,7 @@ type checkpoint struct {
 	createdAt time.Time // prenv's recorded creation time of the environment
 	expiresAt time.Time // prenv's recorded expiry
 	url       string    // the stack's url output, if any
+	repo      string    // prenv's recorded repository, if any
 	salt      string    // the passphrase secrets provider's salt, if any
 	pending   []string  // "<op> <resource>" of operations an interrupted run left
 }
@@ -70,6 +71,7 @@ func (p *Pulumi) readCheckpoint(stack string) (cp checkpoint, ok bool, err error
 				cp.expiresAt, _ = time.Parse(time.RFC3339, v)
 			}
 			cp.url, _ = res.Outputs["url"].(string)
+			cp.repo, _ = res.Outputs[OutputRepo].(string)
 		}
 		if sp := d.SecretsProviders; sp != nil && sp.Type == "passphrase" {
 			var state struct {

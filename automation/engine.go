@@ -67,6 +67,7 @@ type StackInfo struct {
 	// (file://); zero otherwise.
 	CreatedAt, ExpiresAt time.Time
 	URL                  string
+	Repo                 string // the repository the stack records, if any
 }
 
 // CancelResult says what Cancel found and did.

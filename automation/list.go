@@ -33,7 +33,7 @@ func (p *Pulumi) List(ctx context.Context) ([]StackInfo, error) {
 			info.LastUpdate = t
 		}
 		if cp, ok, err := p.readCheckpoint(s.Name); ok && err == nil {
-			info.CreatedAt, info.ExpiresAt, info.URL = cp.createdAt, cp.expiresAt, cp.url
+			info.CreatedAt, info.ExpiresAt, info.URL, info.Repo = cp.createdAt, cp.expiresAt, cp.url, cp.repo
 		}
 		if !info.Running {
 			info.Running = p.liveLock(s.Name)

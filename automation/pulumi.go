@@ -31,6 +31,7 @@ const (
 const (
 	OutputCreatedAt = "prenv:created-at"
 	OutputExpiresAt = "prenv:expires-at"
+	OutputRepo      = "prenv:repo"
 )
 
 // ProgramFunc returns the Pulumi program of one environment.

@@ -23,7 +23,16 @@ type ReapPolicy struct {
 	Protect      []string // globs of stack names never reaped
 	MaxDeletions int      // 0 means DefaultMaxDeletions
 	Force        bool     // allow reaping more than half of the owned stacks
+	// Repo, when set, is the repository the reap is for: a stack that
+	// records another repository (two repositories sharing a backend and
+	// a project name) is never reaped.
+	Repo string
 }
+
+// halfGuardFloor is the number of closed-PR candidates from which the
+// more-than-half guard applies: below it, a small project whose last
+// environments' PRs closed could otherwise never be reaped.
+const halfGuardFloor = 3
 
 // ReapDecision is what a reap does with one stack, and why.
 type ReapDecision struct {
@@ -45,8 +54,8 @@ func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
 		maxDeletions = DefaultMaxDeletions
 	}
 	var (
-		plan        []ReapDecision
-		owned, reap int
+		plan                []ReapDecision
+		owned, reap, closed int
 	)
 	for _, st := range stacks {
 		d := ReapDecision{Stack: st}
@@ -59,6 +68,8 @@ func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
 			d.Reason = "protected"
 		case st.CreatedAt.IsZero():
 			d.Reason = "no prenv lifetime outputs: not provably prenv's"
+		case p.Repo != "" && st.Repo != "" && st.Repo != p.Repo:
+			d.Reason = "another repository's (" + st.Repo + ")"
 		default:
 			owned++
 			switch {
@@ -66,6 +77,7 @@ func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
 				d.Reason = "an update holds it"
 			case !slices.Contains(p.OpenPRs, pr):
 				d.Reap, d.Reason = true, "closed"
+				closed++
 			case !st.ExpiresAt.IsZero() && p.Now.After(st.ExpiresAt):
 				d.Reap, d.Reason = true, "expired"
 			default:
@@ -80,8 +92,10 @@ func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
 	switch {
 	case reap > maxDeletions:
 		return plan, fmt.Errorf("the reap would destroy %d stacks, over the maximum of %d: check the open-PR list, or raise --max-deletions", reap, maxDeletions)
-	case !p.Force && reap > 0 && reap*2 > owned:
-		return plan, fmt.Errorf("the reap would destroy %d of %d prenv stacks, more than half: check the open-PR list, or pass --force", reap, owned)
+	// Only closed-PR candidates depend on the open-PR list, which is what
+	// the guard doubts; expiry does not.
+	case !p.Force && closed >= halfGuardFloor && closed*2 > owned:
+		return plan, fmt.Errorf("the reap would destroy %d of %d prenv stacks as closed, more than half: check the open-PR list, or pass --force", closed, owned)
 	}
 	return plan, nil
 }
@@ -113,6 +127,7 @@ func Reap(ctx context.Context, eng Engine, project string, plan []ReapDecision, 
 			results = append(results, ReapResult{ReapDecision: d})
 		}
 	}
+	opts = append(slices.Clone(opts), Remove()) // built once: the goroutines share it
 	sem := make(chan struct{}, concurrency)
 	var wg sync.WaitGroup
 	for i := range results {
@@ -123,7 +138,7 @@ func Reap(ctx context.Context, eng Engine, project string, plan []ReapDecision, 
 			r := &results[i]
 			names, err := naming.ForEnv(project, r.Stack.Name)
 			if err == nil {
-				_, err = eng.Destroy(ctx, stacks.Env{Names: names, Project: project}, append(opts, Remove())...)
+				_, err = eng.Destroy(ctx, stacks.Env{Names: names, Project: project}, opts...)
 			}
 			r.Err, r.Duration = err, time.Since(start)
 		})

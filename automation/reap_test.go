@@ -27,6 +27,10 @@ func TestPlanReap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	other := append(stacks, StackInfo{Name: "pr-11", CreatedAt: now.Add(-time.Hour), ExpiresAt: now.Add(-time.Minute), Repo: "acme/other"})
+	if plan, err := PlanReap(other, ReapPolicy{Now: now, OpenPRs: []int{1, 3, 7, 8, 9, 10}, Protect: []string{"pr-4"}, Repo: "acme/shop"}); err != nil || plan[len(plan)-1].Reap {
+		t.Errorf("another repository's expired stack: %+v, %v; want it kept", plan[len(plan)-1], err)
+	}
 	want := map[string]string{
 		"pr-1": "keep:open and within its TTL", "pr-2": "reap:closed", "pr-3": "reap:expired",
 		"pr-4": "keep:protected", "baseline": "keep:not a PR environment", "pr-05": "keep:not a PR environment",
@@ -63,6 +67,8 @@ func TestPlanReapRefusesLargePlans(t *testing.T) {
 		{"forced", ReapPolicy{Now: now, Force: true}, ""},
 		{"over the maximum even when forced", ReapPolicy{Now: now, Force: true, MaxDeletions: 3}, "over the maximum of 3"},
 		{"half is allowed", ReapPolicy{Now: now, OpenPRs: []int{1, 2}}, ""},
+		{"expired ones are not doubted", ReapPolicy{Now: now.Add(2 * time.Hour), OpenPRs: []int{1, 2, 3, 4}}, ""},
+		{"the last environment, closed", ReapPolicy{Now: now, OpenPRs: []int{1, 2, 3}}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -177,6 +177,9 @@ func (p *Pulumi) program(env stacks.Env) (pulumi.RunFunc, error) {
 	return func(ctx *pulumi.Context) error {
 		ctx.Export(OutputCreatedAt, pulumi.String(env.CreatedAt.UTC().Format(time.RFC3339)))
 		ctx.Export(OutputExpiresAt, pulumi.String(env.ExpiresAt.UTC().Format(time.RFC3339)))
+		if env.Repo != "" {
+			ctx.Export(OutputRepo, pulumi.String(env.Repo))
+		}
 		return inner(ctx)
 	}, nil
 }

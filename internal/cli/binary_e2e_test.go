@@ -257,7 +257,7 @@ func writeLock(t *testing.T, dir string, pid int, host string, since time.Time) 
 func TestBinaryReap(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
-	for _, pr := range []string{"1", "2", "3"} {
+	for _, pr := range []string{"1", "2", "3", "4", "5"} {
 		if _, stderr, code := s.run("up", "--pr", pr); code != 0 {
 			t.Fatalf("up --pr %s: %s", pr, stderr)
 		}
@@ -272,16 +272,16 @@ func TestBinaryReap(t *testing.T) {
 	if _, stderr, code := s.run("reap"); code != 2 || !strings.Contains(stderr, "complete list of open PRs") {
 		t.Errorf("reap without the open PRs: exit %d, %q; want 2", code, stderr)
 	}
-	if out, _, code := s.run("reap", "--open-prs", "1,3", "--dry-run"); code != 0 || !strings.Contains(out, "dry run (closed)") {
+	if out, _, code := s.run("reap", "--open-prs", "1,3,4,5", "--dry-run"); code != 0 || !strings.Contains(out, "dry run (closed)") {
 		t.Errorf("dry run: exit %d:\n%s", code, out)
 	}
 	if !strings.Contains(stacks(), `"pr-2"`) {
 		t.Fatal("the dry run destroyed pr-2")
 	}
-	if out, stderr, code := s.run("reap", "--open-prs", "3"); code != 1 || !strings.Contains(stderr, "more than half") || !strings.Contains(out, "refused") {
-		t.Errorf("reaping 2 of 3: exit %d, %q:\n%s; want a refusal", code, stderr, out)
+	if out, stderr, code := s.run("reap", "--open-prs", "5"); code != 1 || !strings.Contains(stderr, "more than half") || !strings.Contains(out, "refused") {
+		t.Errorf("reaping 4 of 5 as closed: exit %d, %q:\n%s; want a refusal", code, stderr, out)
 	}
-	out, stderr, code := s.run("reap", "--open-prs", "1,3")
+	out, stderr, code := s.run("reap", "--open-prs", "1,3,4,5")
 	if code != 0 || !strings.Contains(out, "destroyed (closed)") {
 		t.Fatalf("reap: exit %d, %s:\n%s", code, stderr, out)
 	}

@@ -47,6 +47,10 @@ func (a *App) sweepLocalOrphans(ctx context.Context, s *session, stackNames []st
 		}
 		fmt.Fprintf(a.Stdout, "orphan %-8s %-40s of %s: %s\n", o.Kind, o.Name, o.Env, state)
 	}
+	if refusal := sweepRefusal(stackNames, due, r); refusal != "" && len(due) > 0 {
+		fmt.Fprintf(a.Stdout, "orphans: %d due for deletion, none deleted: %s\n", len(due), refusal)
+		due = nil
+	}
 	errs := s.local.Sweep(ctx, due)
 	for _, o := range due {
 		delete(next, o.Key())
@@ -81,4 +85,24 @@ func writeSightings(path string, seen map[string]time.Time) error {
 		return err
 	}
 	return atomicfile.Write(path, data, 0o600)
+}
+
+// sweepRefusal says why a sweep must not delete due, or "": with no stacks
+// at all (a wrong backend would make everything look orphaned), or more
+// environments' leftovers than --max-deletions, only --force deletes.
+func sweepRefusal(stackNames []string, due []local.Orphan, r *reapFlags) string {
+	if r.force {
+		return ""
+	}
+	envs := map[string]bool{}
+	for _, o := range due {
+		envs[o.Env] = true
+	}
+	switch {
+	case len(stackNames) == 0:
+		return "the project has no stacks at all; check --backend, or pass --force"
+	case len(envs) > r.maxDeletions:
+		return fmt.Sprintf("they belong to %d environments, over --max-deletions %d; check --backend, or pass --force", len(envs), r.maxDeletions)
+	}
+	return ""
 }

@@ -75,10 +75,17 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 	if err != nil {
 		return err
 	}
+	repo, err := a.repo(ctx, f.repo)
+	if err != nil {
+		return err
+	}
 	plan, planErr := automation.PlanReap(list, automation.ReapPolicy{
 		Now: time.Now(), OpenPRs: open, Protect: append(s.bp.Policy.Protect, r.protect...),
-		MaxDeletions: r.maxDeletions, Force: r.force,
+		MaxDeletions: r.maxDeletions, Force: r.force, Repo: repo,
 	})
+	if planErr == nil {
+		planErr = unreadableLifetimes(plan)
+	}
 	if planErr == nil && gh != nil && len(open) >= github.PageSize {
 		planErr = confirmClosed(ctx, gh, plan)
 	}
@@ -98,6 +105,9 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 		if res.Err != nil {
 			failed = append(failed, fmt.Errorf("%s: %w", res.Stack.Name, res.Err))
 			continue
+		}
+		if gh != nil {
+			failed = append(failed, gh.DeactivateDeployments(ctx, res.Stack.Name))
 		}
 		if gh != nil && res.Reason == "expired" {
 			failed = append(failed, a.commentExpired(ctx, gh, res))
@@ -147,6 +157,26 @@ func (a *App) openPRs(ctx context.Context, f *envFlags, r *reapFlags) ([]int, *g
 		open = append(open, pr.Number)
 	}
 	return open, gh, nil
+}
+
+// unreadableLifetimes fails a plan in which no pr-<n> stack could be
+// proven prenv's while some exist: on backends whose state prenv cannot
+// read, every run would otherwise quietly keep every stack forever.
+func unreadableLifetimes(plan []automation.ReapDecision) error {
+	var owned, unread int
+	for _, d := range plan {
+		switch {
+		case d.PR == 0:
+		case d.Stack.CreatedAt.IsZero():
+			unread++
+		default:
+			owned++
+		}
+	}
+	if owned == 0 && unread > 0 {
+		return fmt.Errorf("none of the %d pr-<n> stacks shows prenv's lifetime outputs, so none can be reaped: prenv reads them from file:// backends only for now; destroy these with prenv destroy --pr N", unread)
+	}
+	return nil
 }
 
 // confirmClosed asks GitHub about each PR the plan reaps as closed. A

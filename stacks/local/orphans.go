@@ -18,13 +18,19 @@ import (
 // stack no longer exists: what a run killed before it could record it, or
 // state deleted by hand, leaves behind.
 type Orphan struct {
-	Kind string // database, role, route, logs or process
-	Name string // the database, role, file, directory or pid
-	Env  string // the pr-<n> environment it was made for
+	Kind    string // database, role, route, logs or process
+	Name    string // the database, role, file, directory or pid
+	Env     string // the pr-<n> environment it was made for
+	Started uint64 // a process's start time, so a reused pid is not it
 }
 
 // Key identifies the orphan across reaps, for its grace period.
-func (o Orphan) Key() string { return o.Kind + ":" + o.Name }
+func (o Orphan) Key() string {
+	if o.Kind == "process" {
+		return fmt.Sprintf("%s:%s:%d", o.Kind, o.Name, o.Started)
+	}
+	return o.Kind + ":" + o.Name
+}
 
 // Orphans lists what the local target holds for project's PR environments
 // that are not in live, the names of the project's stacks. It recognises
@@ -70,7 +76,11 @@ func (t Target) Orphans(ctx context.Context, project string, live []string) ([]O
 	for _, pid := range proc.WithEnv(func(e string) bool { return strings.HasPrefix(e, markerPrefix) }) {
 		rest, _ := strings.CutPrefix(markerOf(pid), markerPrefix)
 		if env, _, _ := strings.Cut(rest, string(filepath.Separator)); orphaned(env) {
-			found = append(found, Orphan{Kind: "process", Name: fmt.Sprint(pid), Env: env})
+			started, err := proc.StartTime(pid)
+			if err != nil {
+				continue // gone since it was listed
+			}
+			found = append(found, Orphan{Kind: "process", Name: fmt.Sprint(pid), Env: env, Started: started})
 		}
 	}
 	return found, nil
@@ -101,8 +111,8 @@ func (t Target) Sweep(ctx context.Context, orphans []Orphan) []error {
 		switch o.Kind {
 		case "process":
 			var pid int
-			fmt.Sscan(o.Name, &pid) //nolint:errcheck // Orphans wrote it
-			stopGroup(pid, 0, 5*time.Second)
+			fmt.Sscan(o.Name, &pid)                  //nolint:errcheck // Orphans wrote it
+			stopGroup(pid, o.Started, 5*time.Second) // a no-op if the pid is another process now
 		case "route":
 			err = os.Remove(o.Name)
 		case "logs":
