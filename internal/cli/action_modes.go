@@ -66,6 +66,9 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 	if err == nil && x.in.WaitForURL > 0 {
 		err = waitForURL(ctx, outputString(res.Outputs, "url"), healthPath(s.bp), x.in.WaitForURL)
 	}
+	if err == nil {
+		err = x.afterSandboxChange(ctx, s)
+	}
 	status := "ready"
 	if err != nil {
 		status = "failed"
@@ -111,6 +114,9 @@ func (x *actionRun) destroy(ctx context.Context, f *envFlags) error {
 	opts = append(opts, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr))
 	resume := x.stopCommands()
 	res, err := s.engine.Destroy(ctx, s.env, opts...)
+	if err == nil {
+		err = x.afterSandboxChange(ctx, s)
+	}
 	resume()
 	status := "destroyed"
 	if err != nil {

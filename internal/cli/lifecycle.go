@@ -37,7 +37,13 @@ func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobr
 		if err != nil {
 			return err
 		}
-		return a.printResult(f, s, res)
+		if err := a.printResult(f, s, res); err != nil {
+			return err
+		}
+		if use == "up" || use == "destroy" {
+			return a.afterSandboxChange(cmd.Context(), s)
+		}
+		return nil
 	}
 	return cmd
 }

@@ -45,24 +45,52 @@ func (a *App) routes(ctx context.Context, f *envFlags) error {
 	case s.bp.Engine != "pulumi":
 		return usage(errors.New("routes needs engine: pulumi"))
 	}
-	live, err := liveSandboxes(ctx, s.engine, s.bp)
+	env, res, err := a.syncRoutes(ctx, s, f.waitForLock, f.maxJobTime)
 	if err != nil {
 		return err
 	}
-	if s.env, err = awstarget.RoutesEnv(s.bp, live, time.Now()); err != nil {
-		return err
+	s.env = env
+	return a.printResult(f, s, res)
+}
+
+// sandboxRoutes reports whether s's blueprint keeps a routes stack: the
+// aws target in sandbox mode, on the Pulumi engine.
+func sandboxRoutes(bp *stacks.Blueprint) bool {
+	return bp.Target == "aws" && bp.Routing.Mode == "sandbox" && bp.Engine == "pulumi"
+}
+
+// syncRoutes brings the routes stack up to date with the live sandboxes,
+// and returns its environment and result; s.env is left alone.
+func (a *App) syncRoutes(ctx context.Context, s *session, wait, maxJobTime time.Duration) (stacks.Env, automation.Result, error) {
+	live, err := liveSandboxes(ctx, s.engine, s.bp)
+	if err != nil {
+		return stacks.Env{}, automation.Result{}, err
+	}
+	env, err := awstarget.RoutesEnv(s.bp, live, time.Now())
+	if err != nil {
+		return env, automation.Result{}, err
 	}
 	if err := awstarget.CheckPlugins(a.pulumiHome()); err != nil {
-		return err
+		return env, automation.Result{}, err
 	}
-	res, err := s.engine.Up(ctx, s.env, automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
+	res, err := s.engine.Up(ctx, env, automation.WaitForLock(wait), automation.MaxJobTime(maxJobTime), automation.Progress(a.Stderr))
 	for _, line := range res.Recovered {
 		a.notice("recovered: " + line)
 	}
-	if err != nil {
-		return err
+	return env, res, err
+}
+
+// afterSandboxChange updates the routes stack after a PR environment's up
+// or destroy in sandbox mode, so its routing key reaches it (or stops).
+func (a *App) afterSandboxChange(ctx context.Context, s *session) error {
+	if !sandboxRoutes(s.bp) || s.env.PR == 0 {
+		return nil
 	}
-	return a.printResult(f, s, res)
+	if _, _, err := a.syncRoutes(ctx, s, 10*time.Minute, 6*time.Hour); err != nil {
+		return fmt.Errorf("%s changed, but the routes stack did not follow: %w; run prenv routes", s.env.Name, err)
+	}
+	a.notice("updated the sandbox routes")
+	return nil
 }
 
 // liveSandboxes maps each of the project's pr-<n> stacks to the services
