@@ -180,13 +180,27 @@ resource "kubernetes_job_v1" "anonymize" {
   spec {
     backoff_limit = 2
     template {
-      metadata {}
+      metadata {
+        # No sidecar: an injected proxy would keep the Job from completing.
+        labels = { app = "anonymize", "sidecar.istio.io/inject" = "false" }
+      }
       spec {
         restart_policy = "Never"
         container {
           name  = "anonymize"
-          image = var.database.anonymize_image
-          args  = ["anonymize", "--scope", "migrations", "--config", var.database.migrations_config]
+          image = "${var.database.anonymize_image}:${var.git_sha}"
+          # The PR's migrations between the base commit and this one; the
+          # image holds the repository's blueprint and migrations.
+          args = ["anonymize", "--blueprint", "prenv.yaml", "--scope", "migrations", "--base", var.database.base_sha, "--head", var.git_sha]
+          env {
+            name = "PRENV_DATABASE_URL"
+            value_from {
+              secret_key_ref {
+                name = kubernetes_secret_v1.database.metadata[0].name
+                key  = "DATABASE_URL"
+              }
+            }
+          }
           env_from {
             secret_ref {
               name = kubernetes_secret_v1.database.metadata[0].name

@@ -12,6 +12,8 @@ locals {
   }
   labels = {
     "app.kubernetes.io/managed-by" = "prenv"
+    "prenv.dev/project"            = var.project
+    "prenv.dev/env"                = var.env_name
     "prenv.dev/pr"                 = tostring(var.pr_number)
     "prenv.dev/owner"              = var.owner
   }

@@ -23,6 +23,11 @@ variable "expires_at" {
   type        = string
 }
 
+variable "project" {
+  description = "The blueprint's project, recorded in labels; the reaper's orphan sweep recognises namespaces by it."
+  type        = string
+}
+
 variable "repo" {
   description = "The repository, owner/name, recorded in tags and labels."
   type        = string
@@ -109,18 +114,18 @@ variable "scale_to_zero" {
 variable "database" {
   description = "The database source: rds-snapshot, aurora-clone or ebs-snapshot, and what it is cloned from."
   type = object({
-    source            = string
-    snapshot          = string
-    source_cluster    = string
-    instance_class    = string
-    subnet_group      = string
-    vpc_id            = string
-    cluster_cidr      = string
-    volume_size       = string
-    storage_class     = string
-    snapshot_class    = string
-    anonymize_image   = string
-    migrations_config = string
+    source          = string
+    snapshot        = string
+    source_cluster  = string
+    instance_class  = string
+    subnet_group    = string
+    vpc_id          = string
+    cluster_cidr    = string
+    volume_size     = string
+    storage_class   = string
+    snapshot_class  = string
+    anonymize_image = string
+    base_sha        = string
   })
 
   validation {
