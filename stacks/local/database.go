@@ -96,6 +96,19 @@ func createGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 // loadGolden builds database in.Name from the golden source and
 // anonymises it whole; on failure it leaves no database behind.
 func loadGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
+	if err := loadSource(ctx, admin, in); err != nil {
+		return err
+	}
+	if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), nil, io.Discard); err != nil {
+		_ = admin.DropDatabase(context.Background(), in.Name)
+		return err
+	}
+	return nil
+}
+
+// loadSource builds database in.Name from the golden source, raw; on
+// failure it leaves no database behind. Only verification reads it raw.
+func loadSource(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 	fromURL := IsDatabaseURL(in.Source)
 	var sql []byte
 	if !fromURL {
@@ -120,10 +133,6 @@ func loadGolden(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 	if err := load(); err != nil {
 		_ = admin.DropDatabase(context.Background(), in.Name)
 		return fmt.Errorf("build the golden database: %w", err)
-	}
-	if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), nil, io.Discard); err != nil {
-		_ = admin.DropDatabase(context.Background(), in.Name)
-		return err
 	}
 	return nil
 }

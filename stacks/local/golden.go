@@ -40,8 +40,8 @@ func (t Target) RefreshGolden(ctx context.Context, bp *stacks.Blueprint) (anonym
 	sourceURL := in.Source
 	if !IsDatabaseURL(sourceURL) {
 		raw := in
-		raw.Name, raw.Anonymize = scratch, ""
-		if err := loadGolden(ctx, admin, raw); err != nil {
+		raw.Name = scratch
+		if err := loadSource(ctx, admin, raw); err != nil {
 			dropNext()
 			return rep, err
 		}
