@@ -16,7 +16,18 @@ type Finding struct {
 }
 
 var (
-	personalName    = regexp.MustCompile(`(^|_)(e_?mail|phone|mobile|tel|telephone|first_?name|last_?name|full_?name|given_?name|family_?name|surname|address|street|city|zip|zipcode|postcode|postal_?code|ssn|social_security|iban|account_number|card_number|ip|ip_address|birth|birthday|birthdate|date_of_birth|dob|passport|tax_id|national_id)($|_)`)
+	personalName    = regexp.MustCompile(`(^|_)(e_?mails?|phones?|mobiles?|tel|telephones?|first_?names?|last_?names?|full_?names?|given_?names?|family_?names?|surnames?|address(es)?|streets?|city|zip|zipcode|postcode|postal_?code|ssn|social_security|iban|account_number|card_number|ips?|ip_address(es)?|birth|birthday|birthdate|date_of_birth|dob|passport|tax_id|national_id)($|_)`)
+	// embeddedPatterns find personal values inside a json document or an
+	// array's text.
+	embeddedPatterns = []struct {
+		what string
+		re   *regexp.Regexp
+	}{
+		{"email addresses", regexp.MustCompile(`[^@\s"{},]+@[^@\s"{},]+\.[A-Za-z]{2,}`)},
+		{"phone numbers", regexp.MustCompile(`\+\d[\d ().-]{6,}\d`)},
+		{"IP addresses", regexp.MustCompile(`\b\d{1,3}(\.\d{1,3}){3}\b`)},
+		{"social security numbers", regexp.MustCompile(`\b\d{3}-\d{2}-\d{4}\b`)},
+	}
 	contentPatterns = []struct {
 		what string
 		re   *regexp.Regexp
@@ -38,8 +49,8 @@ const sampleRows = 200
 func detect(ctx context.Context, q querier, tables []*table, rules compiled, allow map[string]bool) ([]Finding, error) {
 	var found []Finding
 	for _, t := range tables {
-		if t.name == "schema_migrations" {
-			continue
+		if t.schema == "public" && t.name == "schema_migrations" {
+			continue // versions only
 		}
 		for _, c := range t.columns {
 			ref := ColumnRef{t.schema, t.name, c.name}
@@ -51,8 +62,8 @@ func detect(ctx context.Context, q querier, tables []*table, rules compiled, all
 			if personalName.MatchString(lower) {
 				why = append(why, "its name")
 			}
-			if kind := typeKind(c.typ); kind == "text" || kind == "inet" {
-				what, err := sampleLooksPersonal(ctx, q, t, c.name)
+			if kind := typeKind(c.typ); kind == "text" || kind == "inet" || isDocument(c.typ) {
+				what, err := sampleLooksPersonal(ctx, q, t, c.name, isDocument(c.typ))
 				if err != nil {
 					return nil, err
 				}
@@ -71,7 +82,7 @@ func detect(ctx context.Context, q querier, tables []*table, rules compiled, all
 // sampleLooksPersonal reads some of a column's values and says which kind
 // of personal data most of them look like, or "". Values never leave
 // this function.
-func sampleLooksPersonal(ctx context.Context, q querier, t *table, col string) (string, error) {
+func sampleLooksPersonal(ctx context.Context, q querier, t *table, col string, document bool) (string, error) {
 	id := pgx.Identifier{col}.Sanitize()
 	rows, err := q.Query(ctx, fmt.Sprintf("SELECT %s::text FROM %s WHERE %s IS NOT NULL LIMIT %d", id, t.ident(), id, sampleRows))
 	if err != nil {
@@ -81,7 +92,11 @@ func sampleLooksPersonal(ctx context.Context, q querier, t *table, col string) (
 	if err != nil || len(values) == 0 {
 		return "", err
 	}
-	for _, p := range contentPatterns {
+	patterns := contentPatterns
+	if document {
+		patterns = embeddedPatterns
+	}
+	for _, p := range patterns {
 		n := 0
 		for _, v := range values {
 			if p.re.MatchString(strings.TrimSpace(v)) {
@@ -93,4 +108,10 @@ func sampleLooksPersonal(ctx context.Context, q querier, t *table, col string) (
 		}
 	}
 	return "", nil
+}
+
+// isDocument reports whether typ holds free-form structure (json, jsonb or
+// an array) whose values detection samples as text.
+func isDocument(typ string) bool {
+	return typ == "json" || typ == "jsonb" || strings.HasSuffix(typ, "[]")
 }

@@ -306,3 +306,16 @@ func TestStatisticsAndViewsHoldNoOriginals(t *testing.T) {
 		}
 	}
 }
+
+func TestDetectionLooksInsideDocuments(t *testing.T) {
+	t.Parallel()
+	admin := testenv.Postgres(t)
+	db, _ := newDatabase(t, admin, `CREATE TABLE events (id int PRIMARY KEY, payload jsonb, contacts text[], emails text);
+		INSERT INTO events SELECT i, jsonb_build_object('who', 'p' || i || '@corp.example'), ARRAY['+44 20 7946 ' || lpad(i::text, 4, '0')], NULL FROM generate_series(1, 20) i;`)
+	_, err := anonymize.Run(t.Context(), db, anonymize.Options{Rules: map[string]anonymize.Rule{}})
+	for _, want := range []string{"events.payload (its values look like email addresses)", "events.contacts (its values look like phone numbers)", "events.emails (its name)"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v; want it to name %s", err, want)
+		}
+	}
+}

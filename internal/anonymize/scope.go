@@ -135,12 +135,51 @@ func (s *scopeBuilder) statement(where string, n *pg_query.Node) {
 		}
 	case n.GetSelectStmt() != nil && n.GetSelectStmt().IntoClause != nil:
 		s.touch(n.GetSelectStmt().IntoClause.GetRel())
+	case n.GetSelectStmt() != nil && mayWrite(n):
+		s.unattributed(where, "a SELECT with a data-modifying WITH or a function call")
+	case n.GetAlterObjectSchemaStmt() != nil && n.GetAlterObjectSchemaStmt().Relation != nil:
+		// The table moves: its rules follow it under the new schema.
+		rv := n.GetAlterObjectSchemaStmt().Relation
+		delete(s.tables, name(rv))
+		s.tables[n.GetAlterObjectSchemaStmt().Newschema+"."+rv.Relname] = true
 	case n.GetMergeStmt() != nil:
 		s.touch(n.GetMergeStmt().Relation)
 	case n.GetDoStmt() != nil, n.GetCreateFunctionStmt() != nil, n.GetExecuteStmt() != nil, n.GetCallStmt() != nil:
-		s.everything = true
-		s.warnings = append(s.warnings, fmt.Sprintf("%s: a DO block, function or dynamic statement can write any table, so every table with rules is anonymised", where))
+		s.unattributed(where, "a DO block, function or dynamic statement")
 	}
+}
+
+// unattributed widens the scope to every ruled table, saying why.
+func (s *scopeBuilder) unattributed(where, what string) {
+	s.everything = true
+	s.warnings = append(s.warnings, fmt.Sprintf("%s: %s can write any table, so every table with rules is anonymised", where, what))
+}
+
+// harmlessFuncs are functions a migration's SELECT may call that write no
+// table rows.
+var harmlessFuncs = []string{"setval", "nextval", "currval", "set_config", "current_setting", "pg_advisory_lock", "pg_advisory_unlock", "pg_advisory_xact_lock", "now", "count", "max", "min"}
+
+// mayWrite reports whether a top-level SELECT may change rows: through a
+// data-modifying WITH, or a call to a function not known to be harmless.
+func mayWrite(n *pg_query.Node) bool {
+	sel := n.GetSelectStmt()
+	if w := sel.GetWithClause(); w != nil {
+		for _, cte := range w.Ctes {
+			q := cte.GetCommonTableExpr().GetCtequery()
+			if q.GetInsertStmt() != nil || q.GetUpdateStmt() != nil || q.GetDeleteStmt() != nil || q.GetMergeStmt() != nil {
+				return true
+			}
+		}
+	}
+	for _, t := range sel.TargetList {
+		if fc := t.GetResTarget().GetVal().GetFuncCall(); fc != nil {
+			last := fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval()
+			if !slices.Contains(harmlessFuncs, last) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lineage records, for INSERT ... SELECT and CREATE TABLE AS, which target

@@ -30,6 +30,10 @@ func TestScopeOfRealMigrations(t *testing.T) {
 			[]string{"Billing.Invoice Lines"}, nil, false},
 		{"DO block", `DO $$ BEGIN EXECUTE 'UPDATE users SET email = lower(email)'; END $$;`, nil, nil, true},
 		{"temporary table ignored", `CREATE TEMP TABLE scratch (id int);`, nil, nil, false},
+		{"writing CTE", `WITH moved AS (INSERT INTO archive SELECT * FROM users RETURNING id) SELECT count(*) FROM moved;`, nil, nil, true},
+		{"function call", `SELECT backfill_emails();`, nil, nil, true},
+		{"harmless setval", `SELECT setval('users_id_seq', 100);`, nil, nil, false},
+		{"set schema", `CREATE TABLE people (id int); ALTER TABLE people SET SCHEMA crm;`, []string{"crm.people"}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

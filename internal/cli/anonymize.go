@@ -120,7 +120,7 @@ func (a *App) migrationScope(ctx context.Context, bp *stacks.Blueprint, f *anony
 	if dir == "" || f.base == "" {
 		return usage(errors.New("scope migrations needs the migrations and the PR's refs: pass --migrations DIR (or set database.migrations) and --base REF, or use --scope all"))
 	}
-	cmd := exec.CommandContext(ctx, "git", "diff", "--name-only", "--diff-filter=AM", f.base, f.head, "--", ".")
+	cmd := exec.CommandContext(ctx, "git", "diff", "--name-only", "--no-renames", "-z", "--diff-filter=AM", f.base, f.head, "--", ".")
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
@@ -131,7 +131,7 @@ func (a *App) migrationScope(ctx context.Context, bp *stacks.Blueprint, f *anony
 		return usage(fmt.Errorf("%s is not in a git checkout: scope migrations compares git refs", dir))
 	}
 	var files []string
-	for _, name := range strings.Fields(string(out)) {
+	for _, name := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
 		if strings.HasSuffix(name, ".sql") && !strings.HasSuffix(name, ".down.sql") {
 			files = append(files, filepath.Join(strings.TrimSpace(string(root)), name))
 		}
