@@ -224,7 +224,7 @@ func TestActionPullRequestLifecycle(t *testing.T) {
 		t.Errorf("step summary = %q", opened.summary)
 	}
 	comments := s.gh.Comments(7)
-	if len(comments) != 1 || !strings.HasPrefix(comments[0].Body, "<!-- prenv:acme/shop:pr-7 -->") || !strings.Contains(comments[0].Body, opened.outputs["preview-url"]) {
+	if len(comments) != 1 || !strings.HasPrefix(comments[0].Body, "<!-- prenv:acme/shop:act:pr-7 -->") || !strings.Contains(comments[0].Body, opened.outputs["preview-url"]) {
 		t.Fatalf("comments after opened = %+v", comments)
 	}
 	if d := s.gh.Deployments("pr-7"); len(d) != 1 || strings.Join(d[0].States, ",") != "in_progress,success" || d[0].URL != opened.outputs["preview-url"] {

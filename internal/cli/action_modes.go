@@ -131,7 +131,7 @@ func (x *actionRun) destroy(ctx context.Context, f *envFlags) error {
 		x.warn(x.r.AppendSummary(report.Markdown(actions.CommentLimit)))
 	}
 	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
-		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.env.Name), report.Markdown(actions.CommentLimit))
+		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.bp.Project, s.env.Name), report.Markdown(actions.CommentLimit))
 		x.warn(cerr)
 	}
 	return err
@@ -161,7 +161,7 @@ func (x *actionRun) publish(ctx context.Context, s *session, report actions.Repo
 		x.warn(x.r.AppendSummary(body))
 	}
 	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
-		url, cerr := x.gh.StickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.env.Name), body)
+		url, cerr := x.gh.StickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.bp.Project, s.env.Name), body)
 		if cerr != nil {
 			if err != nil {
 				x.r.Error(cerr.Error()) // the run's own error is annotated on return

@@ -110,7 +110,7 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 			failed = append(failed, gh.DeactivateDeployments(ctx, res.Stack.Name))
 		}
 		if gh != nil && res.Reason == "expired" {
-			failed = append(failed, a.commentExpired(ctx, gh, res))
+			failed = append(failed, a.commentExpired(ctx, gh, s.bp.Project, res))
 		}
 	}
 	var names []string
@@ -224,12 +224,12 @@ func (r *reapFlags) openPRList() ([]int, error) {
 }
 
 // commentExpired tells an open PR its environment expired and was removed.
-func (a *App) commentExpired(ctx context.Context, gh *github.Client, res automation.ReapResult) error {
+func (a *App) commentExpired(ctx context.Context, gh *github.Client, project string, res automation.ReapResult) error {
 	report := actions.Report{
 		Env: res.Stack.Name, Status: "expired",
 		Note: fmt.Sprintf("It expired at %s. Push a commit or re-run the preview workflow to recreate it; `prenv extend --pr %d 24h` keeps a live one longer.",
 			res.Stack.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"), res.PR),
 	}
-	_, err := gh.StickyComment(ctx, res.PR, github.Marker(gh.Repo(), res.Stack.Name), report.Markdown(actions.CommentLimit))
+	_, err := gh.StickyComment(ctx, res.PR, github.Marker(gh.Repo(), project, res.Stack.Name), report.Markdown(actions.CommentLimit))
 	return err
 }

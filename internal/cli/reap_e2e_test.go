@@ -154,7 +154,7 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 		t.Fatalf("second reap: exit %d, %s\n%s", code, stderr, out)
 	}
 	comments := gh.Comments(5)
-	if len(comments) != 1 || !strings.Contains(comments[0].Body, "expired") || !strings.Contains(comments[0].Body, "prenv:acme/shop:pr-5") {
+	if len(comments) != 1 || !strings.Contains(comments[0].Body, "expired") || !strings.Contains(comments[0].Body, "prenv:acme/shop:clitest:pr-5") {
 		t.Errorf("comments on PR 5 = %+v; want one saying it expired", comments)
 	}
 	for _, name := range []string{"pr-2", "pr-4", "pr-5"} {

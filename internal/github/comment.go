@@ -13,9 +13,10 @@ import (
 const MaxCommentBody = 65536
 
 // Marker is the hidden line that identifies the sticky comment of one
-// environment of one repository.
-func Marker(repo, env string) string {
-	return fmt.Sprintf("<!-- prenv:%s:%s -->", repo, env)
+// environment of one project of one repository: two blueprints in one
+// repository keep a comment each.
+func Marker(repo, project, env string) string {
+	return fmt.Sprintf("<!-- prenv:%s:%s:%s -->", repo, project, env)
 }
 
 // StickyComment writes body as the PR's comment that carries marker: it

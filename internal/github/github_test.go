@@ -107,24 +107,24 @@ func TestStickyCommentIsEditedInPlace(t *testing.T) {
 	srv.AddPR(testenv.FakePR{Number: 3})
 	c := client(t, srv, token)
 	ctx := context.Background()
-	marker := github.Marker(repo, "pr-3")
+	marker := github.Marker(repo, "shop", "pr-3")
 	for _, body := range []string{"first", "second"} {
 		if _, err := c.StickyComment(ctx, 3, marker, body); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := c.StickyComment(ctx, 3, github.Marker(repo, "pr-3-other"), "other env"); err != nil {
+	if _, err := c.StickyComment(ctx, 3, github.Marker(repo, "blog", "pr-3"), "another project's pr-3"); err != nil {
 		t.Fatal(err)
 	}
 	comments := srv.Comments(3)
 	if len(comments) != 2 || !strings.HasSuffix(comments[0].Body, "second") {
-		t.Fatalf("comments = %+v; want pr-3's edited to 'second', and the other env's own", comments)
+		t.Fatalf("comments = %+v; want shop's pr-3 edited to 'second', and blog's pr-3 its own", comments)
 	}
 }
 
 func TestStickyCommentIgnoresSpoofedMarkers(t *testing.T) {
 	srv := testenv.NewGitHub(t, repo, token)
-	marker := github.Marker(repo, "pr-4")
+	marker := github.Marker(repo, "shop", "pr-4")
 	srv.AddComment(4, marker+"\nlook here: http://evil.example", "mallory", "User")
 	c := client(t, srv, token)
 	if _, err := c.StickyComment(context.Background(), 4, marker, "the real one"); err != nil {
