@@ -55,13 +55,13 @@ func (k *Kube) Apply(ctx context.Context, obj map[string]any, dryRun bool) error
 }
 
 // CRDs returns the directory of the CustomResourceDefinitions the aws
-// target's objects need (Istio, KEDA, VolumeSnapshots): ../shared/crds
-// beside the repository, or PRENV_CRDS.
+// target's objects need (Istio, KEDA, VolumeSnapshots): PRENV_CRDS, or the
+// copies of the real ones in internal/testenv/testdata/crds.
 func CRDs(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("PRENV_CRDS")
 	if dir == "" {
-		dir = filepath.Join(RepoRoot(t), "..", "shared", "crds")
+		dir = filepath.Join(RepoRoot(t), "internal", "testenv", "testdata", "crds")
 	}
 	if _, err := os.Stat(dir); err != nil {
 		t.Fatalf("CRDs not found at %s: set PRENV_CRDS to the directory of the Istio, KEDA and VolumeSnapshot CRDs", dir)
