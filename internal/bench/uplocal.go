@@ -41,6 +41,12 @@ services:
   - {name: users, run: %[1]s/users}
 database:
   golden: %[2]s
+  anonymize:
+    rules:
+      users.name: {transformer: name}
+      users.email: {transformer: email}
+      users.phone: {transformer: phone}
+      users.address: {transformer: address}
 routing:
   mode: isolated
 `, work, filepath.Join(repo, "examples", "app", "db", "golden.sql"))
@@ -48,7 +54,7 @@ routing:
 		return err
 	}
 	port := freePort()
-	env := append(os.Environ(), "PRENV_HOME="+filepath.Join(work, "home"), "PULUMI_CONFIG_PASSPHRASE=bench",
+	env := append(os.Environ(), "PRENV_HOME="+filepath.Join(work, "home"), "PULUMI_CONFIG_PASSPHRASE=bench", "PRENV_ANONYMIZE_SALT=bench",
 		fmt.Sprintf("PRENV_ROUTER_PORT=%d", port))
 	prenv := func(args ...string) error {
 		cmd := exec.CommandContext(ctx, filepath.Join(bin, "prenv"), append(args, "--blueprint", blueprint)...)
