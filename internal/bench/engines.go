@@ -68,6 +68,12 @@ services:
   - {name: users, run: %[1]s/users}
 database:
   golden: %[2]s
+  anonymize:
+    rules:
+      users.name: {transformer: name}
+      users.email: {transformer: email}
+      users.phone: {transformer: phone}
+      users.address: {transformer: address}
 routing:
   mode: isolated
 `, services, filepath.Join(filepath.Dir(bin), "examples", "app", "db", "golden.sql"), engine)
@@ -75,7 +81,7 @@ routing:
 		return 0, 0, err
 	}
 	home := filepath.Join(dir, "home")
-	env := append(os.Environ(), "PRENV_HOME="+home, "PULUMI_CONFIG_PASSPHRASE=bench", fmt.Sprintf("PRENV_ROUTER_PORT=%d", freePort()))
+	env := append(os.Environ(), "PRENV_HOME="+home, "PULUMI_CONFIG_PASSPHRASE=bench", "PRENV_ANONYMIZE_SALT=bench", fmt.Sprintf("PRENV_ROUTER_PORT=%d", freePort()))
 	prenv := func(args ...string) (time.Duration, error) {
 		cmd := exec.CommandContext(ctx, filepath.Join(bin, "prenv"), append(args, "--blueprint", blueprint)...)
 		cmd.Env = env
