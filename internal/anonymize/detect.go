@@ -16,7 +16,7 @@ type Finding struct {
 }
 
 var (
-	personalName    = regexp.MustCompile(`(^|_)(e_?mails?|phones?|mobiles?|tel|telephones?|first_?names?|last_?names?|full_?names?|given_?names?|family_?names?|surnames?|address(es)?|streets?|city|zip|zipcode|postcode|postal_?code|ssn|social_security|iban|account_number|card_number|ips?|ip_address(es)?|birth|birthday|birthdate|date_of_birth|dob|passport|tax_id|national_id)($|_)`)
+	personalName = regexp.MustCompile(`(^|_)(e_?mails?|phones?|mobiles?|tel|telephones?|first_?names?|last_?names?|full_?names?|given_?names?|family_?names?|surnames?|address(es)?|streets?|city|zip|zipcode|postcode|postal_?code|ssn|social_security|iban|account_number|card_number|ips?|ip_address(es)?|birth|birthday|birthdate|date_of_birth|dob|passport|tax_id|national_id)($|_)`)
 	// embeddedPatterns find personal values inside a json document or an
 	// array's text.
 	embeddedPatterns = []struct {
