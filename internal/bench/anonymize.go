@@ -3,14 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/prenv/prenv/internal/anonymize"
-	"github.com/prenv/prenv/internal/pg"
 )
 
 // anonymizeSpeed times prenv's anonymisation of a 4M-row users table
@@ -19,37 +16,12 @@ import (
 // clones; then a scoped run over 1 of 20 tables against the full run of
 // all 20. BENCH_SCALE shrinks the data.
 func anonymizeSpeed(ctx context.Context, _ string) error {
-	scale, err := benchScale()
+	g, err := newBenchGolden(ctx, "anonymise")
 	if err != nil {
 		return err
 	}
-	users, orders := int(4_000_000*scale), int(6_000_000*scale)
-	fmt.Fprintf(os.Stderr, "bench: generating %d users and %d orders to anonymise (a few minutes at full size)...\n", users, orders)
-	work, err := os.MkdirTemp("", "prenv-bench-anon-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(work)
-	if err := os.Chmod(work, 0o755); err != nil {
-		return err
-	}
-	cluster := &pg.Cluster{Dir: filepath.Join(work, "pg")}
-	url, err := cluster.Start(ctx)
-	if err != nil {
-		return err
-	}
-	defer cluster.Stop(context.Background())
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer admin.Close(context.Background())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE golden"); err != nil {
-		return err
-	}
-	if err := seed(ctx, url, users, orders); err != nil {
-		return err
-	}
+	defer g.Close()
+	url, admin, users := g.url, g.admin, g.users
 	for _, db := range []string{"by_update", "by_prenv"} {
 		if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE golden STRATEGY FILE_COPY", db)); err != nil {
 			return err
