@@ -107,6 +107,9 @@ func (x *actionRun) destroy(ctx context.Context, f *envFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := x.saveState(s); err != nil { // a cancelled destroy's lock is freed by post
+		return err
+	}
 	var opts []automation.Option
 	if x.in.Remove {
 		opts = append(opts, automation.Remove())
@@ -145,6 +148,9 @@ func (x *actionRun) query(ctx context.Context) error {
 	}
 	res := automation.Result{Stack: s.env.Stack}
 	if x.plan.Mode == actions.ModeRefresh {
+		if err := x.saveState(s); err != nil {
+			return err
+		}
 		if res, err = s.engine.Refresh(ctx, s.env, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr)); err != nil {
 			return err
 		}
