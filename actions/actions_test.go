@@ -154,6 +154,9 @@ func TestReportFitsTheLimit(t *testing.T) {
 		t.Errorf("the report does not lead with the summary and diagram:\n%s", full[:300])
 	}
 	capped := r.Markdown(CommentLimit)
+	if strings.Count(capped, "```")%2 != 0 || strings.Count(capped, "<details>") != strings.Count(capped, "</details>") {
+		t.Error("the cut report leaves a code block or <details> open")
+	}
 	if len(capped) > CommentLimit || !strings.Contains(capped, "characters of details were cut") || !strings.Contains(capped, "http://pr-7.example") {
 		t.Errorf("capped report: %d characters, cut note present = %v", len(capped), strings.Contains(capped, "were cut"))
 	}

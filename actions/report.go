@@ -48,11 +48,18 @@ func (r Report) Markdown(limit int) string {
 		return head + details
 	}
 	const cutNote = "\n\n_%d characters of details were cut to fit GitHub's comment limit; the run's log has them all._\n"
-	room := limit - len(head) - len(cutNote) - 20
+	// The cut details keep their ending: a code block and the <details>
+	// element closed, so the rest of the comment renders.
+	const closing = "\n```\n</details>\n"
+	room := limit - len(head) - len(cutNote) - len(closing) - 20
 	if room <= 0 {
 		return truncate(head, limit-len(cutNote)-20) + fmt.Sprintf(cutNote, len(details))
 	}
-	return head + truncate(details, room) + fmt.Sprintf(cutNote, len(details)-room)
+	cut := truncate(details, room)
+	if strings.Count(cut, "```")%2 == 1 {
+		cut += "\n```"
+	}
+	return head + cut + "\n</details>\n" + fmt.Sprintf(cutNote, len(details)-room)
 }
 
 func (r Report) summary() string {
