@@ -47,7 +47,13 @@ curl -sS -H "Host: pr-1.localhost" "http://127.0.0.1:$port/"
 say "   curl http://baseline.localhost:$port/"
 curl -sS -H "Host: baseline.localhost" "http://127.0.0.1:$port/"
 
-say "5. prenv ls"
+say "5. no raw personal data: user 1 in production, then in pr-1's database"
+grep -m1 '^(1, ' "$work/production.sql" | cut -c1-110
+psql=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | tail -n1)
+db=$("$prenv" outputs --pr 1 --blueprint "$pr/examples/app/prenv.yaml" --json --show-secrets | sed -n 's/.*"databaseUrl": "\(.*\)".*/\1/p')
+"$psql" "$db" -Atc "SELECT '(' || id || ', ' || quote_literal(name) || ', ' || quote_literal(email) || ', ' || quote_literal(phone) || ', ' || quote_literal(address) || ')' FROM users WHERE id = 1" | cut -c1-110
+
+say "6. prenv ls"
 "$prenv" ls --blueprint "$blueprint"
 
 say "timings"

@@ -44,6 +44,11 @@ database:
 	if len(processes()) == 0 {
 		t.Fatal("pr-8's service is not running")
 	}
+	masked, _, _ := s.run("outputs", "--pr", "8", "--json")
+	shown, _, _ := s.run("outputs", "--pr", "8", "--json", "--show-secrets")
+	if !strings.Contains(masked, `"databaseUrl": "[secret]"`) || !strings.Contains(shown, `"databaseUrl": "postgres://`) {
+		t.Errorf("outputs masks secrets unless --show-secrets:\n%s\n%s", masked, shown)
+	}
 	// Lose pr-8's stack but not its resources, as a deleted state would.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: orph\nruntime: go\n"), 0o644) //nolint:errcheck

@@ -13,6 +13,7 @@ func (a *App) outputsCommand() *cobra.Command {
 	f := &envFlags{}
 	cmd := &cobra.Command{Use: "outputs", Short: "Print an environment's outputs (secrets masked)", Args: exactArgs(0)}
 	f.register(cmd)
+	show := cmd.Flags().Bool("show-secrets", false, "print secret values instead of masking them")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := a.open(cmd.Context(), f, true)
 		if err != nil {
@@ -21,6 +22,11 @@ func (a *App) outputsCommand() *cobra.Command {
 		outs, err := s.engine.Outputs(cmd.Context(), s.env)
 		if err != nil {
 			return err
+		}
+		if *show {
+			for k, o := range outs {
+				outs[k] = automation.Output{Value: o.Value}
+			}
 		}
 		return a.printResult(f, s, automation.Result{Stack: s.env.Stack, Op: "outputs", Outputs: outs})
 	}
