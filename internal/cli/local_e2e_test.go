@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/prenv/prenv/internal/proc"
 	"github.com/prenv/prenv/internal/testenv"
 )
 
@@ -36,7 +36,9 @@ func newLocalSandbox(t *testing.T) *localSandbox {
 	s.extraEnv = []string{"PRENV_POSTGRES_URL=" + s.adminURL, fmt.Sprintf("PRENV_ROUTER_PORT=%d", port)}
 	t.Cleanup(func() {
 		// The router prenv started for this home outlives prenv by design.
-		_ = exec.Command("pkill", "-f", "--routes "+filepath.Join(s.home, "routes")).Run()
+		for _, pid := range proc.WithArgs("--routes", filepath.Join(s.home, "routes")) {
+			_ = syscall.Kill(pid, syscall.SIGTERM)
+		}
 	})
 	return s
 }

@@ -80,3 +80,22 @@ func WithEnv(match func(entry string) bool) []int {
 	}
 	return pids
 }
+
+// WithArgs returns the live processes whose command line holds args, in
+// order and side by side, such as "--routes", dir.
+func WithArgs(args ...string) []int {
+	needle := "\x00" + strings.Join(args, "\x00") + "\x00"
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && strings.Contains("\x00"+string(cmdline), needle) && Alive(pid, 0) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestAliveAndWithEnv(t *testing.T) {
@@ -37,5 +38,26 @@ func TestAliveAndWithEnv(t *testing.T) {
 	}
 	if Alive(0, 0) || Alive(-1, 0) {
 		t.Error("Alive of a non-pid = true")
+	}
+}
+
+func TestWithArgs(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command("/bin/sh", "-c", "sleep 30; :", "prenv-with-args-marker")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	// Until the child execs, its command line is still the parent's.
+	got := WithArgs("sleep 30; :", "prenv-with-args-marker")
+	for deadline := time.Now().Add(5 * time.Second); len(got) == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		got = WithArgs("sleep 30; :", "prenv-with-args-marker")
+	}
+	if len(got) != 1 || got[0] != cmd.Process.Pid {
+		t.Errorf("WithArgs = %v, want [%d]", got, cmd.Process.Pid)
+	}
+	if got := WithArgs("prenv-with-args-marker", "sleep 30; :"); len(got) != 0 {
+		t.Errorf("WithArgs out of order = %v, want none", got)
 	}
 }
