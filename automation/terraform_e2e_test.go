@@ -167,6 +167,14 @@ func TestEngineLifecycle(t *testing.T) {
 				t.Errorf("expiry after second up = %v, want %v (counted from the first creation)", got, want)
 			}
 
+			refreshed, err := eng.Refresh(ctx, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if refreshed.Changed() || refreshed.Outputs["env"].Value != "pr-7" {
+				t.Errorf("refresh = %+v, want no change and the outputs", refreshed)
+			}
+
 			later := env.ExpiresAt.Add(48 * time.Hour)
 			extended, err := eng.Up(ctx, env, automation.Extend(later))
 			if err != nil {
@@ -212,7 +220,7 @@ func TestEngineRacingUpsNeverOverlap(t *testing.T) {
 			eng, g := c.gate(t, 500*time.Millisecond)
 			env := prEnv(t, 1)
 			var wg sync.WaitGroup
-			errs := make([]error, 3)
+			errs := make([]error, 5)
 			for i := range errs {
 				wg.Go(func() {
 					_, errs[i] = eng.Up(t.Context(), env, automation.WaitForLock(3*time.Minute))
@@ -248,7 +256,7 @@ func TestEngineLockedFailsAfterBound(t *testing.T) {
 			}()
 			g.entered(t)
 			var progress strings.Builder
-			_, err := eng.Up(t.Context(), env, automation.WaitForLock(2*time.Second), automation.Progress(&progress))
+			_, err := eng.Up(t.Context(), env, automation.WaitForLock(4*time.Second), automation.Progress(&progress))
 			if !automation.IsLocked(err) {
 				t.Fatalf("second up: err = %v, want ErrLocked", err)
 			}
@@ -259,8 +267,14 @@ func TestEngineLockedFailsAfterBound(t *testing.T) {
 			if !strings.Contains(progress.String(), "waiting for the lock of pr-2") {
 				t.Errorf("progress does not mention waiting:\n%s", progress.String())
 			}
+			if !automation.IsLocked(errors.Join(errors.New("context"), err)) {
+				t.Error("IsLocked of a wrapped ErrLocked = false")
+			}
 			if err := <-holder; err != nil {
 				t.Fatalf("first up: %v", err)
+			}
+			if _, err := eng.Outputs(t.Context(), env); err != nil {
+				t.Errorf("state after the locked run: %v", err)
 			}
 		})
 	}
