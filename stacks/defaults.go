@@ -70,3 +70,15 @@ func setDefault(field *string, value string) {
 		*field = value
 	}
 }
+
+// DefaultSaltEnv is the variable the anonymisation salt is read from when
+// database.anonymize.salt-env names none.
+const DefaultSaltEnv = "PRENV_ANONYMIZE_SALT"
+
+// SaltVariable is the variable that holds the anonymisation salt.
+func (a Anonymize) SaltVariable() string {
+	if a.SaltEnv != "" {
+		return a.SaltEnv
+	}
+	return DefaultSaltEnv
+}

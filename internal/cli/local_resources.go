@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/internal/atomicfile"
+	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/local"
 )
 
@@ -116,7 +117,7 @@ func (a *App) databaseCreate(ctx context.Context, data []byte) error {
 	res, err := (&local.Database{}).Create(ctx, infer.CreateRequest[local.DatabaseArgs]{Name: s.Name, Inputs: local.DatabaseArgs{
 		AdminURL: admin, Name: s.Name, Role: s.Role, Template: s.Template, ObjectsOwner: s.ObjectsOwner,
 		Golden: s.Golden, Source: s.Source, Migrations: s.Migrations, MigrationsRevision: s.MigrationsRevision,
-		Anonymize: s.Anonymize, Salt: a.Getenv(DefaultSaltEnv),
+		Anonymize: s.Anonymize, Salt: a.Getenv(stacks.DefaultSaltEnv),
 	}})
 	if err != nil {
 		return err

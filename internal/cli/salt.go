@@ -14,10 +14,6 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
-// DefaultSaltEnv is the variable the anonymisation salt is read from when
-// the blueprint names none.
-const DefaultSaltEnv = "PRENV_ANONYMIZE_SALT"
-
 // salt returns the key of the blueprint's deterministic anonymisation:
 // the variable database.anonymize.salt-env names, which must then be set;
 // else PRENV_ANONYMIZE_SALT; else, for local use only, one generated
@@ -33,7 +29,7 @@ func (a *App) salt(bp *stacks.Blueprint, home string) (string, error) {
 		}
 		return "", usage(fmt.Errorf("database.anonymize.salt-env names %s, which is not set: export it (in CI, from a secret)", name))
 	}
-	if v := a.Getenv(DefaultSaltEnv); v != "" {
+	if v := a.Getenv(stacks.DefaultSaltEnv); v != "" {
 		return v, nil
 	}
 	path := filepath.Join(home, "anonymize-salt")
@@ -45,7 +41,7 @@ func (a *App) salt(bp *stacks.Blueprint, home string) (string, error) {
 		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	if a.Getenv("CI") == "true" {
-		return "", usage(fmt.Errorf("no anonymisation salt: set %s from a secret, or name another variable in database.anonymize.salt-env", DefaultSaltEnv))
+		return "", usage(fmt.Errorf("no anonymisation salt: set %s from a secret, or name another variable in database.anonymize.salt-env", stacks.DefaultSaltEnv))
 	}
 	buf := make([]byte, 32)
 	_, _ = rand.Read(buf)
@@ -53,6 +49,6 @@ func (a *App) salt(bp *stacks.Blueprint, home string) (string, error) {
 	if err := atomicfile.Write(path, []byte(salt+"\n"), 0o600); err != nil {
 		return "", err
 	}
-	a.notice(fmt.Sprintf("%s is not set; generated an anonymisation salt for local use in %s (mode 0600)", DefaultSaltEnv, path))
+	a.notice(fmt.Sprintf("%s is not set; generated an anonymisation salt for local use in %s (mode 0600)", stacks.DefaultSaltEnv, path))
 	return salt, nil
 }

@@ -47,7 +47,7 @@ func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend
 	if lt != nil && lt.Salt != "" {
 		// The salt reaches `prenv local database create` through the
 		// environment, never through the module's state or an argv.
-		cfg.Env[DefaultSaltEnv] = lt.Salt
+		cfg.Env[stacks.DefaultSaltEnv] = lt.Salt
 	}
 	cfg.Vars = func(env stacks.Env) (map[string]any, error) {
 		vars := map[string]any{}

@@ -102,16 +102,7 @@ func (e *envBuild) database() (database, error) {
 	return db, nil
 }
 
-// DefaultSaltEnv is the variable prenv anonymize reads the salt from when
-// the blueprint's database.anonymize.salt-env names none.
-const DefaultSaltEnv = "PRENV_ANONYMIZE_SALT"
-
-func (e *envBuild) saltEnv() string {
-	if v := e.bp.Database.Anonymize.SaltEnv; v != "" {
-		return v
-	}
-	return DefaultSaltEnv
-}
+func (e *envBuild) saltEnv() string { return e.bp.Database.Anonymize.SaltVariable() }
 
 // roleScript creates or updates the environment's role, as the clone's
 // superuser, and lets it use the database. The passwords are alphanumeric.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/internal/proc"
+	"github.com/prenv/prenv/stacks"
 )
 
 // startDetached starts command through /bin/sh in a session of its own,
@@ -89,7 +90,7 @@ const serviceMarker = "PRENV_SERVICE"
 var secretEnv = []string{
 	"GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
 	"PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_ACCESS_TOKEN",
-	"PRENV_POSTGRES_URL", "PRENV_ANONYMIZE_SALT",
+	"PRENV_POSTGRES_URL", stacks.DefaultSaltEnv,
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 }
 
