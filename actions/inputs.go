@@ -20,8 +20,8 @@ type Inputs struct {
 	WorkDir          string
 	StackName        string
 	PRNumber         int
-	Engine           string
-	Target           string
+	Engine           stacks.EngineName
+	Target           stacks.TargetName
 	BackendURL       string
 	SecretsProvider  string
 	ConfigMap        map[string]string
@@ -56,8 +56,8 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		WorkDir:          p.text("work-dir", "."),
 		StackName:        p.text("stack-name", ""),
 		PRNumber:         p.pr("pr-number"),
-		Engine:           p.oneOf("engine", "", []string{"pulumi", "terraform"}),
-		Target:           p.oneOf("target", "", []string{"local", "aws", "none"}),
+		Engine:           stacks.EngineName(p.oneOf("engine", "", []string{string(stacks.EnginePulumi), string(stacks.EngineTerraform)})),
+		Target:           stacks.TargetName(p.oneOf("target", "", []string{string(stacks.TargetLocal), string(stacks.TargetAWS), string(stacks.TargetNone)})),
 		BackendURL:       p.text("backend-url", ""),
 		SecretsProvider:  p.oneOf("secrets-provider", "passphrase", []string{"passphrase"}),
 		ConfigMap:        p.configMap("config-map"),

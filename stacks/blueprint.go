@@ -3,19 +3,19 @@ package stacks
 // Blueprint is one repository's prenv.yaml: what every preview environment
 // of the project holds and the rules it obeys.
 type Blueprint struct {
-	Project   string    `yaml:"project" required:"true" doc:"Project name: 2-30 lowercase letters, digits and hyphens. Prefixes every stack, database and DNS name."`
-	Engine    string    `yaml:"engine" enum:"pulumi,terraform" doc:"Engine that holds each environment's state. Default pulumi."`
-	Target    string    `yaml:"target" enum:"local,aws,none" doc:"Where environments live. Default local."`
-	TTL       Duration  `yaml:"ttl" doc:"How long an environment lives before the reaper removes it, e.g. 72h or 3d. Default 72h."`
-	TTLFrom   string    `yaml:"ttl-from" enum:"creation,last-update" doc:"Whether the TTL counts from creation or from the last update. Default creation."`
-	Backend   string    `yaml:"backend" doc:"State backend URL: file://<dir> or s3://<bucket>. Default file://~/.prenv/state."`
-	Services  []Service `yaml:"services" doc:"The services that make up the application."`
-	Database  Database  `yaml:"database" doc:"The database every environment clones from the anonymised golden copy."`
-	Routing   Routing   `yaml:"routing" doc:"How requests reach an environment's services."`
-	DNS       DNS       `yaml:"dns" doc:"The environment's public names."`
-	Policy    Policy    `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
-	Terraform Terraform `yaml:"terraform" doc:"Settings of engine: terraform."`
-	AWS       AWS       `yaml:"aws" doc:"The EKS cluster, network and shared pieces the aws target plugs each environment into."`
+	Project   string     `yaml:"project" required:"true" doc:"Project name: 2-30 lowercase letters, digits and hyphens. Prefixes every stack, database and DNS name."`
+	Engine    EngineName `yaml:"engine" enum:"pulumi,terraform" doc:"Engine that holds each environment's state. Default pulumi."`
+	Target    TargetName `yaml:"target" enum:"local,aws,none" doc:"Where environments live. Default local."`
+	TTL       Duration   `yaml:"ttl" doc:"How long an environment lives before the reaper removes it, e.g. 72h or 3d. Default 72h."`
+	TTLFrom   TTLFrom    `yaml:"ttl-from" enum:"creation,last-update" doc:"Whether the TTL counts from creation or from the last update. Default creation."`
+	Backend   string     `yaml:"backend" doc:"State backend URL: file://<dir> or s3://<bucket>. Default file://~/.prenv/state."`
+	Services  []Service  `yaml:"services" doc:"The services that make up the application."`
+	Database  Database   `yaml:"database" doc:"The database every environment clones from the anonymised golden copy."`
+	Routing   Routing    `yaml:"routing" doc:"How requests reach an environment's services."`
+	DNS       DNS        `yaml:"dns" doc:"The environment's public names."`
+	Policy    Policy     `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
+	Terraform Terraform  `yaml:"terraform" doc:"Settings of engine: terraform."`
+	AWS       AWS        `yaml:"aws" doc:"The EKS cluster, network and shared pieces the aws target plugs each environment into."`
 
 	// path is the file the blueprint was loaded from, for error messages.
 	path string
@@ -60,8 +60,8 @@ type AnonymizeRule struct {
 
 // Routing says how requests find an environment's services.
 type Routing struct {
-	Mode   string `yaml:"mode" enum:"isolated,sandbox" doc:"isolated runs every service per PR; sandbox runs only changed services and routes the rest to the baseline. Default isolated."`
-	Header string `yaml:"header" doc:"Request header that carries the routing key. Default x-prenv-route."`
+	Mode   RoutingMode `yaml:"mode" enum:"isolated,sandbox" doc:"isolated runs every service per PR; sandbox runs only changed services and routes the rest to the baseline. Default isolated."`
+	Header string      `yaml:"header" doc:"Request header that carries the routing key. Default x-prenv-route."`
 }
 
 // DNS names the environment's hosts.
@@ -142,7 +142,7 @@ func (bp *Blueprint) RunsOwn(s Service, env Env, changed []string) bool {
 		return true
 	case s.Shared:
 		return false
-	case bp.Routing.Mode == "sandbox":
+	case bp.Routing.Mode == RoutingSandbox:
 		return s.Changed(changed)
 	}
 	return true

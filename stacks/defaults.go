@@ -4,13 +4,13 @@ import "time"
 
 // Defaults a blueprint gets for the fields it leaves out.
 const (
-	DefaultEngine  = "pulumi"
-	DefaultTarget  = "local"
+	DefaultEngine  = EnginePulumi
+	DefaultTarget  = TargetLocal
 	DefaultTTL     = 72 * time.Hour
 	DefaultMaxTTL  = 7 * 24 * time.Hour
 	DefaultHealth  = "/healthz"
 	DefaultHeader  = "x-prenv-route"
-	DefaultTTLFrom = "creation"
+	DefaultTTLFrom = TTLFromCreation
 )
 
 func (bp *Blueprint) applyDefaults() {
@@ -32,7 +32,7 @@ func (bp *Blueprint) applyDefaults() {
 	setDefault(&bp.Database.Engine, "postgres")
 	setDefault(&bp.Database.Source, "template")
 	setDefault(&bp.Database.Anonymize.Scope, "migrations")
-	setDefault(&bp.Routing.Mode, "isolated")
+	setDefault(&bp.Routing.Mode, RoutingIsolated)
 	setDefault(&bp.Routing.Header, DefaultHeader)
 	if bp.Target == "local" {
 		setDefault(&bp.DNS.Domain, "localhost")
@@ -65,7 +65,7 @@ func (a *AWS) applyDefaults() {
 	setDefault(&a.Limits.Memory, "512Mi")
 }
 
-func setDefault(field *string, value string) {
+func setDefault[T ~string](field *T, value T) {
 	if *field == "" {
 		*field = value
 	}

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -62,4 +63,26 @@ func joinOr(values []string) string {
 		return strings.Join(values, "")
 	}
 	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+}
+
+// InputError marks a mistake in what the user gave prenv (a flag, the
+// blueprint, an environment variable), as opposed to a failure of the
+// machine or the cloud: the CLI exits with its usage code on it.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Input marks err as an InputError; nil stays nil.
+func Input(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &InputError{Err: err}
+}
+
+// IsInput reports whether err is, or wraps, an InputError.
+func IsInput(err error) bool {
+	var ie *InputError
+	return errors.As(err, &ie)
 }

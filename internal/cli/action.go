@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prenv/prenv/internal/session"
+
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/actions"
@@ -96,14 +98,14 @@ func (x *actionRun) main(ctx context.Context) error {
 // on exists, before anything changes.
 func (x *actionRun) connect(ctx context.Context) error {
 	needsGitHub := x.plan.PR != 0 && (x.in.CommentOnPR || x.in.Deployment)
-	token := firstOf(x.in.GitHubToken, x.Getenv("GITHUB_TOKEN"))
+	token := session.FirstOf(x.in.GitHubToken, x.Getenv("GITHUB_TOKEN"))
 	if token == "" {
 		if needsGitHub {
 			return usage(errors.New("input github-token is empty: the PR comment and deployment need it; pass github-token: ${{ github.token }}, or set comment-on-pr and deployment to false"))
 		}
 		return nil
 	}
-	repo, err := x.repo(ctx, "")
+	repo, err := x.host().Repo(ctx, "")
 	if err != nil {
 		return err
 	}
@@ -159,11 +161,11 @@ func (x *actionRun) adjust(bp *stacks.Blueprint) error {
 
 // saveState records what the post step needs; it is written before the
 // engine runs, so a cancelled step still leaves it.
-func (x *actionRun) saveState(s *session) error {
+func (x *actionRun) saveState(s *session.Session) error {
 	host, _ := os.Hostname()
 	for k, v := range map[string]string{
-		"env": s.env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
-		"engine": x.in.Engine, "target": x.in.Target,
+		"env": s.Env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
+		"engine": string(x.in.Engine), "target": string(x.in.Target),
 		// A preview's post step never destroys the environment it previewed.
 		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == actions.ModeUp), "remove": fmt.Sprint(x.in.Remove),
 	} {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prenv/prenv/internal/session"
+
 	"github.com/prenv/prenv/actions"
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/github"
@@ -25,7 +27,7 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 	if err != nil {
 		return err
 	}
-	s.env.Config = x.in.ConfigMap
+	s.Env.Config = x.in.ConfigMap
 	if err := x.saveState(s); err != nil {
 		return err
 	}
@@ -38,15 +40,15 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 	}
 	if x.plan.Mode == actions.ModePreview {
 		resume := x.stopCommands()
-		res, err := s.engine.Preview(ctx, s.env, opts...)
+		res, err := s.Engine.Preview(ctx, s.Env, opts...)
 		resume()
 		report := x.report(s, res, "planned", err)
 		return x.publish(ctx, s, report, err)
 	}
 	if x.in.Diff {
-		x.r.Group("prenv preview of " + s.env.Name)
+		x.r.Group("prenv preview of " + s.Env.Name)
 		resume := x.stopCommands()
-		_, err := s.engine.Preview(ctx, s.env, opts[:2]...)
+		_, err := s.Engine.Preview(ctx, s.Env, opts[:2]...)
 		resume()
 		x.r.EndGroup()
 		if err != nil {
@@ -55,7 +57,7 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 	}
 	deployment := x.startDeployment(ctx, s, ev)
 	resume := x.stopCommands()
-	res, err := s.engine.Up(ctx, s.env, opts...)
+	res, err := s.Engine.Up(ctx, s.Env, opts...)
 	resume()
 	for _, line := range res.Recovered {
 		x.r.Notice("prenv recovered: " + line)
@@ -64,7 +66,7 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 		err = x.setOutputs(ctx, s, res)
 	}
 	if err == nil && x.in.WaitForURL > 0 {
-		err = waitForURL(ctx, outputString(res.Outputs, "url"), healthPath(s.bp), x.in.WaitForURL)
+		err = waitForURL(ctx, outputString(res.Outputs, "url"), healthPath(s.Blueprint), x.in.WaitForURL)
 	}
 	if err == nil {
 		err = x.afterSandboxChange(ctx, s)
@@ -87,7 +89,7 @@ func (x *actionRun) up(ctx context.Context, ev actions.Event) error {
 // startDeployment creates the PR's deployment, or returns 0 when the
 // inputs or the event call for none. Its failure is a warning: the
 // environment matters more than the button.
-func (x *actionRun) startDeployment(ctx context.Context, s *session, ev actions.Event) int64 {
+func (x *actionRun) startDeployment(ctx context.Context, s *session.Session, ev actions.Event) int64 {
 	if !x.in.Deployment || x.gh == nil || x.plan.PR == 0 {
 		return 0
 	}
@@ -95,7 +97,7 @@ func (x *actionRun) startDeployment(ctx context.Context, s *session, ev actions.
 	if ev.PR != nil && ev.PR.Number == x.plan.PR && ev.PR.HeadSHA != "" {
 		ref = ev.PR.HeadSHA
 	}
-	id, err := x.gh.StartDeployment(ctx, s.env.Name, ref, "prenv up of "+s.env.Name)
+	id, err := x.gh.StartDeployment(ctx, s.Env.Name, ref, "prenv up of "+s.Env.Name)
 	x.warn(err)
 	return id
 }
@@ -116,7 +118,7 @@ func (x *actionRun) destroy(ctx context.Context, f *envFlags) error {
 	}
 	opts = append(opts, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr))
 	resume := x.stopCommands()
-	res, err := s.engine.Destroy(ctx, s.env, opts...)
+	res, err := s.Engine.Destroy(ctx, s.Env, opts...)
 	if err == nil {
 		err = x.afterSandboxChange(ctx, s)
 	}
@@ -127,14 +129,14 @@ func (x *actionRun) destroy(ctx context.Context, f *envFlags) error {
 	}
 	report := x.report(s, res, status, err)
 	if err == nil && x.gh != nil && x.plan.PR != 0 && x.in.Deployment {
-		x.warn(x.gh.DeactivateDeployments(ctx, s.env.Name))
+		x.warn(x.gh.DeactivateDeployments(ctx, s.Env.Name))
 	}
 	x.setFixedOutputs(s, report)
 	if x.in.CommentOnSummary {
 		x.warn(x.r.AppendSummary(report.Markdown(actions.CommentLimit)))
 	}
 	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
-		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.bp.Project, s.env.Name), report.Markdown(actions.CommentLimit))
+		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.Blueprint.Project, s.Env.Name), report.Markdown(actions.CommentLimit))
 		x.warn(cerr)
 	}
 	return err
@@ -146,12 +148,12 @@ func (x *actionRun) query(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res := automation.Result{Stack: s.env.Stack}
+	res := automation.Result{Stack: s.Env.Stack}
 	if x.plan.Mode == actions.ModeRefresh {
 		if err := x.saveState(s); err != nil {
 			return err
 		}
-		if res, err = s.engine.Refresh(ctx, s.env, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr)); err != nil {
+		if res, err = s.Engine.Refresh(ctx, s.Env, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Stderr)); err != nil {
 			return err
 		}
 	}
@@ -160,14 +162,14 @@ func (x *actionRun) query(ctx context.Context) error {
 
 // publish writes the report to the step summary and the PR comment, and
 // returns err, the run's outcome.
-func (x *actionRun) publish(ctx context.Context, s *session, report actions.Report, err error) error {
+func (x *actionRun) publish(ctx context.Context, s *session.Session, report actions.Report, err error) error {
 	x.setFixedOutputs(s, report)
 	body := report.Markdown(actions.CommentLimit)
 	if x.in.CommentOnSummary {
 		x.warn(x.r.AppendSummary(body))
 	}
 	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
-		url, cerr := x.gh.StickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.bp.Project, s.env.Name), body)
+		url, cerr := x.gh.StickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.Blueprint.Project, s.Env.Name), body)
 		if cerr != nil {
 			if err != nil {
 				x.r.Error(cerr.Error()) // the run's own error is annotated on return
@@ -182,9 +184,9 @@ func (x *actionRun) publish(ctx context.Context, s *session, report actions.Repo
 }
 
 // report describes the run for the comment and the summary.
-func (x *actionRun) report(s *session, res automation.Result, status string, err error) actions.Report {
+func (x *actionRun) report(s *session.Session, res automation.Result, status string, err error) actions.Report {
 	r := actions.Report{
-		Env: s.env.Name, Status: status, Duration: res.Duration, Changes: res.Changes, Outputs: res.Outputs,
+		Env: s.Env.Name, Status: status, Duration: res.Duration, Changes: res.Changes, Outputs: res.Outputs,
 		URL: outputString(res.Outputs, "url"),
 	}
 	if t, perr := time.Parse(time.RFC3339, outputString(res.Outputs, automation.OutputExpiresAt)); perr == nil {
@@ -195,19 +197,15 @@ func (x *actionRun) report(s *session, res automation.Result, status string, err
 		// can quote a database row or a command's output, only the run.
 		r.Note = "The run failed; the cause is in [its log](" + x.runURL() + ")."
 	}
-	var changed []string
-	if s.local != nil {
-		changed = s.local.Changed
-	}
-	for _, svc := range s.bp.Services {
-		if s.bp.RunsOwn(svc, s.env, changed) {
+	for _, svc := range s.Blueprint.Services {
+		if s.Blueprint.RunsOwn(svc, s.Env, s.Changed) {
 			r.Sandboxed = append(r.Sandboxed, svc.Name)
 		} else {
 			r.Baseline = append(r.Baseline, svc.Name)
 		}
 	}
-	if s.bp.Database.Golden != "" {
-		r.Database = fmt.Sprintf("%s clone of the anonymised golden", s.bp.Database.Source)
+	if s.Blueprint.Database.Golden != "" {
+		r.Database = fmt.Sprintf("%s clone of the anonymised golden", s.Blueprint.Database.Source)
 	}
 	if status == "destroyed" && err == nil {
 		r.Note = "Its resources and stack are gone. Reopen the pull request or push to it to bring it back."
@@ -216,7 +214,7 @@ func (x *actionRun) report(s *session, res automation.Result, status string, err
 }
 
 // setFixedOutputs sets the outputs every mode has.
-func (x *actionRun) setFixedOutputs(s *session, report actions.Report) {
+func (x *actionRun) setFixedOutputs(s *session.Session, report actions.Report) {
 	expires := ""
 	if !report.ExpiresAt.IsZero() {
 		expires = report.ExpiresAt.UTC().Format(time.RFC3339)
@@ -226,7 +224,7 @@ func (x *actionRun) setFixedOutputs(s *session, report actions.Report) {
 		changed = changed || (op != "same" && op != "read" && n > 0)
 	}
 	for k, v := range map[string]string{
-		"preview-url": report.URL, "stack-name": s.env.Stack, "env": s.env.Name,
+		"preview-url": report.URL, "stack-name": s.Env.Stack, "env": s.Env.Name,
 		"expires-at": expires, "changed": fmt.Sprint(changed),
 	} {
 		x.warn(x.r.SetOutput(k, v))
@@ -236,12 +234,12 @@ func (x *actionRun) setFixedOutputs(s *session, report actions.Report) {
 // setOutputs sets every stack output as a step output under its own name,
 // masking secret values first. Up withholds secret values, so they are
 // read from the stack when there are any.
-func (x *actionRun) setOutputs(ctx context.Context, s *session, res automation.Result) error {
+func (x *actionRun) setOutputs(ctx context.Context, s *session.Session, res automation.Result) error {
 	outs := res.Outputs
 	hasSecret := slices.ContainsFunc(slices.Collect(maps.Values(outs)), func(o automation.Output) bool { return o.Secret })
 	if outs == nil || hasSecret {
 		var err error
-		if outs, err = s.engine.Outputs(ctx, s.env); err != nil {
+		if outs, err = s.Engine.Outputs(ctx, s.Env); err != nil {
 			return err
 		}
 	}
@@ -300,5 +298,5 @@ func healthPath(bp *stacks.Blueprint) string {
 
 // runURL is the page of this workflow run.
 func (x *actionRun) runURL() string {
-	return fmt.Sprintf("%s/%s/actions/runs/%s", firstOf(x.Getenv("GITHUB_SERVER_URL"), "https://github.com"), x.Getenv("GITHUB_REPOSITORY"), x.Getenv("GITHUB_RUN_ID"))
+	return fmt.Sprintf("%s/%s/actions/runs/%s", session.FirstOf(x.Getenv("GITHUB_SERVER_URL"), "https://github.com"), x.Getenv("GITHUB_REPOSITORY"), x.Getenv("GITHUB_RUN_ID"))
 }

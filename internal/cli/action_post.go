@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
 )
 
 // post is the Action's post step. It runs after the job's other steps,
@@ -21,14 +22,14 @@ func (x *actionRun) post(ctx context.Context) error {
 		return nil // the main step skipped, or failed before it began
 	}
 	// The main step's engine and target inputs apply here too.
-	x.in.Engine, x.in.Target = x.r.State("engine"), x.r.State("target")
+	x.in.Engine, x.in.Target = stacks.EngineName(x.r.State("engine")), stacks.TargetName(x.r.State("target"))
 	f := &envFlags{blueprint: x.r.State("blueprint"), backend: x.r.State("backend"), env: env, maxJobTime: 6 * time.Hour, adjust: x.adjust}
 	s, err := x.open(ctx, f, true)
 	if err != nil {
 		return err
 	}
 	if host := x.r.State("host"); host != "" {
-		res, err := s.engine.Cancel(ctx, s.env, automation.FinishedHost(host), automation.Progress(x.Stdout))
+		res, err := s.Engine.Cancel(ctx, s.Env, automation.FinishedHost(host), automation.Progress(x.Stdout))
 		switch {
 		case err != nil && !automation.IsLocked(err) && !strings.Contains(err.Error(), "only on file://"):
 			x.warn(fmt.Errorf("release the main step's lock on %s: %w", env, err))
@@ -43,7 +44,7 @@ func (x *actionRun) post(ctx context.Context) error {
 	if x.r.State("remove") == "true" {
 		opts = append(opts, automation.Remove())
 	}
-	if _, err := s.engine.Destroy(ctx, s.env, opts...); err != nil {
+	if _, err := s.Engine.Destroy(ctx, s.Env, opts...); err != nil {
 		return fmt.Errorf("destroy-on-post: %w", err)
 	}
 	fmt.Fprintf(x.Stdout, "prenv: destroyed %s (destroy-on-post)\n", env)

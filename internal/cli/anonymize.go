@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prenv/prenv/internal/session"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
@@ -59,7 +61,7 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	if err != nil {
 		return usage(err)
 	}
-	dbURL := firstOf(f.databaseURL, a.Getenv("PRENV_DATABASE_URL"))
+	dbURL := session.FirstOf(f.databaseURL, a.Getenv("PRENV_DATABASE_URL"))
 	if dbURL == "" {
 		return usage(errors.New("no database to anonymise: pass --database-url or set PRENV_DATABASE_URL"))
 	}
@@ -82,12 +84,12 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	if err != nil {
 		return err
 	}
-	salt, err := a.salt(bp, home)
+	salt, err := a.host().Salt(bp, home)
 	if err != nil {
 		return err
 	}
 	o := anonymize.Options{Rules: rules, Allow: bp.Database.Anonymize.Allow, Salt: []byte(salt), Workers: f.workers, Plan: f.plan, Progress: a.Stderr}
-	switch scope := firstOf(f.scope, bp.Database.Anonymize.Scope); scope {
+	switch scope := session.FirstOf(f.scope, bp.Database.Anonymize.Scope); scope {
 	case "all":
 	case "migrations":
 		if err := a.migrationScope(ctx, bp, f, &o); err != nil {

@@ -29,23 +29,23 @@ func (a *App) extendCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		list, err := s.engine.List(cmd.Context())
+		list, err := s.Engine.List(cmd.Context())
 		if err != nil {
 			return err
 		}
 		now := time.Now().UTC()
 		from := now
 		for _, st := range list {
-			if st.Name == s.env.Stack && st.ExpiresAt.After(now) {
+			if st.Name == s.Env.Stack && st.ExpiresAt.After(now) {
 				from = st.ExpiresAt
 			}
 		}
 		until := from.Add(by)
-		if limit := s.bp.Policy.MaxTTL.Duration; until.Sub(now) > limit {
+		if limit := s.Blueprint.Policy.MaxTTL.Duration; until.Sub(now) > limit {
 			return usage(fmt.Errorf("extending %s to %s would keep it %s from now, over policy.max-ttl %s: extend by less, or raise the policy",
-				s.env.Stack, until.Format(time.RFC3339), age(until.Sub(now)), s.bp.Policy.MaxTTL))
+				s.Env.Stack, until.Format(time.RFC3339), age(until.Sub(now)), s.Blueprint.Policy.MaxTTL))
 		}
-		res, err := s.engine.Up(cmd.Context(), s.env, automation.Extend(until),
+		res, err := s.Engine.Up(cmd.Context(), s.Env, automation.Extend(until),
 			automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
 		if err != nil {
 			return err

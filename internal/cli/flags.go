@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/prenv/prenv/internal/session"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -25,6 +26,14 @@ type envFlags struct {
 	// adjust, when set, changes the loaded blueprint before it is used,
 	// as the Action's engine, target and ttl inputs do.
 	adjust func(*stacks.Blueprint) error
+}
+
+// options are the session options the flags amount to.
+func (f *envFlags) options(needEnv bool) session.Options {
+	return session.Options{
+		Blueprint: f.blueprint, Adjust: f.adjust, PR: f.pr, Env: f.env, NeedEnv: needEnv,
+		Backend: f.backend, Repo: f.repo, Base: f.base, Program: f.diffs,
+	}
 }
 
 func (f *envFlags) register(cmd *cobra.Command) {

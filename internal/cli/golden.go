@@ -28,15 +28,11 @@ func (a *App) goldenCommand() *cobra.Command {
 		if bp.Target != "local" {
 			return usage(errors.New("prenv golden rebuilds the local target's golden; the aws target restores from snapshots"))
 		}
-		home, err := a.home()
+		t, err := a.host().LocalMachine(cmd.Context())
 		if err != nil {
 			return err
 		}
-		t, err := a.localTarget(cmd.Context(), home)
-		if err != nil {
-			return err
-		}
-		if t.Salt, err = a.salt(bp, home); err != nil {
+		if t.Salt, err = a.host().Salt(bp, t.Home); err != nil {
 			return err
 		}
 		rep, err := t.RefreshGolden(cmd.Context(), bp)

@@ -30,7 +30,7 @@ func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobr
 			automation.MaxJobTime(f.maxJobTime),
 			automation.Progress(a.Stderr),
 		}, more()...)
-		res, err := op(s.engine, cmd.Context(), s.env, opts...)
+		res, err := op(s.Engine, cmd.Context(), s.Env, opts...)
 		for _, line := range res.Recovered {
 			a.notice("recovered: " + line)
 		}

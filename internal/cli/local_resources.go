@@ -97,11 +97,7 @@ func decodeSpec(data []byte, v any) error {
 
 // adminURL is the superuser URL of the local target's PostgreSQL.
 func (a *App) adminURL(ctx context.Context) (string, error) {
-	home, err := a.home()
-	if err != nil {
-		return "", err
-	}
-	t, err := a.localTarget(ctx, home)
+	t, err := a.host().LocalMachine(ctx)
 	return t.AdminURL, err
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
 )
 
 // Exit codes, as documented in the README.
@@ -26,18 +26,9 @@ const (
 // Version is prenv's version, stamped by `make build`.
 var Version = "dev"
 
-// usageError marks bad input: a wrong flag, blueprint or PR number.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usage(err error) error {
-	if err == nil {
-		return nil
-	}
-	return usageError{err}
-}
+// usage marks bad input (a wrong flag, blueprint or PR number), on which
+// prenv exits with ExitUsage.
+func usage(err error) error { return stacks.Input(err) }
 
 // Main runs prenv with args (args[0] is the program name) and returns the
 // process exit code. Interrupts cancel the running operation.
@@ -69,11 +60,10 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		return ExitOK
 	}
 	fmt.Fprintln(a.Stderr, "prenv: "+err.Error())
-	var ue usageError
 	switch {
 	case automation.IsLocked(err):
 		return ExitLocked
-	case errors.As(err, &ue), strings.HasPrefix(err.Error(), "unknown command"):
+	case stacks.IsInput(err), strings.HasPrefix(err.Error(), "unknown command"):
 		return ExitUsage
 	default:
 		return ExitFailure

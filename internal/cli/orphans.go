@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prenv/prenv/internal/session"
+
 	"github.com/prenv/prenv/internal/atomicfile"
 	"github.com/prenv/prenv/stacks/local"
 )
@@ -18,8 +20,8 @@ import (
 // stack, and deletes those first seen at least the grace period ago. The
 // first sightings are kept in <home>/orphans/<project>.json, so a resource
 // an up is creating right now (before its stack lists it) is never swept.
-func (a *App) sweepLocalOrphans(ctx context.Context, s *session, stackNames []string, r *reapFlags) []error {
-	orphans, err := s.local.Orphans(ctx, s.bp.Project, stackNames)
+func (a *App) sweepLocalOrphans(ctx context.Context, s *session.Session, lt local.Target, stackNames []string, r *reapFlags) []error {
+	orphans, err := lt.Orphans(ctx, s.Blueprint.Project, stackNames)
 	if err != nil {
 		return []error{fmt.Errorf("look for orphaned local resources: %w", err)}
 	}
@@ -27,7 +29,7 @@ func (a *App) sweepLocalOrphans(ctx context.Context, s *session, stackNames []st
 	if err != nil {
 		return []error{err}
 	}
-	path := filepath.Join(home, "orphans", s.bp.Project+".json")
+	path := filepath.Join(home, "orphans", s.Blueprint.Project+".json")
 	seen, err := readSightings(path)
 	if err != nil {
 		return []error{err}
@@ -51,7 +53,7 @@ func (a *App) sweepLocalOrphans(ctx context.Context, s *session, stackNames []st
 		fmt.Fprintf(a.Stdout, "orphans: %d due for deletion, none deleted: %s\n", len(due), refusal)
 		due = nil
 	}
-	errs := s.local.Sweep(ctx, due)
+	errs := lt.Sweep(ctx, due)
 	for _, o := range due {
 		delete(next, o.Key())
 	}

@@ -19,7 +19,7 @@ func (a *App) outputsCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		outs, err := s.engine.Outputs(cmd.Context(), s.env)
+		outs, err := s.Engine.Outputs(cmd.Context(), s.Env)
 		if err != nil {
 			return err
 		}
@@ -28,7 +28,7 @@ func (a *App) outputsCommand() *cobra.Command {
 				outs[k] = automation.Output{Value: o.Value}
 			}
 		}
-		return a.printResult(f, s, automation.Result{Stack: s.env.Stack, Op: "outputs", Outputs: outs})
+		return a.printResult(f, s, automation.Result{Stack: s.Env.Stack, Op: "outputs", Outputs: outs})
 	}
 	return cmd
 }
@@ -88,7 +88,7 @@ func (a *App) lsCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		list, err := s.engine.List(cmd.Context())
+		list, err := s.Engine.List(cmd.Context())
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func (a *App) lsCommand() *cobra.Command {
 			return writeJSON(a.Stdout, rows)
 		}
 		if len(list) == 0 {
-			fmt.Fprintf(a.Stdout, "no environments in project %s\n", s.bp.Project)
+			fmt.Fprintf(a.Stdout, "no environments in project %s\n", s.Blueprint.Project)
 			return nil
 		}
 		fmt.Fprintf(a.Stdout, "%-14s %-9s %-7s %-20s %s\n", "ENV", "STATUS", "AGE", "EXPIRES", "URL")
@@ -135,15 +135,15 @@ func (a *App) cancelCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		res, err := s.engine.Cancel(cmd.Context(), s.env, automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
+		res, err := s.Engine.Cancel(cmd.Context(), s.Env, automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
 		if err != nil {
 			return err
 		}
 		switch {
 		case len(res.Locks) == 0:
-			fmt.Fprintf(a.Stdout, "%s is not locked\n", s.env.Stack)
+			fmt.Fprintf(a.Stdout, "%s is not locked\n", s.Env.Stack)
 		case res.Broken:
-			fmt.Fprintf(a.Stdout, "%s: broke %d stale lock(s)\n", s.env.Stack, len(res.Locks))
+			fmt.Fprintf(a.Stdout, "%s: broke %d stale lock(s)\n", s.Env.Stack, len(res.Locks))
 		}
 		return nil
 	}

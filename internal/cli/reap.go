@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prenv/prenv/internal/session"
+	"github.com/prenv/prenv/stacks/local"
+
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/actions"
@@ -71,16 +74,16 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.engine.List(ctx)
+	list, err := s.Engine.List(ctx)
 	if err != nil {
 		return err
 	}
-	repo, err := a.repo(ctx, f.repo)
+	repo, err := a.host().Repo(ctx, f.repo)
 	if err != nil {
 		return err
 	}
 	plan, planErr := automation.PlanReap(list, automation.ReapPolicy{
-		Now: time.Now(), OpenPRs: open, Protect: append(s.bp.Policy.Protect, r.protect...),
+		Now: time.Now(), OpenPRs: open, Protect: append(s.Blueprint.Policy.Protect, r.protect...),
 		MaxDeletions: r.maxDeletions, Force: r.force, Repo: repo,
 	})
 	if planErr == nil {
@@ -97,7 +100,7 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 	case r.dryRun:
 		a.reportReap(plan, nil, "dry run")
 	default:
-		results = automation.Reap(ctx, s.engine, s.bp.Project, plan, r.concurrency, automation.Progress(a.Stderr))
+		results = automation.Reap(ctx, s.Engine, s.Blueprint.Project, plan, r.concurrency, automation.Progress(a.Stderr))
 		a.reportReap(plan, results, "")
 	}
 	var failed []error
@@ -110,18 +113,18 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 			failed = append(failed, gh.DeactivateDeployments(ctx, res.Stack.Name))
 		}
 		if gh != nil && res.Reason == "expired" {
-			failed = append(failed, a.commentExpired(ctx, gh, s.bp.Project, res))
+			failed = append(failed, a.commentExpired(ctx, gh, s.Blueprint.Project, res))
 		}
 	}
 	var names []string
 	for _, st := range list {
 		names = append(names, st.Name)
 	}
-	if s.local != nil {
-		failed = append(failed, a.sweepLocalOrphans(ctx, s, names, r)...)
+	if lt, ok := s.Target.(local.Target); ok {
+		failed = append(failed, a.sweepLocalOrphans(ctx, s, lt, names, r)...)
 	}
-	if s.bp.Target == "aws" {
-		failed = append(failed, a.sweepAWSOrphans(ctx, s.bp, names, r))
+	if s.Blueprint.Target == "aws" {
+		failed = append(failed, a.sweepAWSOrphans(ctx, s.Blueprint, names, r))
 	}
 	return errors.Join(failed...)
 }
@@ -131,8 +134,8 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 // the comments on expired environments.
 func (a *App) openPRs(ctx context.Context, f *envFlags, r *reapFlags) ([]int, *github.Client, error) {
 	var gh *github.Client
-	if token := firstOf(r.githubToken, a.Getenv("GITHUB_TOKEN")); token != "" {
-		repo, err := a.repo(ctx, f.repo)
+	if token := session.FirstOf(r.githubToken, a.Getenv("GITHUB_TOKEN")); token != "" {
+		repo, err := a.host().Repo(ctx, f.repo)
 		if err != nil {
 			return nil, nil, err
 		}

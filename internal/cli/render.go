@@ -8,19 +8,22 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/prenv/prenv/internal/session"
+	"github.com/prenv/prenv/stacks"
+
 	"github.com/prenv/prenv/automation"
 )
 
 // resultJSON is the one object --json prints.
 type resultJSON struct {
-	Env        string         `json:"env"`
-	Stack      string         `json:"stack"`
-	Engine     string         `json:"engine"`
-	Target     string         `json:"target"`
-	URL        string         `json:"url"`
-	Outputs    map[string]any `json:"outputs"`
-	Changes    map[string]int `json:"changes"`
-	DurationMS int64          `json:"duration_ms"`
+	Env        string            `json:"env"`
+	Stack      string            `json:"stack"`
+	Engine     stacks.EngineName `json:"engine"`
+	Target     stacks.TargetName `json:"target"`
+	URL        string            `json:"url"`
+	Outputs    map[string]any    `json:"outputs"`
+	Changes    map[string]int    `json:"changes"`
+	DurationMS int64             `json:"duration_ms"`
 }
 
 // secretMask stands in for secret output values in anything prenv prints.
@@ -28,7 +31,7 @@ const secretMask = "[secret]"
 
 func (a *App) notice(msg string) { fmt.Fprintln(a.Stderr, "prenv: "+msg) }
 
-func (a *App) printResult(f *envFlags, s *session, res automation.Result) error {
+func (a *App) printResult(f *envFlags, s *session.Session, res automation.Result) error {
 	outs := plainOutputs(res.Outputs)
 	url, _ := outs["url"].(string)
 	if f.json {
@@ -37,11 +40,11 @@ func (a *App) printResult(f *envFlags, s *session, res automation.Result) error 
 			changes = map[string]int{}
 		}
 		return writeJSON(a.Stdout, resultJSON{
-			Env: s.env.Name, Stack: res.Stack, Engine: s.bp.Engine, Target: s.bp.Target,
+			Env: s.Env.Name, Stack: res.Stack, Engine: s.Blueprint.Engine, Target: s.Blueprint.Target,
 			URL: url, Outputs: outs, Changes: changes, DurationMS: res.Duration.Milliseconds(),
 		})
 	}
-	fmt.Fprintf(a.Stdout, "%s: %s done in %.1fs (%s)\n", s.env.Name, res.Op, res.Duration.Seconds(), describeChanges(res))
+	fmt.Fprintf(a.Stdout, "%s: %s done in %.1fs (%s)\n", s.Env.Name, res.Op, res.Duration.Seconds(), describeChanges(res))
 	if url != "" {
 		fmt.Fprintf(a.Stdout, "  url: %s\n", url)
 	}

@@ -49,28 +49,17 @@ func (a *App) renderCommand() *cobra.Command {
 
 // render is prenv render.
 func (a *App) render(ctx context.Context, f *envFlags, r *renderFlags) error {
-	bp, err := stacks.Load(f.blueprint)
-	if err != nil {
-		return usage(err)
-	}
-	if bp.Target != "aws" {
-		return errNotAWS("render", bp)
-	}
-	if err := r.apply(bp); err != nil {
-		return err
-	}
-	env, err := a.resolveEnv(ctx, bp, f)
+	o := f.options(true)
+	o.Render, o.Adjust = true, r.apply
+	s, err := a.host().Open(ctx, o)
 	if err != nil {
 		return err
 	}
+	bp, env := s.Blueprint, s.Env
 	if env.SHA == "" {
 		return usage(fmt.Errorf("no commit SHA to tag the images with: run inside the repository's git checkout or set GITHUB_SHA"))
 	}
-	t, err := a.awsTarget(ctx, bp, f, env, "")
-	if err != nil {
-		return err
-	}
-	rendering, err := awstarget.Render(bp, env, t)
+	rendering, err := awstarget.Render(bp, env, s.Target.(awstarget.Target))
 	if err != nil {
 		return err
 	}
@@ -92,6 +81,9 @@ func (a *App) render(ctx context.Context, f *envFlags, r *renderFlags) error {
 
 // apply puts the flags' source and mode into the blueprint.
 func (r *renderFlags) apply(bp *stacks.Blueprint) error {
+	if bp.Target != stacks.TargetAWS {
+		return errNotAWS("render", bp)
+	}
 	if r.source != "" {
 		if !slices.Contains([]string{"rds-snapshot", "aurora-clone", "ebs-snapshot"}, r.source) {
 			return usage(fmt.Errorf("--database-source %q is not an aws source: use rds-snapshot, aurora-clone or ebs-snapshot", r.source))
@@ -99,10 +91,11 @@ func (r *renderFlags) apply(bp *stacks.Blueprint) error {
 		bp.Database.Source = r.source
 	}
 	if r.mode != "" {
-		if r.mode != "isolated" && r.mode != "sandbox" {
+		mode := stacks.RoutingMode(r.mode)
+		if mode != stacks.RoutingIsolated && mode != stacks.RoutingSandbox {
 			return usage(fmt.Errorf("--routing-mode %q is not a mode: use isolated or sandbox", r.mode))
 		}
-		bp.Routing.Mode = r.mode
+		bp.Routing.Mode = mode
 	}
 	if !slices.Contains([]string{"all", "manifests", "table"}, r.output) {
 		return usage(fmt.Errorf("--output %q is not known: use all, manifests or table", r.output))
@@ -125,4 +118,9 @@ func (r *renderFlags) print(a *App, rendering *awstarget.Rendering) error {
 		fmt.Fprintln(a.Stdout, strings.TrimRight("# "+line, " "))
 	}
 	return rendering.WriteManifests(a.Stdout)
+}
+
+// errNotAWS refuses a command that only the aws target has.
+func errNotAWS(cmd string, bp *stacks.Blueprint) error {
+	return usage(fmt.Errorf("%s shows the aws target's resources, and %s has target: %s; set target: aws (see examples/aws/prenv.yaml)", cmd, bp.Path(), bp.Target))
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prenv/prenv/internal/session"
+
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/automation"
@@ -38,18 +40,18 @@ func (a *App) routes(ctx context.Context, f *envFlags) error {
 		return err
 	}
 	switch {
-	case s.bp.Target != "aws":
-		return errNotAWS("routes", s.bp)
-	case s.bp.Routing.Mode != "sandbox":
+	case s.Blueprint.Target != "aws":
+		return errNotAWS("routes", s.Blueprint)
+	case s.Blueprint.Routing.Mode != "sandbox":
 		return usage(errors.New("routes serves routing.mode sandbox; in isolated mode every environment runs its own services and needs none"))
-	case s.bp.Engine != "pulumi":
+	case s.Blueprint.Engine != "pulumi":
 		return usage(errors.New("routes needs engine: pulumi"))
 	}
 	env, res, err := a.syncRoutes(ctx, s, f.waitForLock, f.maxJobTime)
 	if err != nil {
 		return err
 	}
-	s.env = env
+	s.Env = env
 	return a.printResult(f, s, res)
 }
 
@@ -60,20 +62,20 @@ func sandboxRoutes(bp *stacks.Blueprint) bool {
 }
 
 // syncRoutes brings the routes stack up to date with the live sandboxes,
-// and returns its environment and result; s.env is left alone.
-func (a *App) syncRoutes(ctx context.Context, s *session, wait, maxJobTime time.Duration) (stacks.Env, automation.Result, error) {
-	live, err := liveSandboxes(ctx, s.engine, s.bp)
+// and returns its environment and result; s.Env is left alone.
+func (a *App) syncRoutes(ctx context.Context, s *session.Session, wait, maxJobTime time.Duration) (stacks.Env, automation.Result, error) {
+	live, err := liveSandboxes(ctx, s.Engine, s.Blueprint)
 	if err != nil {
 		return stacks.Env{}, automation.Result{}, err
 	}
-	env, err := awstarget.RoutesEnv(s.bp, live, time.Now())
+	env, err := awstarget.RoutesEnv(s.Blueprint, live, time.Now())
 	if err != nil {
 		return env, automation.Result{}, err
 	}
-	if err := awstarget.CheckPlugins(a.pulumiHome()); err != nil {
+	if err := awstarget.CheckPlugins(a.host().PulumiHome()); err != nil {
 		return env, automation.Result{}, err
 	}
-	res, err := s.engine.Up(ctx, env, automation.WaitForLock(wait), automation.MaxJobTime(maxJobTime), automation.Progress(a.Stderr))
+	res, err := s.Engine.Up(ctx, env, automation.WaitForLock(wait), automation.MaxJobTime(maxJobTime), automation.Progress(a.Stderr))
 	for _, line := range res.Recovered {
 		a.notice("recovered: " + line)
 	}
@@ -82,12 +84,12 @@ func (a *App) syncRoutes(ctx context.Context, s *session, wait, maxJobTime time.
 
 // afterSandboxChange updates the routes stack after a PR environment's up
 // or destroy in sandbox mode, so its routing key reaches it (or stops).
-func (a *App) afterSandboxChange(ctx context.Context, s *session) error {
-	if !sandboxRoutes(s.bp) || s.env.PR == 0 {
+func (a *App) afterSandboxChange(ctx context.Context, s *session.Session) error {
+	if !sandboxRoutes(s.Blueprint) || s.Env.PR == 0 {
 		return nil
 	}
 	if _, _, err := a.syncRoutes(ctx, s, 10*time.Minute, 6*time.Hour); err != nil {
-		return fmt.Errorf("%s changed, but the routes stack did not follow: %w; run prenv routes", s.env.Name, err)
+		return fmt.Errorf("%s changed, but the routes stack did not follow: %w; run prenv routes", s.Env.Name, err)
 	}
 	a.notice("updated the sandbox routes")
 	return nil

@@ -25,7 +25,7 @@ func example(t *testing.T, source, mode string) *stacks.Blueprint {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bp.Database.Source, bp.Routing.Mode = source, mode
+	bp.Database.Source, bp.Routing.Mode = source, stacks.RoutingMode(mode)
 	if source == "ebs-snapshot" {
 		bp.Database.Golden = "snap-0123456789abcdef0"
 	}

@@ -22,10 +22,12 @@ type Target struct {
 	// Salt keys the deterministic anonymisation; it reaches the Job through
 	// a Secret, never the Job's spec.
 	Salt string
+	// checkPlugins is set when the program will run (up, preview).
+	checkPlugins bool
 }
 
 // Name implements stacks.Target.
-func (Target) Name() string { return "aws" }
+func (Target) Name() stacks.TargetName { return stacks.TargetAWS }
 
 // Program implements stacks.Target. For RoutesEnv it is the routes
 // stack's program.

@@ -31,10 +31,15 @@ type Target struct {
 	Golden string
 	// Salt keys the deterministic anonymisation transformers.
 	Salt string
+	// Home is prenv's own directory, where plugin links are kept.
+	Home string
+	// Binary is the prenv executable, which the Terraform module's
+	// provisioners run.
+	Binary string
 }
 
 // Name implements stacks.Target.
-func (Target) Name() string { return "local" }
+func (Target) Name() stacks.TargetName { return stacks.TargetLocal }
 
 // GoldenName is the template database every environment of project is
 // cloned from, and ObjectsOwner the role that owns the objects in it.

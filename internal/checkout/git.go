@@ -1,0 +1,71 @@
+package checkout
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strings"
+)
+
+// output runs a read-only git command in dir and returns its trimmed
+// output, or "" if git or the repository is missing.
+func output(ctx context.Context, dir string, args ...string) string {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// Head is the commit checked out in dir, or "" outside a checkout.
+func Head(ctx context.Context, dir string) string {
+	return output(ctx, dir, "rev-parse", "HEAD")
+}
+
+// MergeBase is the commit where HEAD in dir left base, or "" when there is
+// none (base missing, or a shallow clone).
+func MergeBase(ctx context.Context, dir, base string) string {
+	return output(ctx, dir, "merge-base", base, "HEAD")
+}
+
+var remotePattern = regexp.MustCompile(`[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(\.git)?/?$`)
+
+// OriginRepo is the owner/name of dir's origin remote, or "" when it has
+// none that looks like one.
+func OriginRepo(ctx context.Context, dir string) string {
+	if m := remotePattern.FindStringSubmatch(output(ctx, dir, "remote", "get-url", "origin")); m != nil {
+		return m[1] + "/" + m[2]
+	}
+	return ""
+}
+
+// ErrNotCheckout is returned by ChangedFiles outside a git checkout.
+type ErrNotCheckout struct{ Dir string }
+
+func (e *ErrNotCheckout) Error() string {
+	return fmt.Sprintf("sandbox mode needs the blueprint in a git checkout to find changed services: %s is not one", e.Dir)
+}
+
+// ChangedFiles lists the files the checkout in dir changed against base,
+// uncommitted changes included, as repository-relative paths.
+func ChangedFiles(ctx context.Context, dir, base string) ([]string, error) {
+	if output(ctx, dir, "rev-parse", "--show-toplevel") == "" {
+		return nil, &ErrNotCheckout{Dir: dir}
+	}
+	cmd := exec.CommandContext(ctx, "git", "diff", "--name-only", "--merge-base", base, "--")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git diff against %s failed (%v): pass --base REF or set PRENV_BASE_REF to the PR's base branch", base, err)
+	}
+	var files []string
+	for _, f := range strings.Split(string(out), "\n") {
+		if f != "" {
+			files = append(files, f)
+		}
+	}
+	return files, nil
+}

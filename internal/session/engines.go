@@ -1,0 +1,129 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/modules"
+	"github.com/prenv/prenv/stacks"
+)
+
+// engineBuilder builds an engine for a session whose target is prepared.
+type engineBuilder func(ctx context.Context, h Host, s *Session) (automation.Engine, error)
+
+// engines are the engines this binary is built with, by the blueprint's
+// name for them.
+var engines = map[stacks.EngineName]engineBuilder{
+	stacks.EnginePulumi:    pulumiEngine,
+	stacks.EngineTerraform: terraformEngine,
+}
+
+// binDirs are where prenv looks for the pulumi and terraform CLIs beside
+// PATH: ./bin (make tools) and the prenv binary's own directory.
+func binDirs() []string {
+	self, _ := os.Executable()
+	return []string{"bin", filepath.Dir(self)}
+}
+
+func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, error) {
+	bp := s.Blueprint
+	plugins := map[string]string{}
+	if p, ok := s.Target.(stacks.PulumiPlugins); ok {
+		dirs, err := p.PulumiPlugins(h.PulumiHome())
+		if err != nil {
+			return nil, err
+		}
+		plugins = dirs
+	}
+	passphrase, err := h.Passphrase(s.Home)
+	if err != nil {
+		return nil, err
+	}
+	binary, err := automation.FindPulumi(h.Getenv("PRENV_PULUMI"), binDirs()...)
+	if err != nil {
+		return nil, err
+	}
+	target := s.Target
+	return automation.NewPulumi(ctx, automation.PulumiConfig{
+		PluginDirs:    plugins,
+		Project:       bp.Project,
+		BackendURL:    s.Backend,
+		Binary:        binary,
+		Passphrase:    passphrase,
+		TTLFromUpdate: bp.TTLFrom == stacks.TTLFromLastUpdate,
+		VersionCache:  filepath.Join(s.Home, "pulumi-version"),
+		Program: func(env stacks.Env) (pulumi.RunFunc, error) {
+			return target.Program(bp, env), nil
+		},
+	})
+}
+
+// terraformEngine builds the Terraform engine: the target's embedded
+// module (or the blueprint's own), its workspaces under the file://
+// backend's terraform/<project> directory, and the target's variables.
+func terraformEngine(ctx context.Context, h Host, s *Session) (automation.Engine, error) {
+	bp := s.Blueprint
+	u, err := url.Parse(s.Backend)
+	if err != nil || u.Scheme != "file" {
+		return nil, stacks.Input(fmt.Errorf("backend %q: engine terraform keeps its workspaces in a local directory: use a file:// backend", s.Backend))
+	}
+	if bp.Database.Migrate != "" && bp.Terraform.Module == "" {
+		return nil, stacks.Input(fmt.Errorf("database.migrate is not supported by engine terraform's %s module yet: use database.migrations, or engine pulumi", bp.Target))
+	}
+	module, err := terraformModule(bp)
+	if err != nil {
+		return nil, err
+	}
+	binary, err := automation.FindTerraform(h.Getenv("PRENV_TERRAFORM"), binDirs()...)
+	if err != nil {
+		return nil, err
+	}
+	cfg := automation.TerraformConfig{
+		Project: bp.Project, StateDir: filepath.Join(u.Host+u.Path, "terraform", bp.Project), Binary: binary, Module: module,
+		TTLFromUpdate: bp.TTLFrom == stacks.TTLFromLastUpdate,
+		Env:           map[string]string{"PRENV_HOME": s.Home},
+	}
+	inputs, _ := s.Target.(stacks.TerraformInputs)
+	if inputs != nil {
+		for k, v := range inputs.TerraformEnv() {
+			cfg.Env[k] = v
+		}
+	}
+	cfg.Vars = func(env stacks.Env) (map[string]any, error) {
+		vars := map[string]any{}
+		if inputs != nil && bp.Terraform.Module == "" {
+			if vars, err = inputs.TerraformVars(bp, env); err != nil {
+				return nil, err
+			}
+		}
+		for k, v := range bp.Terraform.Vars {
+			if _, ok := vars[k]; ok {
+				return nil, fmt.Errorf("terraform.vars.%s is a variable prenv sets for the %s module: remove it from the blueprint", k, bp.Target)
+			}
+			vars[k] = v
+		}
+		return vars, nil
+	}
+	return automation.NewTerraform(ctx, cfg)
+}
+
+// terraformModule is the blueprint's own root module, or prenv's embedded
+// one for its target.
+func terraformModule(bp *stacks.Blueprint) (fs.FS, error) {
+	if bp.Terraform.Module == "" {
+		m, err := modules.For(string(bp.Target))
+		return m, stacks.Input(err)
+	}
+	dir := bp.Resolve(bp.Terraform.Module)
+	if tf, _ := filepath.Glob(filepath.Join(dir, "*.tf")); len(tf) == 0 {
+		return nil, stacks.Input(fmt.Errorf("terraform.module %s holds no .tf files: point it at your root module's directory", dir))
+	}
+	return os.DirFS(dir), nil
+}

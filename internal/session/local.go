@@ -1,0 +1,24 @@
+package session
+
+import (
+	"context"
+	"os"
+
+	"github.com/prenv/prenv/stacks"
+	"github.com/prenv/prenv/stacks/local"
+)
+
+// LocalMachine readies this machine's PostgreSQL and router for the local
+// target, for commands that work on it outside an environment (prenv
+// golden, and the resources modules/local runs).
+func (h Host) LocalMachine(ctx context.Context) (local.Target, error) {
+	home, err := h.Home()
+	if err != nil {
+		return local.Target{}, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return local.Target{}, err
+	}
+	return local.PrepareMachine(ctx, stacks.Setup{Home: home, Getenv: h.Getenv, Notices: h.Notices, Binary: self})
+}

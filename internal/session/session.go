@@ -1,0 +1,167 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/checkout"
+	"github.com/prenv/prenv/internal/naming"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Options say what a command acts on.
+type Options struct {
+	// Blueprint is the path of prenv.yaml.
+	Blueprint string
+	// Adjust, when set, changes the loaded blueprint before it is
+	// validated against the run, as the Action's inputs do.
+	Adjust func(*stacks.Blueprint) error
+	// PR or Env names the environment; with neither, the session is for
+	// the whole project (ls, reap) unless NeedEnv is set.
+	PR, Env string
+	// NeedEnv refuses a session without --pr or --env.
+	NeedEnv bool
+	// Backend overrides $PRENV_BACKEND_URL, $PULUMI_BACKEND_URL and the
+	// blueprint's backend.
+	Backend string
+	// Repo is owner/name; default $GITHUB_REPOSITORY or the git remote.
+	Repo string
+	// Base is the git ref a PR is compared with (default $PRENV_BASE_REF,
+	// else origin/main).
+	Base string
+	// Program is set for up and preview: the target's program will run,
+	// so the PR's changed files are read and the target's checks run.
+	Program bool
+	// Render prepares the target for a rendering, as prenv render does:
+	// like Program, but nothing on this machine is touched or created,
+	// the salt is a placeholder and no engine is built.
+	Render bool
+}
+
+// Session is a command's resolved blueprint, environment, target and engine.
+type Session struct {
+	Blueprint *stacks.Blueprint
+	Env       stacks.Env // zero for a project-wide session
+	Target    stacks.Target
+	Engine    automation.Engine
+	// Changed lists the files a sandbox-mode PR changed (up and preview).
+	Changed []string
+	// Home is prenv's own directory; Backend the state backend's URL.
+	Home, Backend string
+}
+
+// Open loads the blueprint, resolves the environment, prepares the target
+// (and, for up and preview, runs its checks) and builds the engine.
+func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
+	bp, err := stacks.Load(o.Blueprint)
+	if err != nil {
+		return nil, stacks.Input(err)
+	}
+	if o.Adjust != nil {
+		if err := o.Adjust(bp); err != nil {
+			return nil, stacks.Input(err)
+		}
+	}
+	s := &Session{Blueprint: bp}
+	if o.NeedEnv || o.PR != "" || o.Env != "" {
+		if s.Env, err = h.ResolveEnv(ctx, bp, o); err != nil {
+			return nil, err
+		}
+	}
+	if o.Render {
+		s.Target, err = h.prepareTarget(ctx, s, o)
+		return s, err
+	}
+	build, ok := engines[bp.Engine]
+	if !ok {
+		return nil, stacks.Input(fmt.Errorf("engine %q is not available in this build: use engine: pulumi or engine: terraform", bp.Engine))
+	}
+	if s.Home, err = h.Home(); err != nil {
+		return nil, err
+	}
+	if s.Backend, err = h.backend(o.Backend, bp, s.Home); err != nil {
+		return nil, err
+	}
+	// Traversable but not listable: the postgres user must reach the
+	// managed cluster inside; secrets inside keep their own 0600 modes.
+	if err := os.MkdirAll(s.Home, 0o711); err != nil {
+		return nil, fmt.Errorf("create prenv's directory %s: %w", s.Home, err)
+	}
+	if s.Target, err = h.prepareTarget(ctx, s, o); err != nil {
+		return nil, err
+	}
+	if c, ok := s.Target.(stacks.Checker); ok && o.Program {
+		if err := c.Check(ctx, bp, s.Env); err != nil {
+			return nil, err
+		}
+	}
+	if s.Engine, err = build(ctx, h, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// prepareTarget readies the blueprint's target for this run.
+func (h Host) prepareTarget(ctx context.Context, s *Session, o Options) (stacks.Target, error) {
+	bp := s.Blueprint
+	prepare, err := lookupTarget(bp.Target)
+	if err != nil {
+		return nil, err
+	}
+	program := o.Program || o.Render
+	setup := stacks.Setup{Home: s.Home, Getenv: h.Getenv, Notices: h.Notices, Env: s.Env, Program: program, Base: h.BaseRef(o.Base)}
+	if setup.Binary, err = os.Executable(); err != nil {
+		return nil, err
+	}
+	// The local target's resources need the salt on every operation (a
+	// destroy may recreate nothing, but Terraform's provisioners re-read
+	// it); the others only when their program runs. A rendering masks it.
+	switch {
+	case o.Render && len(bp.Database.Anonymize.Rules) > 0:
+		setup.Salt = "rendered"
+	case o.Render:
+	case program || bp.Target == stacks.TargetLocal:
+		if setup.Salt, err = h.Salt(bp, s.Home); err != nil {
+			return nil, err
+		}
+	}
+	if program && bp.Routing.Mode == stacks.RoutingSandbox && s.Env.PR != 0 {
+		s.Changed, err = checkout.ChangedFiles(ctx, bp.AbsDir(), setup.Base)
+		if err != nil {
+			return nil, stacks.Input(err)
+		}
+		setup.Changed = s.Changed
+	}
+	return prepare(ctx, bp, setup)
+}
+
+// ResolveEnv names the environment o's --pr or --env gives, with its
+// repository, commit and owner.
+func (h Host) ResolveEnv(ctx context.Context, bp *stacks.Blueprint, o Options) (stacks.Env, error) {
+	opts := stacks.EnvOptions{Name: o.Env, SHA: h.Getenv("GITHUB_SHA"), Owner: h.Owner()}
+	switch {
+	case o.PR != "" && o.Env != "":
+		return stacks.Env{}, stacks.Input(errors.New("--pr and --env both name an environment: pass one of them"))
+	case o.PR != "":
+		pr, err := naming.ParsePR(o.PR)
+		if err != nil {
+			return stacks.Env{}, stacks.Input(err)
+		}
+		opts.PR = pr
+	case o.Env == "":
+		return stacks.Env{}, stacks.Input(errors.New("no environment given: pass --pr N or --env NAME"))
+	}
+	repo, err := h.Repo(ctx, o.Repo)
+	if err != nil {
+		return stacks.Env{}, err
+	}
+	opts.Repo = repo
+	if opts.SHA == "" {
+		opts.SHA = checkout.Head(ctx, "")
+	}
+	env, err := stacks.NewEnv(bp, opts)
+	return env, stacks.Input(err)
+}

@@ -1,0 +1,56 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/prenv/prenv/internal/checkout"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Prepare gathers what the aws target needs beyond the blueprint: in
+// sandbox mode the PR's changed files, the base commit that scopes the
+// anonymisation to the PR's migrations, and the salt. It touches nothing
+// in the cloud.
+func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
+	t := Target{Changed: s.Changed, Salt: s.Salt, checkPlugins: s.Program}
+	if s.Env.PR != 0 && s.Program {
+		t.BaseSHA = checkout.MergeBase(ctx, bp.AbsDir(), s.Base)
+		if t.BaseSHA == "" && len(bp.Database.Anonymize.Rules) > 0 && bp.Database.Anonymize.Scope == "migrations" && s.Notices != nil {
+			fmt.Fprintf(s.Notices, "prenv: no merge base with %s: the anonymisation Job covers every table with rules; pass --base REF to scope it to the PR's migrations\n", s.Base)
+		}
+	}
+	return t, nil
+}
+
+// Check implements stacks.Checker: the policy, judged on the same
+// rendering prenv render prints, before up or preview on any engine.
+func (t Target) Check(ctx context.Context, bp *stacks.Blueprint, env stacks.Env) error {
+	r, err := Render(bp, env, t)
+	if err != nil {
+		return err
+	}
+	violations, err := r.Violations(ctx, bp)
+	if err != nil {
+		return stacks.Input(err)
+	}
+	if len(violations) > 0 {
+		lines := make([]string, len(violations))
+		for i, v := range violations {
+			lines[i] = v.String()
+		}
+		return stacks.Input(fmt.Errorf("%s breaks %d policy rules; nothing was changed:\n%s", env.Name, len(violations), strings.Join(lines, "\n")))
+	}
+	return nil
+}
+
+// PulumiPlugins implements stacks.PulumiPlugins: the pinned plugins come
+// from pulumiHome, and for up and preview a missing one is named with its
+// install command before anything runs.
+func (t Target) PulumiPlugins(pulumiHome string) (map[string]string, error) {
+	if !t.checkPlugins {
+		return nil, nil
+	}
+	return nil, CheckPlugins(pulumiHome)
+}

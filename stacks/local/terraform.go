@@ -1,0 +1,68 @@
+package local
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/prenv/prenv/stacks"
+)
+
+// TerraformEnv implements stacks.TerraformInputs. The salt reaches
+// `prenv local database create` through the environment, never through
+// the module's state or an argv.
+func (t Target) TerraformEnv() map[string]string {
+	env := map[string]string{"PRENV_HOME": t.Home}
+	if t.Salt != "" {
+		env[stacks.DefaultSaltEnv] = t.Salt
+	}
+	return env
+}
+
+// TerraformVars implements stacks.TerraformInputs: env on the local target
+// described to modules/local as the Pulumi program builds it: the database
+// cloned from the golden (and the golden itself for the baseline), the
+// services env runs itself with their environment, and the route.
+func (t Target) TerraformVars(bp *stacks.Blueprint, env stacks.Env) (map[string]any, error) {
+	envDir := filepath.Join(t.LogsDir, env.Name)
+	db := map[string]any{
+		"name": env.Database, "role": env.Role, "template": GoldenName(bp.Project),
+		"objects_owner": ObjectsOwner(bp.Project), "migrations": "", "migrations_revision": "",
+		"anonymize": AnonymizationOf(bp),
+	}
+	if bp.Database.Migrations != "" {
+		db["migrations"] = bp.Resolve(bp.Database.Migrations)
+		db["migrations_revision"] = t.MigrationsRevision
+	}
+	var golden any
+	if env.Name == stacks.BaselineName {
+		golden = map[string]any{"name": GoldenName(bp.Project), "objects_owner": ObjectsOwner(bp.Project), "source": t.GoldenSource(bp),
+			"anonymize": AnonymizationOf(bp)}
+	}
+	services, urls := map[string]any{}, map[string]string{}
+	for _, s := range bp.Services {
+		if !bp.RunsOwn(s, env, t.Changed) {
+			continue
+		}
+		environ := t.ServiceEnv(bp, env, s)
+		services[s.Name] = map[string]any{
+			"command": s.Run, "dir": bp.AbsDir(), "environment": environ, "health": s.Health,
+			"log_dir": filepath.Join(envDir, "logs"), "revision": t.Revisions[s.Name],
+		}
+		urls[s.Name] = t.URL(env.Name, s.Name)
+	}
+	entry := ""
+	if e := bp.EntryService(); e != nil {
+		entry = e.Name
+	}
+	return map[string]any{
+		"prenv":     t.Binary,
+		"state_dir": filepath.Join(envDir, "terraform"),
+		"database":  db,
+		"golden":    golden,
+		"services":  services,
+		"route": map[string]any{
+			"routes_dir": t.RoutesDir, "entry": entry, "router_addr": fmt.Sprintf("127.0.0.1:%d", t.RouterPort),
+		},
+		"urls": map[string]any{"entry": t.URL(env.Name, ""), "services": urls},
+	}, nil
+}

@@ -1,0 +1,63 @@
+package stacks
+
+import (
+	"context"
+	"io"
+)
+
+// Setup is what a target may use of this machine and this run when it
+// prepares itself. The session fills it; targets never read the process
+// environment except through Getenv.
+type Setup struct {
+	// Home is prenv's own directory (~/.prenv or $PRENV_HOME); empty for a
+	// rendering, which must touch nothing.
+	Home string
+	// Getenv reads the process environment.
+	Getenv func(string) string
+	// Notices receives one-line notes on what the target did on the side,
+	// such as starting the router.
+	Notices io.Writer
+	// Env is the environment the command acts on; zero for commands that
+	// act on the whole project (ls, reap).
+	Env Env
+	// Program is set for up and preview, which run the target's program
+	// and so need what it reads from the checkout.
+	Program bool
+	// Base is the git ref a PR is compared with.
+	Base string
+	// Changed lists the files a sandbox-mode PR changed, repository-relative.
+	Changed []string
+	// Salt keys the deterministic anonymisation; empty without rules.
+	Salt string
+	// Binary is the running prenv executable, which targets start again
+	// as a provider plugin, the router or a Terraform provisioner.
+	Binary string
+}
+
+// Prepare builds a target for one run. It is where a target checks and
+// readies what it needs on the machine (a database server, a router).
+type Prepare func(ctx context.Context, bp *Blueprint, s Setup) (Target, error)
+
+// Checker is a target that judges an environment before up or preview
+// changes anything. Its checks run on every engine.
+type Checker interface {
+	Check(ctx context.Context, bp *Blueprint, env Env) error
+}
+
+// PulumiPlugins is a target whose program needs provider plugins: it
+// returns the directories of those it serves itself, by plugin name, and
+// fails naming the install command of any pinned plugin missing from
+// pulumiHome.
+type PulumiPlugins interface {
+	PulumiPlugins(pulumiHome string) (map[string]string, error)
+}
+
+// TerraformInputs is a target whose embedded Terraform module needs
+// variables and an environment beyond the environment's name and dates.
+type TerraformInputs interface {
+	// TerraformVars are the module's variables for env.
+	TerraformVars(bp *Blueprint, env Env) (map[string]any, error)
+	// TerraformEnv is the environment of the module's commands. Secrets
+	// travel here, never through variables, which Terraform keeps in state.
+	TerraformEnv() map[string]string
+}
