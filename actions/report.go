@@ -15,7 +15,7 @@ import (
 // blueprint, never from the event's free text (titles, branch names).
 type Report struct {
 	Env       string
-	Status    string // ready, failed, destroyed, expired, skipped or planned
+	Status    Status
 	URL       string
 	ExpiresAt time.Time
 	Duration  time.Duration
@@ -29,13 +29,26 @@ type Report struct {
 	Log       string // the run's progress, for the details
 }
 
-var statusLine = map[string]string{
-	"ready":     "✅ Preview environment `%s` is ready",
-	"failed":    "❌ Preview environment `%s` failed",
-	"destroyed": "🗑️ Preview environment `%s` was destroyed",
-	"expired":   "⌛ Preview environment `%s` expired and was removed",
-	"skipped":   "⏭️ Preview environment `%s` was skipped",
-	"planned":   "📝 Preview of environment `%s`",
+// Status is what became of an environment in one run.
+type Status string
+
+// The statuses a report can carry.
+const (
+	StatusReady     Status = "ready"
+	StatusFailed    Status = "failed"
+	StatusDestroyed Status = "destroyed"
+	StatusExpired   Status = "expired"
+	StatusSkipped   Status = "skipped"
+	StatusPlanned   Status = "planned"
+)
+
+var statusLine = map[Status]string{
+	StatusReady:     "✅ Preview environment `%s` is ready",
+	StatusFailed:    "❌ Preview environment `%s` failed",
+	StatusDestroyed: "🗑️ Preview environment `%s` was destroyed",
+	StatusExpired:   "⌛ Preview environment `%s` expired and was removed",
+	StatusSkipped:   "⏭️ Preview environment `%s` was skipped",
+	StatusPlanned:   "📝 Preview of environment `%s`",
 }
 
 // Markdown renders the report, summary first, then a diagram of the
@@ -66,7 +79,7 @@ func (r Report) summary() string {
 	var b strings.Builder
 	line, ok := statusLine[r.Status]
 	if !ok {
-		line = "Preview environment `%s`: " + r.Status
+		line = "Preview environment `%s`: " + string(r.Status)
 	}
 	fmt.Fprintf(&b, "### "+line+"\n\n", r.Env)
 	b.WriteString("| | |\n|---|---|\n")
@@ -76,7 +89,7 @@ func (r Report) summary() string {
 		}
 	}
 	row("URL", r.URL)
-	if !r.ExpiresAt.IsZero() && r.Status != "destroyed" && r.Status != "expired" {
+	if !r.ExpiresAt.IsZero() && r.Status != StatusDestroyed && r.Status != StatusExpired {
 		row("Expires", r.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	if r.Duration > 0 {
@@ -97,7 +110,7 @@ func (r Report) summary() string {
 
 // diagram is a mermaid graph of the environment's services and database.
 func (r Report) diagram() string {
-	if len(r.Sandboxed)+len(r.Baseline) == 0 || r.Status == "destroyed" || r.Status == "expired" {
+	if len(r.Sandboxed)+len(r.Baseline) == 0 || r.Status == StatusDestroyed || r.Status == StatusExpired {
 		return ""
 	}
 	var b strings.Builder

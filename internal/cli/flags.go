@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/session"
 	"github.com/prenv/prenv/stacks"
 )
@@ -43,7 +44,7 @@ func (f *envFlags) register(cmd *cobra.Command) {
 	f.registerProject(cmd)
 	fs.DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the stack, e.g. 5m")
 	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with to find its changed services in sandbox mode (default $PRENV_BASE_REF, else origin/main)")
-	fs.DurationVar(&f.maxJobTime, "max-job-time", 6*time.Hour, "age past which a lock is stale even if its holder may be alive")
+	fs.DurationVar(&f.maxJobTime, "max-job-time", automation.DefaultMaxJobTime, "age past which a lock is stale even if its holder may be alive")
 }
 
 // registerProject adds the flags that locate the project's stacks.

@@ -41,7 +41,7 @@ func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobr
 			return err
 		}
 		if use == "up" || use == "destroy" {
-			return a.afterSandboxChange(cmd.Context(), s)
+			return s.AfterChange(cmd.Context(), a.host().PulumiHome(), a.Stderr)
 		}
 		return nil
 	}

@@ -3,17 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/prenv/prenv/internal/session"
 
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/automation"
-	"github.com/prenv/prenv/internal/naming"
-	"github.com/prenv/prenv/stacks"
-	awstarget "github.com/prenv/prenv/stacks/aws"
 )
 
 func (a *App) routesCommand() *cobra.Command {
@@ -27,8 +22,8 @@ func (a *App) routesCommand() *cobra.Command {
 		Args: exactArgs(0),
 	}
 	f.registerProject(cmd)
-	cmd.Flags().DurationVar(&f.waitForLock, "wait-for-lock", 10*time.Minute, "how long to wait for another run's update of the routes stack")
-	cmd.Flags().DurationVar(&f.maxJobTime, "max-job-time", 6*time.Hour, "age past which a lock is stale even if its holder may be alive")
+	cmd.Flags().DurationVar(&f.waitForLock, "wait-for-lock", session.RoutesWaitForLock, "how long to wait for another run's update of the routes stack")
+	cmd.Flags().DurationVar(&f.maxJobTime, "max-job-time", automation.DefaultMaxJobTime, "age past which a lock is stale even if its holder may be alive")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return a.routes(cmd.Context(), f) }
 	return cmd
 }
@@ -47,89 +42,14 @@ func (a *App) routes(ctx context.Context, f *envFlags) error {
 	case s.Blueprint.Engine != "pulumi":
 		return usage(errors.New("routes needs engine: pulumi"))
 	}
-	env, res, err := a.syncRoutes(ctx, s, f.waitForLock, f.maxJobTime)
+	env, res, err := s.SyncRoutes(ctx, a.host().PulumiHome(),
+		automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
+	for _, line := range res.Recovered {
+		a.notice("recovered: " + line)
+	}
 	if err != nil {
 		return err
 	}
 	s.Env = env
 	return a.printResult(f, s, res)
-}
-
-// sandboxRoutes reports whether s's blueprint keeps a routes stack: the
-// aws target in sandbox mode, on the Pulumi engine.
-func sandboxRoutes(bp *stacks.Blueprint) bool {
-	return bp.Target == "aws" && bp.Routing.Mode == "sandbox" && bp.Engine == "pulumi"
-}
-
-// syncRoutes brings the routes stack up to date with the live sandboxes,
-// and returns its environment and result; s.Env is left alone.
-func (a *App) syncRoutes(ctx context.Context, s *session.Session, wait, maxJobTime time.Duration) (stacks.Env, automation.Result, error) {
-	live, err := liveSandboxes(ctx, s.Engine, s.Blueprint)
-	if err != nil {
-		return stacks.Env{}, automation.Result{}, err
-	}
-	env, err := awstarget.RoutesEnv(s.Blueprint, live, time.Now())
-	if err != nil {
-		return env, automation.Result{}, err
-	}
-	if err := awstarget.CheckPlugins(a.host().PulumiHome()); err != nil {
-		return env, automation.Result{}, err
-	}
-	res, err := s.Engine.Up(ctx, env, automation.WaitForLock(wait), automation.MaxJobTime(maxJobTime), automation.Progress(a.Stderr))
-	for _, line := range res.Recovered {
-		a.notice("recovered: " + line)
-	}
-	return env, res, err
-}
-
-// afterSandboxChange updates the routes stack after a PR environment's up
-// or destroy in sandbox mode, so its routing key reaches it (or stops).
-func (a *App) afterSandboxChange(ctx context.Context, s *session.Session) error {
-	if !sandboxRoutes(s.Blueprint) || s.Env.PR == 0 {
-		return nil
-	}
-	if _, _, err := a.syncRoutes(ctx, s, 10*time.Minute, 6*time.Hour); err != nil {
-		return fmt.Errorf("%s changed, but the routes stack did not follow: %w; run prenv routes", s.Env.Name, err)
-	}
-	a.notice("updated the sandbox routes")
-	return nil
-}
-
-// liveSandboxes maps each of the project's pr-<n> stacks to the services
-// it runs itself, from its services output.
-func liveSandboxes(ctx context.Context, eng automation.Engine, bp *stacks.Blueprint) (map[string][]string, error) {
-	list, err := eng.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	live := map[string][]string{}
-	for _, st := range list {
-		if _, ok := naming.PRFromEnv(st.Name); !ok {
-			continue
-		}
-		env, err := stacks.NewEnv(bp, stacks.EnvOptions{Name: st.Name})
-		if err != nil {
-			return nil, err
-		}
-		outs, err := eng.Outputs(ctx, env)
-		if err != nil {
-			return nil, fmt.Errorf("read the services of %s: %w", st.Name, err)
-		}
-		if services := servicesOutput(outs["services"].Value); len(services) > 0 {
-			live[st.Name] = services
-		}
-	}
-	return live, nil
-}
-
-// servicesOutput reads a stack's services output, a list of names.
-func servicesOutput(v any) []string {
-	list, _ := v.([]any)
-	var out []string
-	for _, e := range list {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }

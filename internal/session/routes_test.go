@@ -1,4 +1,4 @@
-package cli
+package session
 
 import (
 	"maps"
@@ -42,7 +42,7 @@ func TestLiveSandboxes(t *testing.T) {
 			t.Fatalf("up %s: %v", name, err)
 		}
 	}
-	got, err := liveSandboxes(t.Context(), eng, bp)
+	got, err := (&Session{Blueprint: bp, Engine: eng}).liveSandboxes(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

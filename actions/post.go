@@ -1,0 +1,52 @@
+package actions
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/session"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Post is the Action's post step. It runs after the job's other steps,
+// even when the main step failed or was cancelled. It releases a lock the
+// main step's run left (taken on the main step's host, which is gone) and,
+// with destroy-on-post, destroys the environment.
+func (x *Step) Post(ctx context.Context) error {
+	env := x.Runner.State("env")
+	if env == "" {
+		return nil // the main step skipped, or failed before it began
+	}
+	// The main step's engine and target inputs apply here too.
+	x.in.Engine, x.in.Target = stacks.EngineName(x.Runner.State("engine")), stacks.TargetName(x.Runner.State("target"))
+	s, err := x.host().Open(ctx, session.Options{
+		Blueprint: x.Runner.State("blueprint"), Backend: x.Runner.State("backend"), Env: env, NeedEnv: true, Adjust: x.adjust,
+	})
+	if err != nil {
+		return err
+	}
+	if host := x.Runner.State("host"); host != "" {
+		res, err := s.Engine.Cancel(ctx, s.Env, automation.FinishedHost(host), automation.Progress(x.Runner.Stdout))
+		switch {
+		case err != nil && !automation.IsLocked(err) && !strings.Contains(err.Error(), "only on file://"):
+			x.warn(fmt.Errorf("release the main step's lock on %s: %w", env, err))
+		case res.Broken:
+			x.Runner.Notice(fmt.Sprintf("prenv released the lock the cancelled main step left on %s", env))
+		}
+	}
+	if x.Runner.State("destroy-on-post") != "true" {
+		return nil
+	}
+	opts := []automation.Option{automation.WaitForLock(5 * time.Minute), automation.Progress(x.Progress)}
+	if x.Runner.State("remove") == "true" {
+		opts = append(opts, automation.Remove())
+	}
+	if _, err := s.Engine.Destroy(ctx, s.Env, opts...); err != nil {
+		return fmt.Errorf("destroy-on-post: %w", err)
+	}
+	fmt.Fprintf(x.Runner.Stdout, "prenv: destroyed %s (destroy-on-post)\n", env)
+	return nil
+}

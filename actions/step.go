@@ -1,0 +1,172 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/github"
+	"github.com/prenv/prenv/internal/session"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Step is one run of the Action, its main step or its post step, as the
+// runner starts it: inputs, event and state from Runner, engine progress
+// to Progress.
+type Step struct {
+	Runner   *Runner
+	Progress io.Writer
+	// Reap runs the reap mode with the step's inputs.
+	Reap func(ctx context.Context, o ReapRequest) error
+
+	in   Inputs
+	plan Plan
+	gh   *github.Client
+}
+
+// ReapRequest is what the reap mode asks of the reaper.
+type ReapRequest struct {
+	Session      session.Options
+	GitHubToken  string
+	DryRun       bool
+	MaxDeletions int
+}
+
+// host is the runner's process as the session package reads it.
+func (x *Step) host() session.Host {
+	return session.Host{Getenv: x.Runner.Getenv, Notices: x.Progress}
+}
+
+// Main is the Action's main step: it reads the inputs and the event,
+// decides the mode, runs it and reports the result as outputs, the PR
+// comment, the deployment and the step summary. Bad inputs are
+// stacks.InputError.
+func (x *Step) Main(ctx context.Context) error {
+	in, err := ReadInputs(x.Runner)
+	if in.GitHubToken != "" {
+		x.Runner.AddMask(in.GitHubToken)
+	}
+	if err != nil {
+		return stacks.Input(err)
+	}
+	x.in = in
+	ev, err := ReadEvent(x.Runner.Getenv("GITHUB_EVENT_NAME"), x.Runner.Getenv("GITHUB_EVENT_PATH"))
+	if err != nil {
+		return stacks.Input(err)
+	}
+	if x.plan, err = Decide(in, ev); err != nil {
+		return stacks.Input(err)
+	}
+	if x.plan.Mode == ModeSkip {
+		x.Runner.Notice("prenv skipped this run: " + x.plan.Reason)
+		return nil
+	}
+	if err := x.connect(ctx); err != nil {
+		return err
+	}
+	switch x.plan.Mode {
+	case ModeReap:
+		return x.Reap(ctx, ReapRequest{
+			Session:     session.Options{Blueprint: x.blueprintPath(), Backend: in.BackendURL, Adjust: x.adjust},
+			GitHubToken: in.GitHubToken, DryRun: in.ReapDryRun, MaxDeletions: in.ReapMaxDeletions,
+		})
+	case ModeUp, ModePreview:
+		return x.up(ctx, ev)
+	case ModeDestroy:
+		return x.destroy(ctx)
+	default: // refresh, output
+		return x.query(ctx)
+	}
+}
+
+// connect makes the GitHub client the run needs, and checks the PR it acts
+// on exists, before anything changes.
+func (x *Step) connect(ctx context.Context) error {
+	needsGitHub := x.plan.PR != 0 && (x.in.CommentOnPR || x.in.Deployment)
+	token := session.FirstOf(x.in.GitHubToken, x.Runner.Getenv("GITHUB_TOKEN"))
+	if token == "" {
+		if needsGitHub {
+			return stacks.Input(errors.New("input github-token is empty: the PR comment and deployment need it; pass github-token: ${{ github.token }}, or set comment-on-pr and deployment to false"))
+		}
+		return nil
+	}
+	repo, err := x.host().Repo(ctx, "")
+	if err != nil {
+		return err
+	}
+	if x.gh, err = github.New(github.Config{Repo: repo, Token: token, APIURL: x.Runner.Getenv("GITHUB_API_URL")}); err != nil {
+		return stacks.Input(err)
+	}
+	if needsGitHub {
+		_, err = x.gh.PullRequest(ctx, x.plan.PR)
+	}
+	return err
+}
+
+// blueprintPath is the blueprint input inside work-dir.
+func (x *Step) blueprintPath() string {
+	if filepath.IsAbs(x.in.Blueprint) {
+		return x.in.Blueprint
+	}
+	return filepath.Join(x.in.WorkDir, x.in.Blueprint)
+}
+
+// options are the session options the inputs amount to.
+func (x *Step) options() session.Options {
+	o := session.Options{
+		Blueprint: x.blueprintPath(), Backend: x.in.BackendURL, Env: x.plan.Env, NeedEnv: true, Adjust: x.adjust,
+		Program: x.plan.Mode == ModeUp || x.plan.Mode == ModePreview,
+	}
+	if x.plan.PR != 0 {
+		o.PR = fmt.Sprint(x.plan.PR)
+	}
+	if base := x.Runner.Getenv("GITHUB_BASE_REF"); base != "" && x.Runner.Getenv("PRENV_BASE_REF") == "" {
+		o.Base = "origin/" + base
+	}
+	return o
+}
+
+// adjust applies the engine, target and ttl inputs to the blueprint.
+func (x *Step) adjust(bp *stacks.Blueprint) error {
+	if x.in.Engine != "" {
+		bp.Engine = x.in.Engine
+	}
+	if x.in.Target != "" {
+		bp.Target = x.in.Target
+	}
+	if x.in.TTL > 0 {
+		if x.in.TTL > bp.Policy.MaxTTL.Duration {
+			return fmt.Errorf("input ttl %s is longer than the blueprint's policy.max-ttl %s: shorten it or raise the policy", x.in.TTL, bp.Policy.MaxTTL)
+		}
+		bp.TTL.Duration = x.in.TTL
+	}
+	return nil
+}
+
+// saveState records what the post step needs; it is written before the
+// engine runs, so a cancelled step still leaves it.
+func (x *Step) saveState(s *session.Session) error {
+	host, _ := os.Hostname()
+	for k, v := range map[string]string{
+		"env": s.Env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
+		"engine": string(x.in.Engine), "target": string(x.in.Target),
+		// A preview's post step never destroys the environment it previewed.
+		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == ModeUp), "remove": fmt.Sprint(x.in.Remove),
+	} {
+		if err := x.Runner.SaveState(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// lockOptions are the engine options every mode shares.
+func (x *Step) lockOptions() []automation.Option {
+	return []automation.Option{
+		automation.WaitForLock(x.in.WaitForLock), automation.MaxJobTime(automation.DefaultMaxJobTime),
+	}
+}

@@ -1,0 +1,66 @@
+package actions
+
+import (
+	"context"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/github"
+)
+
+// destroy runs the destroy mode. Destroying an environment that never
+// existed succeeds, and then leaves no comment.
+func (x *Step) destroy(ctx context.Context) error {
+	s, err := x.host().Open(ctx, x.options())
+	if err != nil {
+		return err
+	}
+	if err := x.saveState(s); err != nil { // a cancelled destroy's lock is freed by post
+		return err
+	}
+	var opts []automation.Option
+	if x.in.Remove {
+		opts = append(opts, automation.Remove())
+	}
+	opts = append(opts, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Progress))
+	resume := x.stopCommands()
+	res, err := s.Engine.Destroy(ctx, s.Env, opts...)
+	if err == nil {
+		err = s.AfterChange(ctx, x.host().PulumiHome(), x.Progress)
+	}
+	resume()
+	status := StatusDestroyed
+	if err != nil {
+		status = StatusFailed
+	}
+	report := x.report(s, res, status, err)
+	if err == nil && x.gh != nil && x.plan.PR != 0 && x.in.Deployment {
+		x.warn(x.gh.DeactivateDeployments(ctx, s.Env.Name))
+	}
+	x.setFixedOutputs(s, report)
+	if x.in.CommentOnSummary {
+		x.warn(x.Runner.AppendSummary(report.Markdown(CommentLimit)))
+	}
+	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
+		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.Blueprint.Project, s.Env.Name), report.Markdown(CommentLimit))
+		x.warn(cerr)
+	}
+	return err
+}
+
+// query runs the refresh and output modes.
+func (x *Step) query(ctx context.Context) error {
+	s, err := x.host().Open(ctx, x.options())
+	if err != nil {
+		return err
+	}
+	res := automation.Result{Stack: s.Env.Stack}
+	if x.plan.Mode == ModeRefresh {
+		if err := x.saveState(s); err != nil {
+			return err
+		}
+		if res, err = s.Engine.Refresh(ctx, s.Env, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Progress)); err != nil {
+			return err
+		}
+	}
+	return x.setOutputs(ctx, s, res)
+}

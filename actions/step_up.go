@@ -1,0 +1,88 @@
+package actions
+
+import (
+	"context"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/github"
+	"github.com/prenv/prenv/internal/session"
+)
+
+// up runs the up and preview modes: the deployment goes in progress, the
+// engine runs, then outputs, the comment, the summary and the
+// deployment's final state report the result, failure included.
+func (x *Step) up(ctx context.Context, ev Event) error {
+	s, err := x.host().Open(ctx, x.options())
+	if err != nil {
+		return err
+	}
+	s.Env.Config = x.in.ConfigMap
+	if err := x.saveState(s); err != nil {
+		return err
+	}
+	opts := append(x.lockOptions(), automation.Progress(x.Progress))
+	if x.in.Refresh {
+		opts = append(opts, automation.RefreshFirst())
+	}
+	if x.plan.Mode == ModePreview {
+		resume := x.stopCommands()
+		res, err := s.Engine.Preview(ctx, s.Env, opts...)
+		resume()
+		return x.publish(ctx, s, x.report(s, res, StatusPlanned, err), err)
+	}
+	if x.in.Diff {
+		x.Runner.Group("prenv preview of " + s.Env.Name)
+		resume := x.stopCommands()
+		_, err := s.Engine.Preview(ctx, s.Env, x.lockOptions()...)
+		resume()
+		x.Runner.EndGroup()
+		if err != nil {
+			return x.publish(ctx, s, x.report(s, automation.Result{}, StatusFailed, err), err)
+		}
+	}
+	deployment := x.startDeployment(ctx, s, ev)
+	resume := x.stopCommands()
+	res, err := s.Engine.Up(ctx, s.Env, opts...)
+	resume()
+	for _, line := range res.Recovered {
+		x.Runner.Notice("prenv recovered: " + line)
+	}
+	if err == nil {
+		err = x.setOutputs(ctx, s, res)
+	}
+	if err == nil && x.in.WaitForURL > 0 {
+		err = waitForURL(ctx, outputString(res.Outputs, "url"), healthPath(s.Blueprint), x.in.WaitForURL)
+	}
+	if err == nil {
+		err = s.AfterChange(ctx, x.host().PulumiHome(), x.Progress)
+	}
+	status := StatusReady
+	if err != nil {
+		status = StatusFailed
+	}
+	report := x.report(s, res, status, err)
+	if deployment != 0 {
+		state := github.StateSuccess
+		if err != nil {
+			state = github.StateFailure
+		}
+		x.warn(x.gh.SetDeploymentState(ctx, deployment, state, report.URL))
+	}
+	return x.publish(ctx, s, report, err)
+}
+
+// startDeployment creates the PR's deployment, or returns 0 when the
+// inputs or the event call for none. Its failure is a warning: the
+// environment matters more than the button.
+func (x *Step) startDeployment(ctx context.Context, s *session.Session, ev Event) int64 {
+	if !x.in.Deployment || x.gh == nil || x.plan.PR == 0 {
+		return 0
+	}
+	ref := x.Runner.Getenv("GITHUB_SHA")
+	if ev.PR != nil && ev.PR.Number == x.plan.PR && ev.PR.HeadSHA != "" {
+		ref = ev.PR.HeadSHA
+	}
+	id, err := x.gh.StartDeployment(ctx, s.Env.Name, ref, "prenv up of "+s.Env.Name)
+	x.warn(err)
+	return id
+}

@@ -1,0 +1,100 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/naming"
+	"github.com/prenv/prenv/stacks"
+	awstarget "github.com/prenv/prenv/stacks/aws"
+)
+
+// Route-stack waits: how long a PR's up or destroy waits for another
+// run's update of the routes stack.
+const RoutesWaitForLock = 10 * time.Minute
+
+// SandboxRoutes reports whether the session's blueprint keeps a routes
+// stack: the aws target in sandbox mode, on the Pulumi engine.
+func (s *Session) SandboxRoutes() bool {
+	bp := s.Blueprint
+	return bp.Target == stacks.TargetAWS && bp.Routing.Mode == stacks.RoutingSandbox && bp.Engine == stacks.EnginePulumi
+}
+
+// SyncRoutes brings the routes stack up to date with the live sandboxes
+// and returns its environment and result; s.Env is left alone.
+func (s *Session) SyncRoutes(ctx context.Context, pulumiHome string, opts ...automation.Option) (stacks.Env, automation.Result, error) {
+	live, err := s.liveSandboxes(ctx)
+	if err != nil {
+		return stacks.Env{}, automation.Result{}, err
+	}
+	env, err := awstarget.RoutesEnv(s.Blueprint, live, time.Now())
+	if err != nil {
+		return env, automation.Result{}, err
+	}
+	if err := awstarget.CheckPlugins(pulumiHome); err != nil {
+		return env, automation.Result{}, err
+	}
+	res, err := s.Engine.Up(ctx, env, opts...)
+	return env, res, err
+}
+
+// AfterChange updates the routes stack after a PR environment's up or
+// destroy in sandbox mode, so its routing key reaches it (or stops). It
+// does nothing for other blueprints and environments.
+func (s *Session) AfterChange(ctx context.Context, pulumiHome string, progress io.Writer) error {
+	if !s.SandboxRoutes() || s.Env.PR == 0 {
+		return nil
+	}
+	_, res, err := s.SyncRoutes(ctx, pulumiHome, automation.WaitForLock(RoutesWaitForLock),
+		automation.MaxJobTime(automation.DefaultMaxJobTime), automation.Progress(progress))
+	for _, line := range res.Recovered {
+		fmt.Fprintln(progress, "prenv: recovered: "+line)
+	}
+	if err != nil {
+		return fmt.Errorf("%s changed, but the routes stack did not follow: %w; run prenv routes", s.Env.Name, err)
+	}
+	fmt.Fprintln(progress, "prenv: updated the sandbox routes")
+	return nil
+}
+
+// liveSandboxes maps each of the project's pr-<n> stacks to the services
+// it runs itself, from its services output.
+func (s *Session) liveSandboxes(ctx context.Context) (map[string][]string, error) {
+	list, err := s.Engine.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	live := map[string][]string{}
+	for _, st := range list {
+		if _, ok := naming.PRFromEnv(st.Name); !ok {
+			continue
+		}
+		env, err := stacks.NewEnv(s.Blueprint, stacks.EnvOptions{Name: st.Name})
+		if err != nil {
+			return nil, err
+		}
+		outs, err := s.Engine.Outputs(ctx, env)
+		if err != nil {
+			return nil, fmt.Errorf("read the services of %s: %w", st.Name, err)
+		}
+		if services := servicesOutput(outs["services"].Value); len(services) > 0 {
+			live[st.Name] = services
+		}
+	}
+	return live, nil
+}
+
+// servicesOutput reads a stack's services output, a list of names.
+func servicesOutput(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
