@@ -1,4 +1,4 @@
-package cli
+package local
 
 import (
 	"bytes"
@@ -10,16 +10,14 @@ import (
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-go-provider/infer"
-	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/internal/atomicfile"
 	"github.com/prenv/prenv/stacks"
-	"github.com/prenv/prenv/stacks/local"
 )
 
-// The hidden `prenv local` commands are the local target's resources for
-// modules/local: Terraform's local-exec provisioners run them with the
-// resource's spec as one JSON argument (no shell between), and each keeps
+// modules/local's provisioners run the local target's resources through
+// the hidden `prenv local` commands, the spec as one JSON argument (no
+// shell between). Each keeps
 // what it made in the spec's state file, where the matching delete finds
 // it and later commands read it (a service its DATABASE_URL, the route
 // its services' addresses).
@@ -61,27 +59,15 @@ type routeSpec struct {
 	Services   map[string]string `json:"services"` // service name: its state file
 }
 
-func (a *App) localCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:    "local",
-		Short:  "The local target's resources, for modules/local's provisioners",
-		Hidden: true,
-	}
-	step := func(use string, run func(ctx context.Context, spec []byte) error) *cobra.Command {
-		return &cobra.Command{
-			Use:  use + " SPEC-JSON",
-			Args: exactArgs(1),
-			RunE: func(c *cobra.Command, args []string) error { return run(c.Context(), []byte(args[0])) },
-		}
-	}
-	db := &cobra.Command{Use: "database", Short: "Create or delete an environment's database"}
-	db.AddCommand(step("create", a.databaseCreate), step("delete", a.databaseDelete))
-	svc := &cobra.Command{Use: "service", Short: "Start or stop one of an environment's services"}
-	svc.AddCommand(step("start", a.serviceStart), step("stop", a.serviceStop))
-	route := &cobra.Command{Use: "route", Short: "Publish or remove an environment's route"}
-	route.AddCommand(step("publish", a.routePublish), step("remove", a.routeRemove))
-	cmd.AddCommand(db, svc, route)
-	return cmd
+// ModuleResources are the local target's resources as modules/local's
+// provisioners run them, through the hidden `prenv local` commands: each
+// takes the resource's spec as one JSON argument.
+type ModuleResources struct {
+	// AdminURL returns the superuser URL of the local PostgreSQL, starting
+	// prenv's managed cluster when needed.
+	AdminURL func(ctx context.Context) (string, error)
+	// Salt keys the deterministic anonymisation of a new database.
+	Salt string
 }
 
 // decodeSpec reads one spec, refusing unknown fields so a module and a
@@ -90,30 +76,25 @@ func decodeSpec(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return usage(fmt.Errorf("the resource spec is not one this prenv reads (%v): use modules/local from the same prenv version", err))
+		return stacks.Input(fmt.Errorf("the resource spec is not one this prenv reads (%v): use modules/local from the same prenv version", err))
 	}
 	return nil
 }
 
-// adminURL is the superuser URL of the local target's PostgreSQL.
-func (a *App) adminURL(ctx context.Context) (string, error) {
-	t, err := a.host().LocalMachine(ctx)
-	return t.AdminURL, err
-}
-
-func (a *App) databaseCreate(ctx context.Context, data []byte) error {
+// DatabaseCreate creates an environment's database from its spec.
+func (m ModuleResources) DatabaseCreate(ctx context.Context, data []byte) error {
 	var s databaseSpec
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	admin, err := a.adminURL(ctx)
+	admin, err := m.AdminURL(ctx)
 	if err != nil {
 		return err
 	}
-	res, err := (&local.Database{}).Create(ctx, infer.CreateRequest[local.DatabaseArgs]{Name: s.Name, Inputs: local.DatabaseArgs{
+	res, err := (&Database{}).Create(ctx, infer.CreateRequest[DatabaseArgs]{Name: s.Name, Inputs: DatabaseArgs{
 		AdminURL: admin, Name: s.Name, Role: s.Role, Template: s.Template, ObjectsOwner: s.ObjectsOwner,
 		Golden: s.Golden, Source: s.Source, Migrations: s.Migrations, MigrationsRevision: s.MigrationsRevision,
-		Anonymize: s.Anonymize, Salt: a.Getenv(stacks.DefaultSaltEnv),
+		Anonymize: s.Anonymize, Salt: m.Salt,
 	}})
 	if err != nil {
 		return err
@@ -121,34 +102,36 @@ func (a *App) databaseCreate(ctx context.Context, data []byte) error {
 	return writeResourceState(s.State, res.Output)
 }
 
-func (a *App) databaseDelete(ctx context.Context, data []byte) error {
+// DatabaseDelete drops the database its spec names.
+func (m ModuleResources) DatabaseDelete(ctx context.Context, data []byte) error {
 	var s databaseSpec
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	admin, err := a.adminURL(ctx)
+	admin, err := m.AdminURL(ctx)
 	if err != nil {
 		return err
 	}
 	// Without a state file (a create that never finished), the spec names
 	// what to drop all the same.
-	state := local.DatabaseState{DatabaseArgs: local.DatabaseArgs{Name: s.Name, Role: s.Role}}
+	state := DatabaseState{DatabaseArgs: DatabaseArgs{Name: s.Name, Role: s.Role}}
 	if _, err := readResourceState(s.State, &state); err != nil {
 		return err
 	}
 	state.AdminURL = admin
-	if _, err := (&local.Database{}).Delete(ctx, infer.DeleteRequest[local.DatabaseState]{ID: s.Name, State: state}); err != nil {
+	if _, err := (&Database{}).Delete(ctx, infer.DeleteRequest[DatabaseState]{ID: s.Name, State: state}); err != nil {
 		return err
 	}
 	return removeResourceState(s.State)
 }
 
-func (a *App) serviceStart(ctx context.Context, data []byte) error {
+// ServiceStart starts one of an environment's services.
+func (m ModuleResources) ServiceStart(ctx context.Context, data []byte) error {
 	var s serviceSpec
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	var db local.DatabaseState
+	var db DatabaseState
 	if ok, err := readResourceState(s.Database, &db); err != nil || !ok {
 		return errors.Join(err, fmt.Errorf("service %s of %s: the database's state %s is missing: run `prenv up` again to recreate the database", s.Name, s.Env, s.Database))
 	}
@@ -156,7 +139,7 @@ func (a *App) serviceStart(ctx context.Context, data []byte) error {
 	for k, v := range s.Environment {
 		environ[k] = v
 	}
-	res, err := (&local.Service{}).Create(ctx, infer.CreateRequest[local.ServiceArgs]{Name: s.Name, Inputs: local.ServiceArgs{
+	res, err := (&Service{}).Create(ctx, infer.CreateRequest[ServiceArgs]{Name: s.Name, Inputs: ServiceArgs{
 		Env: s.Env, Name: s.Name, Command: s.Command, Dir: s.Dir, Environment: environ,
 		Health: s.Health, LogDir: s.LogDir, Revision: s.Revision,
 	}})
@@ -166,16 +149,17 @@ func (a *App) serviceStart(ctx context.Context, data []byte) error {
 	return writeResourceState(s.State, res.Output)
 }
 
-func (a *App) serviceStop(ctx context.Context, data []byte) error {
+// ServiceStop stops one of an environment's services.
+func (m ModuleResources) ServiceStop(ctx context.Context, data []byte) error {
 	var s serviceSpec
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	var state local.ServiceState
+	var state ServiceState
 	if ok, err := readResourceState(s.State, &state); err != nil || !ok {
 		return err // never started, or already stopped
 	}
-	if _, err := (&local.Service{}).Delete(ctx, infer.DeleteRequest[local.ServiceState]{ID: s.Env + "/" + s.Name, State: state}); err != nil {
+	if _, err := (&Service{}).Delete(ctx, infer.DeleteRequest[ServiceState]{ID: s.Env + "/" + s.Name, State: state}); err != nil {
 		return err
 	}
 	return removeResourceState(s.State)
@@ -183,11 +167,11 @@ func (a *App) serviceStop(ctx context.Context, data []byte) error {
 
 // routeArgs reads the spec's services' addresses and logs from their
 // state files.
-func routeArgs(s routeSpec) (local.RouteArgs, error) {
-	args := local.RouteArgs{RoutesDir: s.RoutesDir, Env: s.Env, Entry: s.Entry, RouterAddr: s.RouterAddr,
+func routeArgs(s routeSpec) (RouteArgs, error) {
+	args := RouteArgs{RoutesDir: s.RoutesDir, Env: s.Env, Entry: s.Entry, RouterAddr: s.RouterAddr,
 		URLs: map[string]string{}, Logs: map[string]string{}}
 	for name, path := range s.Services {
-		var st local.ServiceState
+		var st ServiceState
 		ok, err := readResourceState(path, &st)
 		if err != nil {
 			return args, err
@@ -200,7 +184,8 @@ func routeArgs(s routeSpec) (local.RouteArgs, error) {
 	return args, nil
 }
 
-func (a *App) routePublish(ctx context.Context, data []byte) error {
+// RoutePublish publishes an environment's route to the router.
+func (m ModuleResources) RoutePublish(ctx context.Context, data []byte) error {
 	var s routeSpec
 	if err := decodeSpec(data, &s); err != nil {
 		return err
@@ -209,17 +194,18 @@ func (a *App) routePublish(ctx context.Context, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = (&local.Route{}).Create(ctx, infer.CreateRequest[local.RouteArgs]{Name: "route", Inputs: args})
+	_, err = (&Route{}).Create(ctx, infer.CreateRequest[RouteArgs]{Name: "route", Inputs: args})
 	return err
 }
 
-func (a *App) routeRemove(ctx context.Context, data []byte) error {
+// RouteRemove removes an environment's route.
+func (m ModuleResources) RouteRemove(ctx context.Context, data []byte) error {
 	var s routeSpec
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	args := local.RouteArgs{RoutesDir: s.RoutesDir, Env: s.Env, Entry: s.Entry, RouterAddr: s.RouterAddr}
-	_, err := (&local.Route{}).Delete(ctx, infer.DeleteRequest[local.RouteArgs]{ID: s.Env, State: args})
+	args := RouteArgs{RoutesDir: s.RoutesDir, Env: s.Env, Entry: s.Entry, RouterAddr: s.RouterAddr}
+	_, err := (&Route{}).Delete(ctx, infer.DeleteRequest[RouteArgs]{ID: s.Env, State: args})
 	return err
 }
 

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/prenv/prenv/stacks"
+	"github.com/prenv/prenv/stacks/local"
+)
+
+// The hidden `prenv local` commands are the local target's resources for
+// modules/local: Terraform's local-exec provisioners run them with the
+// resource's spec as one JSON argument (no shell between).
+func (a *App) localCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:    "local",
+		Short:  "The local target's resources, for modules/local's provisioners",
+		Hidden: true,
+	}
+	res := local.ModuleResources{
+		AdminURL: func(ctx context.Context) (string, error) {
+			t, err := a.host().LocalMachine(ctx)
+			return t.AdminURL, err
+		},
+		Salt: a.Getenv(stacks.DefaultSaltEnv),
+	}
+	step := func(use string, run func(ctx context.Context, spec []byte) error) *cobra.Command {
+		return &cobra.Command{
+			Use:  use + " SPEC-JSON",
+			Args: exactArgs(1),
+			RunE: func(c *cobra.Command, args []string) error { return run(c.Context(), []byte(args[0])) },
+		}
+	}
+	db := &cobra.Command{Use: "database", Short: "Create or delete an environment's database"}
+	db.AddCommand(step("create", res.DatabaseCreate), step("delete", res.DatabaseDelete))
+	svc := &cobra.Command{Use: "service", Short: "Start or stop one of an environment's services"}
+	svc.AddCommand(step("start", res.ServiceStart), step("stop", res.ServiceStop))
+	route := &cobra.Command{Use: "route", Short: "Publish or remove an environment's route"}
+	route.AddCommand(step("publish", res.RoutePublish), step("remove", res.RouteRemove))
+	cmd.AddCommand(db, svc, route)
+	return cmd
+}
