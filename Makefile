@@ -1,6 +1,7 @@
 # prenv: one preview environment per pull request.
 #   make demo    the lifecycle on this machine, no cloud account needed
 #   make test    every test level that runs here (builds the tools it needs)
+#   make unit    the unit tests alone: no tools, no PostgreSQL, no network
 #   make bench   timing ratios, measured side by side in one run
 
 PULUMI_VERSION := v3.250.0
@@ -66,15 +67,22 @@ demo: build tools test-deps
 demo-lifecycle: build tools
 	./examples/lifecycle/demo.sh
 
-## test: unit, engine end-to-end and binary end-to-end tests
+# Test packages run at once by make test: each end-to-end package starts
+# pulumi, PostgreSQL or kube-apiserver, and more than two starve 2 cores.
+TEST_PACKAGES ?= 2
+
+## test: unit, engine end-to-end and binary end-to-end tests; without
+## -short a missing tool fails its test
 test: build tools test-deps
 	$(GO) build ./...  # warms the cache the example services' go run uses
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -p $(TEST_PACKAGES) -timeout 30m ./...
 
-## unit: the fast tests only
+## unit: every package's unit tests (go test -short): the tests that need a
+## tool from ./bin, terraform, PostgreSQL or kube-apiserver skip, naming the
+## make target that provides it
 unit:
-	$(GO) test -count=1 -short ./stacks/... ./internal/naming/...
+	$(GO) test -count=1 -short ./...
 
 ## bench: no-change prenv up against no-change pulumi up, side by side
 bench: build tools

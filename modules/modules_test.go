@@ -54,15 +54,24 @@ func resources(t *testing.T, module string) []string {
 	return addrs
 }
 
-func TestModulesParseAndAreFormatted(t *testing.T) {
+func TestModulesParse(t *testing.T) {
 	t.Parallel()
-	tf := testenv.Terraform(t)
 	for _, name := range modules.Names() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			if got := resources(t, name); len(got) == 0 {
 				t.Errorf("module %s declares no resources", name)
 			}
+		})
+	}
+}
+
+func TestModulesAreFormatted(t *testing.T) {
+	t.Parallel()
+	tf := testenv.Terraform(t)
+	for _, name := range modules.Names() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir := filepath.Join(testenv.RepoRoot(t), "modules", name)
 			out, err := exec.CommandContext(t.Context(), tf, "fmt", "-check", "-diff", dir).CombinedOutput()
 			if err != nil {

@@ -108,13 +108,14 @@ func TestCloneWaitsForBusyTemplate(t *testing.T) {
 func TestClusterRestartReusesPort(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
+	bins := testenv.PostgresBinaries(t)
 	dir, err := os.MkdirTemp("", "prenv-pg-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o755)
-	c := &pg.Cluster{Dir: dir}
+	c := &pg.Cluster{Dir: dir, Binaries: bins}
 	first, err := c.Start(ctx)
 	if err != nil {
 		t.Fatal(err)

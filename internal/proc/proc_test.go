@@ -48,9 +48,10 @@ func TestWithArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	// Until the child execs, its command line is still the parent's.
+	// Until the child execs, its command line is still the parent's; and
+	// until the shell's own child execs sleep, so is that child's.
 	got := WithArgs("sleep 30; :", "prenv-with-args-marker")
-	for deadline := time.Now().Add(5 * time.Second); len(got) == 0 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(5 * time.Second); !slices.Equal(got, []int{cmd.Process.Pid}) && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 		got = WithArgs("sleep 30; :", "prenv-with-args-marker")
 	}

@@ -41,6 +41,7 @@ type Kube struct {
 // the test naming the make target that provides it.
 func KubeAPIServer(t testing.TB) *Kube {
 	t.Helper()
+	RequireTool(t, "kube-apiserver and etcd", "make tools test-deps")
 	apiserver := filepath.Join(RepoRoot(t), "bin", "kube-apiserver")
 	if p := os.Getenv("PRENV_KUBE_APISERVER"); p != "" {
 		apiserver = p

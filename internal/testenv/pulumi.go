@@ -31,6 +31,7 @@ func RepoRoot(t testing.TB) string {
 // PRENV_PULUMI when set. It fails the test if there is none.
 func Pulumi(t testing.TB) string {
 	t.Helper()
+	RequireTool(t, "the pulumi CLI", "make tools")
 	if p := os.Getenv("PRENV_PULUMI"); p != "" {
 		return p
 	}
@@ -44,6 +45,7 @@ func Pulumi(t testing.TB) string {
 // Prenv returns the path of the prenv binary that `make build` writes.
 func Prenv(t testing.TB) string {
 	t.Helper()
+	RequireTool(t, "the prenv binary", "make build")
 	p := filepath.Join(RepoRoot(t), "bin", "prenv")
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("prenv binary not found at %s: run `make build`", p)

@@ -12,6 +12,7 @@ import (
 // when no terraform is installed. It fails the test if there is none.
 func Terraform(t testing.TB) string {
 	t.Helper()
+	RequireTool(t, "terraform or OpenTofu", "make tools")
 	if p := os.Getenv("PRENV_TERRAFORM"); p != "" {
 		return p
 	}
