@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -23,12 +26,14 @@ func (a *App) debugCommand() *cobra.Command {
 	cmd.Flags().StringVar(&f.env, "env", "", "environment name: pr-<n> or baseline (instead of --pr)")
 	cmd.Flags().StringVar(&checkout, "checkout", "", "checkout of prenv's source to run the program from (default the working directory)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		s, err := a.open(cmd.Context(), f, true)
+		o := f.options(true)
+		o.Locate = true
+		s, err := a.host().Open(cmd.Context(), o)
 		if err != nil {
 			return err
 		}
 		if checkout == "" {
-			if checkout, err = os.Getwd(); err != nil {
+			if checkout, err = sourceCheckout(); err != nil {
 				return err
 			}
 		}
@@ -48,4 +53,23 @@ func (a *App) debugCommand() *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// sourceCheckout is the checkout of prenv's source that holds the working
+// directory: the directory of a go.mod naming prenv's module.
+func sourceCheckout() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && strings.HasPrefix(string(data), "module github.com/prenv/prenv\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", usage(errors.New("the working directory is not inside a checkout of prenv's source: pass --checkout DIR (git clone https://github.com/prenv/prenv)"))
+		}
+		dir = parent
+	}
 }

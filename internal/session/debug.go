@@ -25,8 +25,8 @@ type DebugCommand struct {
 }
 
 // Debugging returns how to reach s's stack with the pulumi CLI, and how
-// to run its program, which prenv runs in its own process, from a
-// checkout with go run or delve. Only the Pulumi engine has stacks.
+// to run its program, which prenv runs in its own process, from checkout
+// (prenv's source) with go run or delve. Only the Pulumi engine has stacks.
 func (h Host) Debugging(s *Session, checkout string) (Debugging, error) {
 	bp := s.Blueprint
 	if bp.Engine != stacks.EnginePulumi {
@@ -42,6 +42,10 @@ func (h Host) Debugging(s *Session, checkout string) (Debugging, error) {
 	default:
 		d.Env = append(d.Env, "PULUMI_CONFIG_PASSPHRASE_FILE="+shellQuote(filepath.Join(s.Home, "passphrase")))
 	}
+	code := "stacks/" + string(bp.Target) + "/"
+	if bp.Target == stacks.TargetNone {
+		code = "stacks/target.go"
+	}
 	args := fmt.Sprintf("--env %s --blueprint %s", s.Env.Name, shellQuote(absPath(bp.Path())))
 	d.Commands = []DebugCommand{
 		{"the project's stacks", "pulumi stack ls --project " + bp.Project + " --all"},
@@ -49,7 +53,7 @@ func (h Host) Debugging(s *Session, checkout string) (Debugging, error) {
 		{"its resources and their state", "pulumi stack export --stack " + stack},
 		{"its update history", "pulumi stack history --stack " + stack},
 		{"run its program from this checkout: prenv runs the target's program in its own process", "cd " + shellQuote(checkout) + " && go run . preview " + args},
-		{"the same under a debugger: set breakpoints in stacks/" + string(bp.Target) + "/", "cd " + shellQuote(checkout) + " && dlv debug . -- preview " + args},
+		{"the same under a debugger: set breakpoints in " + code, "cd " + shellQuote(checkout) + " && dlv debug . -- preview " + args},
 	}
 	return d, nil
 }

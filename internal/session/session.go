@@ -39,6 +39,9 @@ type Options struct {
 	// like Program, but nothing on this machine is touched or created,
 	// the salt is a placeholder and no engine is built.
 	Render bool
+	// Locate only resolves where the environment's state lives (home,
+	// backend): no target is prepared and no engine is built.
+	Locate bool
 }
 
 // Session is a command's resolved blueprint, environment, target and engine.
@@ -84,6 +87,9 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 	}
 	if s.Backend, err = h.backend(o.Backend, bp, s.Home); err != nil {
 		return nil, err
+	}
+	if o.Locate {
+		return s, nil
 	}
 	// Traversable but not listable: the postgres user must reach the
 	// managed cluster inside; secrets inside keep their own 0600 modes.
