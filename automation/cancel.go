@@ -11,7 +11,7 @@ import (
 // otherwise leaves it alone and returns a *LockedError naming the holder.
 // It never interrupts a live run.
 func (p *Pulumi) Cancel(ctx context.Context, env stacks.Env, opts ...Option) (CancelResult, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	holders, ok, err := p.locks(env.Stack)
 	if err != nil {
 		return CancelResult{}, err
@@ -31,7 +31,7 @@ func (p *Pulumi) Cancel(ctx context.Context, env stacks.Env, opts ...Option) (Ca
 		return res, &LockedError{Stack: env.Stack, Holders: holders}
 	}
 	for _, line := range broke {
-		fmt.Fprintln(o.progress, line)
+		fmt.Fprintln(o.Progress, line)
 	}
 	res.Broken = true
 	return res, nil

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/blang/semver"
 
@@ -21,10 +20,6 @@ import (
 // PulumiVersion is the pulumi CLI version prenv is built and tested with;
 // older CLIs are refused.
 var PulumiVersion = semver.MustParse("3.250.0")
-
-// interruptGrace is how long an interrupted pulumi may take to release its
-// lock before it is killed: less than the 10 s the Actions runner allows.
-const interruptGrace = 8 * time.Second
 
 // pulumiCLI runs one pulumi binary for the Automation API. It implements
 // auto.PulumiCommand so prenv decides how the child is started and stopped.
@@ -114,7 +109,7 @@ func (c *pulumiCLI) Run(ctx context.Context, workdir string, stdin io.Reader,
 }
 
 // command builds the child: non-interactive, interrupted (not killed) when
-// ctx ends so pulumi can release its lock, and killed after interruptGrace.
+// ctx ends so pulumi can release its lock, and killed after InterruptGrace.
 func (c *pulumiCLI) command(ctx context.Context, workdir string, env, args []string) *exec.Cmd {
 	if !slices.Contains(args, "--non-interactive") {
 		args = append([]string{"--non-interactive"}, args...)
@@ -127,7 +122,7 @@ func (c *pulumiCLI) command(ctx context.Context, workdir string, env, args []str
 		"PULUMI_DEBUG_COMMANDS=true", // registers --event-log, which the Automation API relies on
 	)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = interruptGrace
+	cmd.WaitDelay = InterruptGrace
 	return cmd
 }
 

@@ -14,7 +14,7 @@ import (
 // Destroy deletes env's resources and, with Remove, the stack itself.
 // Destroying a stack that does not exist, or destroying twice, succeeds.
 func (p *Pulumi) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
@@ -27,7 +27,7 @@ func (p *Pulumi) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (R
 		}
 		defer ss.cleanup()
 		ch := make(chan events.EngineEvent)
-		pr := watch(o.progress, ch)
+		pr := watch(o.Progress, ch)
 		_, err = ss.stack.Destroy(ctx, destroyOptions(o, ch)...)
 		pr.wait()
 		res.Recovered = append(res.Recovered, pr.recovered...)
@@ -44,9 +44,9 @@ func (p *Pulumi) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (R
 	return res, err
 }
 
-func destroyOptions(o options, ch chan<- events.EngineEvent) []optdestroy.Option {
+func destroyOptions(o Options, ch chan<- events.EngineEvent) []optdestroy.Option {
 	opts := []optdestroy.Option{optdestroy.EventStreams(ch), optdestroy.SuppressProgress(), optdestroy.Color("never")}
-	if o.remove {
+	if o.Remove {
 		opts = append(opts, optdestroy.Remove())
 	}
 	return opts

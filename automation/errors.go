@@ -103,21 +103,22 @@ func classify(ctx context.Context, stack string, err error) error {
 	case strings.Contains(text, "incorrect passphrase"), strings.Contains(text, "passphrase must be set"):
 		return fmt.Errorf("the passphrase does not open stack %s's secrets: set PULUMI_CONFIG_PASSPHRASE to the one the stack was created with", stack)
 	}
-	return &EngineError{Stack: stack, err: err}
+	return &EngineError{Stack: stack, Err: err}
 }
 
-// EngineError is a failure reported by the pulumi CLI. Its message keeps
-// the CLI's own diagnostics and drops the Automation API's stdout echo.
+// EngineError is a failure reported by an engine's CLI. Its message keeps
+// the CLI's own diagnostics, the "error: " lines of Err's text, and drops
+// the rest, such as the Automation API's stdout echo.
 type EngineError struct {
 	Stack string
-	err   error
+	Err   error
 }
 
 func (e *EngineError) Error() string {
-	return fmt.Sprintf("stack %s: %s", e.Stack, diagnostics(e.err.Error()))
+	return fmt.Sprintf("stack %s: %s", e.Stack, diagnostics(e.Err.Error()))
 }
 
-func (e *EngineError) Unwrap() error { return e.err }
+func (e *EngineError) Unwrap() error { return e.Err }
 
 // diagnostics picks the error lines out of an Automation API error, whose
 // text carries the command's full stdout and stderr. An error's indented

@@ -109,15 +109,15 @@ func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
 
 // breakStale removes the stack's locks if every one of them is provably
 // stale, and reports what it broke. It never touches a live lock.
-func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHolder, o options) ([]string, error) {
+func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHolder, o Options) ([]string, error) {
 	if len(holders) == 0 {
 		return nil, nil
 	}
 	now := time.Now()
 	var reasons []string
 	for _, h := range holders {
-		why := staleReason(h, p.host, now, o.maxJobTime, func(pid int) bool { return proc.Alive(pid, 0) })
-		if why == "" && o.finishedHost != "" && h.Host == o.finishedHost {
+		why := staleReason(h, p.host, now, o.MaxJobTime, func(pid int) bool { return proc.Alive(pid, 0) })
+		if why == "" && o.FinishedHost != "" && h.Host == o.FinishedHost {
 			why = fmt.Sprintf("it was taken on %s, whose run has ended", h.Host)
 		}
 		if why == "" {
@@ -155,8 +155,8 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 }
 
 // withLock runs op, and while it fails because the stack is locked, breaks
-// provably stale locks or waits with backoff up to o.waitForLock.
-func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func() error) (recovered []string, err error) {
+// provably stale locks or waits with backoff up to o.WaitForLock.
+func (p *Pulumi) withLock(ctx context.Context, stack string, o Options, op func() error) (recovered []string, err error) {
 	start := time.Now()
 	backoff := 500 * time.Millisecond
 	torn := 0
@@ -194,7 +194,7 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 		if len(broke) > 0 {
 			recovered = append(recovered, broke...)
 			for _, line := range broke {
-				fmt.Fprintln(o.progress, line)
+				fmt.Fprintln(o.Progress, line)
 			}
 			continue
 		}
@@ -205,13 +205,13 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o options, op func(
 			continue
 		}
 		waited := time.Since(start)
-		left := o.waitForLock - waited
+		left := o.WaitForLock - waited
 		if left <= 0 {
 			locked.Holders, locked.Waited = holders, waited
 			return recovered, locked
 		}
 		pause := min(backoff, left)
-		fmt.Fprintf(o.progress, "waiting for the lock of %s (%s); retrying in %s\n", stack, lockedBy(holders), pause.Round(time.Millisecond))
+		fmt.Fprintf(o.Progress, "waiting for the lock of %s (%s); retrying in %s\n", stack, lockedBy(holders), pause.Round(time.Millisecond))
 		select {
 		case <-ctx.Done():
 			return recovered, fmt.Errorf("waiting for the lock of %s: %w", stack, ctx.Err())

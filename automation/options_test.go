@@ -14,11 +14,11 @@ import (
 
 func TestOptions(t *testing.T) {
 	t.Parallel()
-	o := newOptions([]Option{WaitForLock(2 * time.Minute), MaxJobTime(time.Hour), Remove(), RefreshFirst()})
-	if o.waitForLock != 2*time.Minute || o.maxJobTime != time.Hour || !o.remove || !o.refresh {
+	o := Resolve([]Option{WaitForLock(2 * time.Minute), MaxJobTime(time.Hour), Remove(), RefreshFirst()})
+	if o.WaitForLock != 2*time.Minute || o.MaxJobTime != time.Hour || !o.Remove || !o.RefreshFirst {
 		t.Errorf("options = %+v", o)
 	}
-	if d := newOptions(nil); d.waitForLock != 0 || d.maxJobTime != DefaultMaxJobTime || d.progress == nil {
+	if d := Resolve(nil); d.WaitForLock != 0 || d.MaxJobTime != DefaultMaxJobTime || d.Progress == nil {
 		t.Errorf("default options = %+v", d)
 	}
 }
@@ -41,7 +41,7 @@ func TestUpArgs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := upArgs("pr-1", "shop", "127.0.0.1:5", "tcp://127.0.0.1:6", newOptions(tt.opts))
+			got := upArgs("pr-1", "shop", "127.0.0.1:5", "tcp://127.0.0.1:6", Resolve(tt.opts))
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("upArgs = %q\nwant %q", got, tt.want)
 			}
@@ -57,7 +57,7 @@ func TestDestroyOptions(t *testing.T) {
 			opts = append(opts, Remove())
 		}
 		var got optdestroy.Options
-		for _, o := range destroyOptions(newOptions(opts), nil) {
+		for _, o := range destroyOptions(Resolve(opts), nil) {
 			o.ApplyOption(&got)
 		}
 		if got.Remove != remove {
@@ -73,11 +73,11 @@ func TestPulumiCommandBuild(t *testing.T) {
 	if want := []string{"/opt/pulumi", "--non-interactive", "up", "--yes"}; !slices.Equal(cmd.Args, want) {
 		t.Errorf("args = %q, want %q", cmd.Args, want)
 	}
-	if cmd.Dir != "/work" || cmd.WaitDelay != interruptGrace || cmd.Cancel == nil {
+	if cmd.Dir != "/work" || cmd.WaitDelay != InterruptGrace || cmd.Cancel == nil {
 		t.Errorf("cmd dir %q, wait delay %s, cancel set %v", cmd.Dir, cmd.WaitDelay, cmd.Cancel != nil)
 	}
-	if interruptGrace >= 10*time.Second {
-		t.Errorf("interruptGrace %s is not under the runner's 10s", interruptGrace)
+	if InterruptGrace >= 10*time.Second {
+		t.Errorf("InterruptGrace %s is not under the runner's 10s", InterruptGrace)
 	}
 	if !slices.Contains(cmd.Env, "A=1") || !slices.Contains(cmd.Env, "PULUMI_SKIP_UPDATE_CHECK=true") {
 		t.Errorf("env lacks the extra variables: %q", cmd.Env[len(cmd.Env)-3:])

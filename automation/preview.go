@@ -13,7 +13,7 @@ import (
 // Preview reports what Up would change. A stack that does not exist yet is
 // created empty so the preview can show every resource as a create.
 func (p *Pulumi) Preview(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "preview"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
@@ -23,9 +23,9 @@ func (p *Pulumi) Preview(ctx context.Context, env stacks.Env, opts ...Option) (R
 		}
 		defer ss.cleanup()
 		ch := make(chan events.EngineEvent)
-		pr := watch(o.progress, ch)
+		pr := watch(o.Progress, ch)
 		popts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.SuppressProgress(), optpreview.Color("never")}
-		if o.refresh {
+		if o.RefreshFirst {
 			popts = append(popts, optpreview.Refresh())
 		}
 		_, err = ss.stack.Preview(ctx, popts...)

@@ -6,14 +6,13 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+
+	"github.com/prenv/prenv/automation/internal/progressline"
 )
 
 // pendingNotice is how the Pulumi engine announces that it is discarding
 // the pending operations an interrupted update left behind.
 const pendingNotice = "pending operations from previous deployment"
-
-// secretPlaceholder is what engine events show in place of a secret value.
-const secretPlaceholder = "[secret]"
 
 // progress renders engine events as one line each and keeps what the
 // result needs: the change counts and what was recovered.
@@ -59,7 +58,7 @@ func (p *progress) event(e events.EngineEvent) {
 	case e.ResourcePreEvent != nil:
 		m := e.ResourcePreEvent.Metadata
 		if m.Op != "same" && m.Type != "pulumi:pulumi:Stack" {
-			fmt.Fprintf(p.w, "  %s %s %s\n", verb(string(m.Op)), m.Type, urnName(m.URN))
+			fmt.Fprintf(p.w, "  %s %s %s\n", progressline.Verb(string(m.Op)), m.Type, urnName(m.URN))
 		}
 	case e.ResOutputsEvent != nil:
 		m := e.ResOutputsEvent.Metadata
@@ -79,7 +78,7 @@ func (p *progress) event(e events.EngineEvent) {
 			p.recovered = append(p.recovered, "cleared the pending operations an interrupted update left: "+pendingList(msg))
 		}
 		if d.Severity == "error" || d.Severity == "warning" {
-			fmt.Fprintf(p.w, "  %s: %s\n", d.Severity, firstLine(msg))
+			fmt.Fprintf(p.w, "  %s: %s\n", d.Severity, progressline.FirstLine(msg))
 		}
 	case e.SummaryEvent != nil:
 		p.changes = map[string]int{}
@@ -89,36 +88,12 @@ func (p *progress) event(e events.EngineEvent) {
 	}
 }
 
-func verb(op string) string {
-	switch op {
-	case "create":
-		return "creating"
-	case "update":
-		return "updating"
-	case "delete":
-		return "deleting"
-	case "replace", "create-replacement", "delete-replaced":
-		return "replacing"
-	case "refresh":
-		return "refreshing"
-	case "read":
-		return "reading"
-	default:
-		return op
-	}
-}
-
 // urnName returns the resource name at the end of a URN.
 func urnName(urn string) string {
 	if i := strings.LastIndex(urn, "::"); i >= 0 {
 		return urn[i+2:]
 	}
 	return urn
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(line)
 }
 
 // pendingList picks the "* <urn>, interrupted while <op>" lines out of the
@@ -134,7 +109,7 @@ func pendingList(msg string) string {
 }
 
 // secretSig marks a secret value in engine events, whose ciphertext the
-// events show as secretPlaceholder.
+// events show as SecretPlaceholder.
 const secretSig = "4dabf18193072939515e22adb298388d"
 
 func isSecret(v any) bool {
@@ -142,5 +117,5 @@ func isSecret(v any) bool {
 		_, ok := m[secretSig]
 		return ok
 	}
-	return v == secretPlaceholder
+	return v == SecretPlaceholder
 }

@@ -26,14 +26,6 @@ const (
 	ConfigExpiresAt = "prenv:expires-at"
 )
 
-// Outputs prenv adds to every stack, so that the environment's lifetime
-// can be read from its state alone.
-const (
-	OutputCreatedAt = "prenv:created-at"
-	OutputExpiresAt = "prenv:expires-at"
-	OutputRepo      = "prenv:repo"
-)
-
 // ProgramFunc returns the Pulumi program of one environment.
 type ProgramFunc func(env stacks.Env) (pulumi.RunFunc, error)
 

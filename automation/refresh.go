@@ -12,7 +12,7 @@ import (
 
 // Refresh reconciles env's stack with the real resources.
 func (p *Pulumi) Refresh(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "refresh"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
@@ -22,7 +22,7 @@ func (p *Pulumi) Refresh(ctx context.Context, env stacks.Env, opts ...Option) (R
 		}
 		defer ss.cleanup()
 		ch := make(chan events.EngineEvent)
-		pr := watch(o.progress, ch)
+		pr := watch(o.Progress, ch)
 		_, err = ss.stack.Refresh(ctx, refreshOptions(ch)...)
 		pr.wait()
 		if err != nil {

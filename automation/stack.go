@@ -128,12 +128,12 @@ func outputs(m auto.OutputMap) map[string]Output {
 // prepare finds env's stack in ws (creating it with create), records
 // prenv's config there, and returns the stack's history and the program
 // for env as that history dates it.
-func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env, create bool, o options) (history, pulumi.RunFunc, error) {
+func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env, create bool, o Options) (history, pulumi.RunFunc, error) {
 	h, err := p.locate(ctx, ws, env.Stack, create)
 	if err != nil {
 		return h, nil, err
 	}
-	env = dated(env, h.createdAt, h.expiresAt, p.cfg.TTLFromUpdate, o)
+	env = Dated(env, h.createdAt, h.expiresAt, p.cfg.TTLFromUpdate, o)
 	if err := writeConfig(ctx, ws, p.cfg.Project, env, h.salt); err != nil {
 		return h, nil, err
 	}
@@ -143,7 +143,7 @@ func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env,
 
 // stage readies env's stack for an Automation API operation: found (or
 // created, with create), its config written and its program set.
-func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool, o options) (*session, error) {
+func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool, o Options) (*session, error) {
 	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,7 @@ import (
 // local backend's lock itself dies with its process, so only a killed
 // run's record can be stale.
 func (t *Terraform) Cancel(_ context.Context, env stacks.Env, opts ...Option) (CancelResult, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	if h, locked := t.lockHolder(env.Stack); locked {
 		return CancelResult{Locks: []LockHolder{h}}, &LockedError{Stack: env.Stack, Holders: []LockHolder{h}}
 	}
@@ -25,7 +25,7 @@ func (t *Terraform) Cancel(_ context.Context, env stacks.Env, opts ...Option) (C
 		return CancelResult{Locks: []LockHolder{rec}}, err
 	}
 	if line != "" {
-		fmt.Fprintln(o.progress, line)
+		fmt.Fprintln(o.Progress, line)
 	}
 	return CancelResult{Locks: []LockHolder{rec}, Broken: line != ""}, nil
 }

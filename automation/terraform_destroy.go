@@ -14,7 +14,7 @@ import (
 // Destroying a workspace that does not exist, or destroying twice,
 // succeeds.
 func (t *Terraform) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
 	err := t.destroy(ctx, env, o, &res)
@@ -22,7 +22,7 @@ func (t *Terraform) Destroy(ctx context.Context, env stacks.Env, opts ...Option)
 	return res, err
 }
 
-func (t *Terraform) destroy(ctx context.Context, env stacks.Env, o options, res *Result) error {
+func (t *Terraform) destroy(ctx context.Context, env stacks.Env, o Options, res *Result) error {
 	r, varFile, err := t.prepare(ctx, env, o, false, res)
 	if errors.Is(err, ErrStackNotFound) {
 		return nil
@@ -31,7 +31,7 @@ func (t *Terraform) destroy(ctx context.Context, env stacks.Env, o options, res 
 		return err
 	}
 	defer r.cleanup()
-	stream := newTFStream(o.progress)
+	stream := newTFStream(o.Progress)
 	err = r.tf.DestroyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(false))
 	changes, _, diags := stream.result()
 	if kept := t.keepErrored(r, env.Stack); kept != nil {
@@ -43,7 +43,7 @@ func (t *Terraform) destroy(ctx context.Context, env stacks.Env, o options, res 
 	if changes != nil {
 		res.Changes = changes
 	}
-	if !o.remove {
+	if !o.Remove {
 		return nil
 	}
 	if err := r.tf.WorkspaceSelect(ctx, "default"); err != nil {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/prenv/prenv/automation/internal/progressline"
 )
 
 // classify turns an error from a terraform run into one of prenv's typed
@@ -37,9 +39,9 @@ func (t *Terraform) classify(ctx context.Context, stack string, err error, diags
 		lines[i] = "error: " + strings.ReplaceAll(d, "\n", "\n    ")
 	}
 	if len(lines) == 0 {
-		lines = []string{"error: " + firstLine(err.Error())}
+		lines = []string{"error: " + progressline.FirstLine(err.Error())}
 	}
-	return &EngineError{Stack: stack, err: &tfError{text: strings.Join(lines, "\n"), err: err}}
+	return &EngineError{Stack: stack, Err: &tfError{text: strings.Join(lines, "\n"), err: err}}
 }
 
 // tfError carries terraform's diagnostics, as EngineError reads them, and

@@ -42,7 +42,7 @@ func tfOutputs(metas map[string]tfOutputMeta, withhold bool) map[string]Output {
 			_ = json.Unmarshal(meta.Value, &v)
 		}
 		if withhold && meta.Sensitive {
-			v = secretPlaceholder
+			v = SecretPlaceholder
 		}
 		prefix, expand := strings.CutSuffix(name, "__")
 		if obj, ok := v.(map[string]any); expand && ok {
@@ -51,7 +51,7 @@ func tfOutputs(metas map[string]tfOutputMeta, withhold bool) map[string]Output {
 			}
 			continue
 		}
-		if expand && meta.Sensitive && v == secretPlaceholder {
+		if expand && meta.Sensitive && v == SecretPlaceholder {
 			continue // a withheld map has no keys to show
 		}
 		out[tfOutputName(name)] = Output{Value: v, Secret: meta.Sensitive}

@@ -12,7 +12,7 @@ import (
 // Preview reports what Up would change. A workspace that does not exist
 // yet is created empty, so the plan shows every resource as a create.
 func (t *Terraform) Preview(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "preview"}
 	err := func() error {
@@ -21,8 +21,8 @@ func (t *Terraform) Preview(ctx context.Context, env stacks.Env, opts ...Option)
 			return err
 		}
 		defer r.cleanup()
-		stream := newTFStream(o.progress)
-		_, err = r.tf.PlanJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.refresh))
+		stream := newTFStream(o.Progress)
+		_, err = r.tf.PlanJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst))
 		changes, _, diags := stream.result()
 		if err != nil {
 			return t.classify(ctx, env.Stack, err, diags)

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/prenv/prenv/automation/internal/progressline"
 )
 
 // tfStream reads terraform's machine-readable UI (-json), one message a
@@ -78,7 +80,7 @@ func (s *tfStream) line(line []byte) {
 	}
 	switch m.Type {
 	case "apply_start":
-		fmt.Fprintf(s.w, "  %s %s\n", verb(tfAction(m.Hook.Action)), m.Hook.Resource.Addr)
+		fmt.Fprintf(s.w, "  %s %s\n", progressline.Verb(tfAction(m.Hook.Action)), m.Hook.Resource.Addr)
 	case "apply_errored":
 		fmt.Fprintf(s.w, "  failed to %s %s\n", tfAction(m.Hook.Action), m.Hook.Resource.Addr)
 	case "planned_change":
@@ -105,7 +107,7 @@ func (s *tfStream) line(line []byte) {
 				msg += ": " + detail
 			}
 			s.diagnostics = append(s.diagnostics, msg)
-			fmt.Fprintf(s.w, "  error: %s\n", firstLine(msg))
+			fmt.Fprintf(s.w, "  error: %s\n", progressline.FirstLine(msg))
 		} else if d != nil && d.Severity == "warning" && !strings.Contains(d.Summary, "undeclared variable") {
 			fmt.Fprintf(s.w, "  warning: %s\n", d.Summary)
 		}

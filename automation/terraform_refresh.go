@@ -12,7 +12,7 @@ import (
 // Refresh reconciles env's workspace with the real resources: a
 // refresh-only apply.
 func (t *Terraform) Refresh(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "refresh"}
 	err := func() error {
@@ -21,7 +21,7 @@ func (t *Terraform) Refresh(ctx context.Context, env stacks.Env, opts ...Option)
 			return err
 		}
 		defer r.cleanup()
-		stream := newTFStream(o.progress)
+		stream := newTFStream(o.Progress)
 		err = r.tf.ApplyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.RefreshOnly(true))
 		changes, _, diags := stream.result()
 		if kept := t.keepErrored(r, env.Stack); kept != nil {

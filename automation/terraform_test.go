@@ -32,7 +32,7 @@ func TestTFOutputs(t *testing.T) {
 		{"withheld", true, map[string]Output{
 			"prenv:created-at": {Value: "2026-11-21T10:00:00Z"},
 			"url:web":          {Value: "http://web.pr-1.localhost:7070"},
-			"databaseUrl":      {Value: secretPlaceholder, Secret: true},
+			"databaseUrl":      {Value: SecretPlaceholder, Secret: true},
 			"pr":               {Value: float64(7)},
 		}},
 	}
@@ -91,11 +91,11 @@ func TestApplyOptions(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		o    options
+		o    Options
 		want string
 	}{
-		{"default", options{}, "0ms"},
-		{"wait", options{waitForLock: 90 * time.Second}, "90000ms"},
+		{"default", Options{}, "0ms"},
+		{"wait", Options{WaitForLock: 90 * time.Second}, "90000ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestApplyOptions(t *testing.T) {
 			}
 		})
 	}
-	if got := len(applyOptions("vars.json", options{extendTo: time.Now()})); got != 5 {
+	if got := len(applyOptions("vars.json", Options{ExtendTo: time.Now()})); got != 5 {
 		t.Errorf("applyOptions with Extend has %d options, want 5 (no refresh, one target)", got)
 	}
 }

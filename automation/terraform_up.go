@@ -14,7 +14,7 @@ import (
 
 // Up creates env's workspace if needed and applies the module to it.
 func (t *Terraform) Up(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "up"}
 	err := t.up(ctx, env, o, &res)
@@ -22,16 +22,16 @@ func (t *Terraform) Up(ctx context.Context, env stacks.Env, opts ...Option) (Res
 	return res, err
 }
 
-func (t *Terraform) up(ctx context.Context, env stacks.Env, o options, res *Result) error {
-	if !o.extendTo.IsZero() && !t.hasLifetime() {
+func (t *Terraform) up(ctx context.Context, env stacks.Env, o Options, res *Result) error {
+	if !o.ExtendTo.IsZero() && !t.hasLifetime() {
 		return fmt.Errorf("the Terraform module has no resource %s, which extend updates alone: add it, and read prenv__expires-at from it", extendTarget)
 	}
-	r, varFile, err := t.prepare(ctx, env, o, o.extendTo.IsZero(), res) // an extension never creates a workspace
+	r, varFile, err := t.prepare(ctx, env, o, o.ExtendTo.IsZero(), res) // an extension never creates a workspace
 	if err != nil {
 		return err
 	}
 	defer r.cleanup()
-	stream := newTFStream(o.progress)
+	stream := newTFStream(o.Progress)
 	err = r.tf.ApplyJSON(ctx, stream, applyOptions(varFile, o)...)
 	changes, outputs, diags := stream.result()
 	if kept := t.keepErrored(r, env.Stack); kept != nil {
@@ -41,7 +41,7 @@ func (t *Terraform) up(ctx context.Context, env stacks.Env, o options, res *Resu
 		return t.classify(ctx, env.Stack, err, diags)
 	}
 	res.Changes, res.Outputs = changes, outputs
-	if !o.extendTo.IsZero() {
+	if !o.ExtendTo.IsZero() {
 		res.Changes = map[string]int{} // the lifetime record is prenv's, not a resource of the environment
 	}
 	return nil
@@ -49,9 +49,9 @@ func (t *Terraform) up(ctx context.Context, env stacks.Env, o options, res *Resu
 
 // applyOptions are an up's: the variables, the lock wait, and with Extend
 // no resource at all, so only the outputs move.
-func applyOptions(varFile string, o options) []tfexec.ApplyOption {
-	opts := []tfexec.ApplyOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.refresh)}
-	if !o.extendTo.IsZero() {
+func applyOptions(varFile string, o Options) []tfexec.ApplyOption {
+	opts := []tfexec.ApplyOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst)}
+	if !o.ExtendTo.IsZero() {
 		opts = append(opts, tfexec.Refresh(false), tfexec.Target(extendTarget))
 	}
 	return opts
@@ -76,14 +76,14 @@ func (t *Terraform) hasLifetime() bool {
 var lifetimeBlock = regexp.MustCompile(`(?m)^resource\s+"terraform_data"\s+"prenv_lifetime"`)
 
 // lockTimeout is -lock-timeout for --wait-for-lock.
-func lockTimeout(o options) string {
-	return fmt.Sprintf("%dms", o.waitForLock.Milliseconds())
+func lockTimeout(o Options) string {
+	return fmt.Sprintf("%dms", o.WaitForLock.Milliseconds())
 }
 
 // prepare readies an operation on env's workspace: no unsaved state kept
 // from a failed run, a working directory with the workspace selected (or
 // created, with create), and the variables dated by the workspace's state.
-func (t *Terraform) prepare(ctx context.Context, env stacks.Env, o options, create bool, res *Result) (*tfRun, string, error) {
+func (t *Terraform) prepare(ctx context.Context, env stacks.Env, o Options, create bool, res *Result) (*tfRun, string, error) {
 	if err := t.refuseErrored(env.Stack); err != nil {
 		return nil, "", err
 	}
@@ -91,10 +91,10 @@ func (t *Terraform) prepare(ctx context.Context, env stacks.Env, o options, crea
 		return nil, "", err
 	} else if line != "" {
 		res.Recovered = append(res.Recovered, line)
-		fmt.Fprintln(o.progress, line)
+		fmt.Fprintln(o.Progress, line)
 	}
-	if h, locked := t.lockHolder(env.Stack); locked && o.waitForLock > 0 {
-		fmt.Fprintf(o.progress, "waiting for the lock of %s (held by %s); terraform retries for up to %s\n", env.Stack, h, o.waitForLock)
+	if h, locked := t.lockHolder(env.Stack); locked && o.WaitForLock > 0 {
+		fmt.Fprintf(o.Progress, "waiting for the lock of %s (held by %s); terraform retries for up to %s\n", env.Stack, h, o.WaitForLock)
 	}
 	r, err := t.workdir(ctx)
 	if err != nil {
@@ -108,7 +108,7 @@ func (t *Terraform) prepare(ctx context.Context, env stacks.Env, o options, crea
 	return r, varFile, nil
 }
 
-func (t *Terraform) ready(ctx context.Context, r *tfRun, env stacks.Env, o options, create bool) (string, error) {
+func (t *Terraform) ready(ctx context.Context, r *tfRun, env stacks.Env, o Options, create bool) (string, error) {
 	if err := t.selectWorkspace(ctx, r, env.Stack, create); err != nil {
 		return "", err
 	}
@@ -116,7 +116,7 @@ func (t *Terraform) ready(ctx context.Context, r *tfRun, env stacks.Env, o optio
 	if err != nil {
 		return "", err
 	}
-	vars, err := t.vars(dated(env, st.createdAt, st.expiresAt, t.cfg.TTLFromUpdate, o))
+	vars, err := t.vars(Dated(env, st.createdAt, st.expiresAt, t.cfg.TTLFromUpdate, o))
 	if err != nil {
 		return "", err
 	}

@@ -46,7 +46,7 @@ func (t *Terraform) setup(ctx context.Context, r *tfRun) error {
 	if err != nil {
 		return err
 	}
-	if err := tf.SetWaitDelay(interruptGrace); err != nil {
+	if err := tf.SetWaitDelay(InterruptGrace); err != nil {
 		return err
 	}
 	if err := tf.SetEnv(t.environ(r.dir)); err != nil {

@@ -18,7 +18,7 @@ import (
 // run's event stream, where auto.Stack.Up would add select, output and
 // history runs.
 func (p *Pulumi) Up(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := newOptions(opts)
+	o := Resolve(opts)
 	start := time.Now()
 	res := Result{Stack: env.Stack, Op: "up"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error { return p.up(ctx, env, o, &res) })
@@ -27,13 +27,13 @@ func (p *Pulumi) Up(ctx context.Context, env stacks.Env, opts ...Option) (Result
 	return res, err
 }
 
-func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result) error {
+func (p *Pulumi) up(ctx context.Context, env stacks.Env, o Options, res *Result) error {
 	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	h, program, err := p.prepare(ctx, ws, env, o.extendTo.IsZero(), o) // an extension never creates a stack
+	h, program, err := p.prepare(ctx, ws, env, o.ExtendTo.IsZero(), o) // an extension never creates a stack
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result)
 	if err != nil {
 		return fmt.Errorf("receive the events of %s: %w", env.Stack, err)
 	}
-	pr := watch(o.progress, ch)
+	pr := watch(o.Progress, ch)
 	stdout, stderr, _, err := p.cli.Run(ctx, ws.WorkDir(), nil, nil, nil, envList(ws), upArgs(env.Stack, p.cfg.Project, client, eventLog, o)...)
 	stopEvents()
 	pr.wait()
@@ -63,14 +63,14 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o options, res *Result)
 }
 
 // upArgs builds the pulumi command line of one update.
-func upArgs(stack, project, client, eventLog string, o options) []string {
+func upArgs(stack, project, client, eventLog string, o Options) []string {
 	args := []string{"up", "--yes", "--skip-preview", "--stack", stack,
 		"--client=" + client, "--exec-kind=" + execKindInline, "--event-log", eventLog,
 		"--color=never", "--suppress-progress"}
-	if o.refresh {
+	if o.RefreshFirst {
 		args = append(args, "--refresh")
 	}
-	if !o.extendTo.IsZero() {
+	if !o.ExtendTo.IsZero() {
 		args = append(args, "--target", stackURN(stack, project))
 	}
 	return args
