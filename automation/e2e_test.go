@@ -8,11 +8,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/automation/internal/enginetest"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
 )
-
-const project = "e2e"
 
 // newEngine returns a Pulumi engine on a fresh file:// backend whose
 // program is made by program.
@@ -24,7 +23,7 @@ func newEngine(t *testing.T, program automation.ProgramFunc) *automation.Pulumi 
 func newEngineOn(t *testing.T, backend string, program automation.ProgramFunc) *automation.Pulumi {
 	t.Helper()
 	eng, err := automation.NewPulumi(t.Context(), automation.PulumiConfig{
-		Project:    project,
+		Project:    enginetest.Project,
 		BackendURL: backend,
 		Binary:     testenv.Pulumi(t),
 		Passphrase: "test-passphrase",
@@ -38,16 +37,6 @@ func newEngineOn(t *testing.T, backend string, program automation.ProgramFunc) *
 
 func noneProgram(env stacks.Env) (pulumi.RunFunc, error) {
 	return stacks.None{}.Program(nil, env), nil
-}
-
-func prEnv(t *testing.T, pr int) stacks.Env {
-	t.Helper()
-	bp := &stacks.Blueprint{Project: project, TTL: stacks.Duration{Duration: time.Hour}}
-	env, err := stacks.NewEnv(bp, stacks.EnvOptions{PR: pr, Repo: "acme/shop", SHA: "abc123"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return env
 }
 
 // gate is a program that records how many runs are inside it at once.

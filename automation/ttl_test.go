@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/automation/internal/enginetest"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
 )
@@ -14,7 +15,7 @@ import (
 // one-hour TTL.
 func envAt(t *testing.T, pr int, now time.Time) stacks.Env {
 	t.Helper()
-	bp := &stacks.Blueprint{Project: project, TTL: stacks.Duration{Duration: time.Hour}}
+	bp := &stacks.Blueprint{Project: enginetest.Project, TTL: stacks.Duration{Duration: time.Hour}}
 	env, err := stacks.NewEnv(bp, stacks.EnvOptions{PR: pr, Repo: "acme/shop", SHA: "abc123", Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +49,7 @@ func TestTTLCountsFromCreationOrLastUpdate(t *testing.T) {
 		{true, t0.Add(30*time.Minute + time.Hour)},
 	} {
 		eng, err := automation.NewPulumi(t.Context(), automation.PulumiConfig{
-			Project: project, BackendURL: testenv.Backend(t), Binary: testenv.Pulumi(t),
+			Project: enginetest.Project, BackendURL: testenv.Backend(t), Binary: testenv.Pulumi(t),
 			Passphrase: "test-passphrase", Program: noneProgram, TTLFromUpdate: tc.fromUpdate,
 		})
 		if err != nil {
