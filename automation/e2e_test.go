@@ -13,6 +13,16 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
+// engines are the Pulumi engines the engine-agnostic tests of enginetest
+// run against.
+var engines = enginetest.Case{
+	None: func(t *testing.T) automation.Engine { return newEngine(t, noneProgram) },
+	Gate: func(t *testing.T, hold time.Duration) (automation.Engine, enginetest.HoldGate) {
+		g := newGate(hold, true)
+		return newEngine(t, g.program), pulumiGate{g}
+	},
+}
+
 // newEngine returns a Pulumi engine on a fresh file:// backend whose
 // program is made by program.
 func newEngine(t *testing.T, program automation.ProgramFunc) *automation.Pulumi {
@@ -81,4 +91,31 @@ func (g *gate) program(env stacks.Env) (pulumi.RunFunc, error) {
 		ctx.Export("env", pulumi.String(env.Name))
 		return nil
 	}, nil
+}
+
+// pulumiGate is a gate as enginetest sees it.
+type pulumiGate struct{ g *gate }
+
+func (p pulumiGate) Entered(*testing.T)      { <-p.g.entered }
+func (p pulumiGate) SetHold(d time.Duration) { p.g.hold.Store(int64(d)) }
+func (p pulumiGate) Overlapped() bool        { return p.g.peak.Load() > 1 }
+
+func TestEngineLifecycle(t *testing.T) {
+	t.Parallel()
+	enginetest.Lifecycle(t, engines)
+}
+
+func TestEngineRacingUpsNeverOverlap(t *testing.T) {
+	t.Parallel()
+	enginetest.RacingUpsNeverOverlap(t, engines)
+}
+
+func TestEngineLockedFailsAfterBound(t *testing.T) {
+	t.Parallel()
+	enginetest.LockedFailsAfterBound(t, engines)
+}
+
+func TestEngineCancelReleasesLock(t *testing.T) {
+	t.Parallel()
+	enginetest.CancelReleasesLock(t, engines)
 }

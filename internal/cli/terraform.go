@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/automation/terraform"
 	"github.com/prenv/prenv/modules"
 	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/local"
@@ -35,11 +36,11 @@ func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend
 	if err != nil {
 		return nil, err
 	}
-	binary, err := automation.FindTerraform(a.Getenv("PRENV_TERRAFORM"), "bin", filepath.Dir(self))
+	binary, err := terraform.Find(a.Getenv("PRENV_TERRAFORM"), "bin", filepath.Dir(self))
 	if err != nil {
 		return nil, err
 	}
-	cfg := automation.TerraformConfig{
+	cfg := terraform.Config{
 		Project: bp.Project, StateDir: stateDir, Binary: binary, Module: module,
 		TTLFromUpdate: bp.TTLFrom == "last-update",
 		Env:           map[string]string{"PRENV_HOME": home},
@@ -64,7 +65,7 @@ func (a *App) terraformEngine(ctx context.Context, bp *stacks.Blueprint, backend
 		}
 		return vars, nil
 	}
-	return automation.NewTerraform(ctx, cfg)
+	return terraform.New(ctx, cfg)
 }
 
 // terraformModule is the blueprint's own root module, or prenv's embedded

@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"context"
@@ -9,20 +9,21 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Up creates env's workspace if needed and applies the module to it.
-func (t *Terraform) Up(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (t *Engine) Up(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "up"}
+	res := automation.Result{Stack: env.Stack, Op: "up"}
 	err := t.up(ctx, env, o, &res)
 	res.Duration = time.Since(start)
 	return res, err
 }
 
-func (t *Terraform) up(ctx context.Context, env stacks.Env, o Options, res *Result) error {
+func (t *Engine) up(ctx context.Context, env stacks.Env, o automation.Options, res *automation.Result) error {
 	if !o.ExtendTo.IsZero() && !t.hasLifetime() {
 		return fmt.Errorf("the Terraform module has no resource %s, which extend updates alone: add it, and read prenv__expires-at from it", extendTarget)
 	}
@@ -49,7 +50,7 @@ func (t *Terraform) up(ctx context.Context, env stacks.Env, o Options, res *Resu
 
 // applyOptions are an up's: the variables, the lock wait, and with Extend
 // no resource at all, so only the outputs move.
-func applyOptions(varFile string, o Options) []tfexec.ApplyOption {
+func applyOptions(varFile string, o automation.Options) []tfexec.ApplyOption {
 	opts := []tfexec.ApplyOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst)}
 	if !o.ExtendTo.IsZero() {
 		opts = append(opts, tfexec.Refresh(false), tfexec.Target(extendTarget))
@@ -62,7 +63,7 @@ func applyOptions(varFile string, o Options) []tfexec.ApplyOption {
 const extendTarget = "terraform_data.prenv_lifetime"
 
 // hasLifetime reports whether the module declares extendTarget.
-func (t *Terraform) hasLifetime() bool {
+func (t *Engine) hasLifetime() bool {
 	files, _ := fs.Glob(t.cfg.Module, "*.tf")
 	for _, f := range files {
 		data, _ := fs.ReadFile(t.cfg.Module, f)
@@ -76,14 +77,14 @@ func (t *Terraform) hasLifetime() bool {
 var lifetimeBlock = regexp.MustCompile(`(?m)^resource\s+"terraform_data"\s+"prenv_lifetime"`)
 
 // lockTimeout is -lock-timeout for --wait-for-lock.
-func lockTimeout(o Options) string {
+func lockTimeout(o automation.Options) string {
 	return fmt.Sprintf("%dms", o.WaitForLock.Milliseconds())
 }
 
 // prepare readies an operation on env's workspace: no unsaved state kept
 // from a failed run, a working directory with the workspace selected (or
 // created, with create), and the variables dated by the workspace's state.
-func (t *Terraform) prepare(ctx context.Context, env stacks.Env, o Options, create bool, res *Result) (*tfRun, string, error) {
+func (t *Engine) prepare(ctx context.Context, env stacks.Env, o automation.Options, create bool, res *automation.Result) (*tfRun, string, error) {
 	if err := t.refuseErrored(env.Stack); err != nil {
 		return nil, "", err
 	}
@@ -108,7 +109,7 @@ func (t *Terraform) prepare(ctx context.Context, env stacks.Env, o Options, crea
 	return r, varFile, nil
 }
 
-func (t *Terraform) ready(ctx context.Context, r *tfRun, env stacks.Env, o Options, create bool) (string, error) {
+func (t *Engine) ready(ctx context.Context, r *tfRun, env stacks.Env, o automation.Options, create bool) (string, error) {
 	if err := t.selectWorkspace(ctx, r, env.Stack, create); err != nil {
 		return "", err
 	}
@@ -116,7 +117,7 @@ func (t *Terraform) ready(ctx context.Context, r *tfRun, env stacks.Env, o Optio
 	if err != nil {
 		return "", err
 	}
-	vars, err := t.vars(Dated(env, st.createdAt, st.expiresAt, t.cfg.TTLFromUpdate, o))
+	vars, err := t.vars(automation.Dated(env, st.createdAt, st.expiresAt, t.cfg.TTLFromUpdate, o))
 	if err != nil {
 		return "", err
 	}

@@ -1,13 +1,15 @@
-package automation
+package terraform
 
 import (
 	"context"
 	"fmt"
+
+	"github.com/prenv/prenv/automation"
 )
 
 // List returns the workspaces of the engine's project, the default one
 // aside, with what their state says of each.
-func (t *Terraform) List(ctx context.Context) ([]StackInfo, error) {
+func (t *Engine) List(ctx context.Context) ([]automation.StackInfo, error) {
 	r, err := t.workdir(ctx)
 	if err != nil {
 		return nil, err
@@ -17,7 +19,7 @@ func (t *Terraform) List(ctx context.Context) ([]StackInfo, error) {
 	if err != nil {
 		return nil, t.classify(ctx, "(list)", err, nil)
 	}
-	var infos []StackInfo
+	var infos []automation.StackInfo
 	for _, name := range names {
 		if name == "default" {
 			continue
@@ -27,7 +29,7 @@ func (t *Terraform) List(ctx context.Context) ([]StackInfo, error) {
 			return nil, fmt.Errorf("workspace %s: %w", name, err)
 		}
 		_, running := t.lockHolder(name)
-		infos = append(infos, StackInfo{
+		infos = append(infos, automation.StackInfo{
 			Name: name, LastUpdate: st.modified, ResourceCount: st.resources, Running: running,
 			CreatedAt: st.createdAt, ExpiresAt: st.expiresAt, URL: st.url,
 		})

@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"context"
@@ -7,13 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/automation/internal/progressline"
 )
 
 // classify turns an error from a terraform run into one of prenv's typed
 // errors. diags are the error diagnostics of a -json run, whose stderr is
 // empty; other runs carry theirs in err's text.
-func (t *Terraform) classify(ctx context.Context, stack string, err error, diags []string) error {
+func (t *Engine) classify(ctx context.Context, stack string, err error, diags []string) error {
 	if err == nil {
 		return nil
 	}
@@ -27,9 +28,9 @@ func (t *Terraform) classify(ctx context.Context, stack string, err error, diags
 		if h, ok := t.lockHolder(stack); ok && len(holders) == 1 && holders[0].PID == 0 {
 			holders[0].PID = h.PID
 		}
-		return &LockedError{Stack: stack, Holders: holders}
+		return &automation.LockedError{Stack: stack, Holders: holders}
 	case strings.Contains(text, "doesn't exist") && strings.Contains(text, "orkspace"):
-		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", stack, ErrStackNotFound)
+		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", stack, automation.ErrStackNotFound)
 	}
 	if len(diags) == 0 {
 		diags = tfErrors(err.Error())
@@ -41,7 +42,7 @@ func (t *Terraform) classify(ctx context.Context, stack string, err error, diags
 	if len(lines) == 0 {
 		lines = []string{"error: " + progressline.FirstLine(err.Error())}
 	}
-	return &EngineError{Stack: stack, Err: &tfError{text: strings.Join(lines, "\n"), err: err}}
+	return &automation.EngineError{Stack: stack, Err: &tfError{text: strings.Join(lines, "\n"), err: err}}
 }
 
 // tfError carries terraform's diagnostics, as EngineError reads them, and
@@ -101,17 +102,17 @@ var (
 )
 
 // parseTFLock reads the holder out of terraform's lock error.
-func parseTFLock(text string) []LockHolder {
+func parseTFLock(text string) []automation.LockHolder {
 	m := tfLockWho.FindStringSubmatch(text)
 	if m == nil {
 		return nil
 	}
-	h := LockHolder{User: m[1], Host: m[2]}
+	h := automation.LockHolder{User: m[1], Host: m[2]}
 	if c := tfLockCreated.FindStringSubmatch(text); c != nil {
 		h.Since, _ = time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", c[1])
 	}
 	if p := tfLockPath.FindStringSubmatch(text); p != nil {
 		h.URL = "file://" + p[1]
 	}
-	return []LockHolder{h}
+	return []automation.LockHolder{h}
 }

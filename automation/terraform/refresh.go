@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"context"
@@ -6,15 +6,16 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Refresh reconciles env's workspace with the real resources: a
 // refresh-only apply.
-func (t *Terraform) Refresh(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "refresh"}
+	res := automation.Result{Stack: env.Stack, Op: "refresh"}
 	err := func() error {
 		r, varFile, err := t.prepare(ctx, env, o, false, &res)
 		if err != nil {

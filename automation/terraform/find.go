@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"context"
@@ -12,15 +12,15 @@ import (
 	"github.com/blang/semver"
 )
 
-// TerraformVersion is the oldest terraform (or OpenTofu) CLI prenv drives:
+// Version is the oldest terraform (or OpenTofu) CLI prenv drives:
 // the first with terraform_data and the local backend's workspace_dir that
 // its modules rely on, and with import blocks for teams' own modules.
-var TerraformVersion = semver.MustParse("1.5.0")
+var Version = semver.MustParse("1.5.0")
 
-// FindTerraform returns the terraform binary to use: explicit if set (from
+// Find returns the terraform binary to use: explicit if set (from
 // PRENV_TERRAFORM), else "terraform" in dirs or on PATH, else "tofu" (which
 // `make tools` builds into ./bin when no terraform is installed).
-func FindTerraform(explicit string, dirs ...string) (string, error) {
+func Find(explicit string, dirs ...string) (string, error) {
 	if explicit != "" {
 		if _, err := os.Stat(explicit); err != nil {
 			return "", fmt.Errorf("PRENV_TERRAFORM=%s does not exist: point it at a terraform or tofu binary, or unset it", explicit)
@@ -39,31 +39,31 @@ func FindTerraform(explicit string, dirs ...string) (string, error) {
 		}
 	}
 	return "", errors.New("neither terraform nor tofu found in PRENV_TERRAFORM, ./bin or PATH: install terraform >= " +
-		TerraformVersion.String() + ", or run `make tools` to build OpenTofu into ./bin")
+		Version.String() + ", or run `make tools` to build OpenTofu into ./bin")
 }
 
-// CheckTerraform runs the binary at path and returns its version, or an
+// Check runs the binary at path and returns its version, or an
 // error naming the version found and the version needed.
-func CheckTerraform(ctx context.Context, path string) (string, error) {
+func Check(ctx context.Context, path string) (string, error) {
 	if path == "" {
-		return "", errors.New("no terraform binary given: use FindTerraform, or run `make tools`")
+		return "", errors.New("no terraform binary given: use terraform.Find, or run `make tools`")
 	}
 	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
 	if err != nil {
-		return "", fmt.Errorf("%s does not run as terraform (%v): install terraform >= %s or set PRENV_TERRAFORM", path, err, TerraformVersion)
+		return "", fmt.Errorf("%s does not run as terraform (%v): install terraform >= %s or set PRENV_TERRAFORM", path, err, Version)
 	}
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
 	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
-		return "", fmt.Errorf("%s does not report a terraform version (%q): install terraform >= %s or set PRENV_TERRAFORM", path, out, TerraformVersion)
+		return "", fmt.Errorf("%s does not report a terraform version (%q): install terraform >= %s or set PRENV_TERRAFORM", path, out, Version)
 	}
 	found, err := semver.ParseTolerant(v.Version)
 	if err != nil {
-		return "", fmt.Errorf("%s reports version %q, which is not a release: install terraform >= %s", path, v.Version, TerraformVersion)
+		return "", fmt.Errorf("%s reports version %q, which is not a release: install terraform >= %s", path, v.Version, Version)
 	}
-	if found.LT(TerraformVersion) {
-		return "", fmt.Errorf("terraform %s at %s is older than %s that prenv needs: upgrade it, or set PRENV_TERRAFORM to a newer one", found, path, TerraformVersion)
+	if found.LT(Version) {
+		return "", fmt.Errorf("terraform %s at %s is older than %s that prenv needs: upgrade it, or set PRENV_TERRAFORM to a newer one", found, path, Version)
 	}
 	return "v" + found.String(), nil
 }

@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/prenv/prenv/automation"
 )
 
 // The local backend locks a workspace with an fcntl lock on its state file
@@ -17,16 +19,16 @@ import (
 // record can be.
 
 // lockInfoPath is the local backend's record of who holds workspace's lock.
-func (t *Terraform) lockInfoPath(workspace string) string {
+func (t *Engine) lockInfoPath(workspace string) string {
 	return filepath.Join(t.cfg.StateDir, workspace, ".terraform.tfstate.lock.info")
 }
 
 // lockHolder reports who holds workspace's lock now: ok is false when no
 // process holds it, whatever record a killed run left.
-func (t *Terraform) lockHolder(workspace string) (LockHolder, bool) {
+func (t *Engine) lockHolder(workspace string) (automation.LockHolder, bool) {
 	pid, locked := fcntlHolder(t.statePath(workspace))
 	if !locked {
-		return LockHolder{}, false
+		return automation.LockHolder{}, false
 	}
 	h := t.lockRecord(workspace)
 	h.PID = pid
@@ -34,17 +36,17 @@ func (t *Terraform) lockHolder(workspace string) (LockHolder, bool) {
 }
 
 // lockRecord reads the holder's record; its zero value if there is none.
-func (t *Terraform) lockRecord(workspace string) LockHolder {
+func (t *Engine) lockRecord(workspace string) automation.LockHolder {
 	path := t.lockInfoPath(workspace)
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return LockHolder{}
+		return automation.LockHolder{}
 	}
 	var info struct {
 		Who     string
 		Created time.Time
 	}
-	h := LockHolder{URL: "file://" + path}
+	h := automation.LockHolder{URL: "file://" + path}
 	if json.Unmarshal(data, &info) != nil {
 		h.Unreadable = true
 		return h
@@ -74,7 +76,7 @@ func fcntlHolder(path string) (pid int, locked bool) {
 
 // breakStaleRecord removes the lock record a killed run left, if no
 // process holds the lock, and says what it did.
-func (t *Terraform) breakStaleRecord(workspace string) (string, error) {
+func (t *Engine) breakStaleRecord(workspace string) (string, error) {
 	if _, locked := t.lockHolder(workspace); locked {
 		return "", nil
 	}

@@ -1,16 +1,17 @@
-package automation
+package terraform
 
 import (
 	"context"
 	"encoding/json"
 	"strings"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Outputs returns the outputs of env's workspace, sensitive ones included
 // and marked secret.
-func (t *Terraform) Outputs(ctx context.Context, env stacks.Env) (map[string]Output, error) {
+func (t *Engine) Outputs(ctx context.Context, env stacks.Env) (map[string]automation.Output, error) {
 	r, err := t.workdir(ctx)
 	if err != nil {
 		return nil, err
@@ -34,27 +35,27 @@ func (t *Terraform) Outputs(ctx context.Context, env stacks.Env) (map[string]Out
 // and a map output named "<prefix>__" becomes one output per key,
 // "<prefix>:<key>". With withhold, a sensitive value is replaced by the
 // placeholder Pulumi's events show, as Up's result does on both engines.
-func tfOutputs(metas map[string]tfOutputMeta, withhold bool) map[string]Output {
-	out := make(map[string]Output, len(metas))
+func tfOutputs(metas map[string]tfOutputMeta, withhold bool) map[string]automation.Output {
+	out := make(map[string]automation.Output, len(metas))
 	for name, meta := range metas {
 		var v any
 		if len(meta.Value) > 0 {
 			_ = json.Unmarshal(meta.Value, &v)
 		}
 		if withhold && meta.Sensitive {
-			v = SecretPlaceholder
+			v = automation.SecretPlaceholder
 		}
 		prefix, expand := strings.CutSuffix(name, "__")
 		if obj, ok := v.(map[string]any); expand && ok {
 			for k, kv := range obj {
-				out[tfOutputName(prefix)+":"+k] = Output{Value: kv, Secret: meta.Sensitive}
+				out[tfOutputName(prefix)+":"+k] = automation.Output{Value: kv, Secret: meta.Sensitive}
 			}
 			continue
 		}
-		if expand && meta.Sensitive && v == SecretPlaceholder {
+		if expand && meta.Sensitive && v == automation.SecretPlaceholder {
 			continue // a withheld map has no keys to show
 		}
-		out[tfOutputName(name)] = Output{Value: v, Secret: meta.Sensitive}
+		out[tfOutputName(name)] = automation.Output{Value: v, Secret: meta.Sensitive}
 	}
 	return out
 }

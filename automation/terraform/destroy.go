@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"context"
@@ -7,24 +7,25 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
-// Destroy destroys env's workspace and, with Remove, deletes it.
+// Destroy destroys env's workspace and, with automation.Remove, deletes it.
 // Destroying a workspace that does not exist, or destroying twice,
 // succeeds.
-func (t *Terraform) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (t *Engine) Destroy(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
+	res := automation.Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
 	err := t.destroy(ctx, env, o, &res)
 	res.Duration = time.Since(start)
 	return res, err
 }
 
-func (t *Terraform) destroy(ctx context.Context, env stacks.Env, o Options, res *Result) error {
+func (t *Engine) destroy(ctx context.Context, env stacks.Env, o automation.Options, res *automation.Result) error {
 	r, varFile, err := t.prepare(ctx, env, o, false, res)
-	if errors.Is(err, ErrStackNotFound) {
+	if errors.Is(err, automation.ErrStackNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -50,7 +51,7 @@ func (t *Terraform) destroy(ctx context.Context, env stacks.Env, o Options, res 
 		return t.classify(ctx, env.Stack, err, nil)
 	}
 	err = r.tf.WorkspaceDelete(ctx, env.Stack, tfexec.LockTimeout(lockTimeout(o)))
-	if err != nil && errors.Is(t.classify(ctx, env.Stack, err, nil), ErrStackNotFound) {
+	if err != nil && errors.Is(t.classify(ctx, env.Stack, err, nil), automation.ErrStackNotFound) {
 		return nil // another run removed it first
 	}
 	return t.classify(ctx, env.Stack, err, nil)

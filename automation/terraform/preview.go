@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"context"
@@ -6,15 +6,16 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Preview reports what Up would change. A workspace that does not exist
 // yet is created empty, so the plan shows every resource as a create.
-func (t *Terraform) Preview(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (t *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "preview"}
+	res := automation.Result{Stack: env.Stack, Op: "preview"}
 	err := func() error {
 		r, varFile, err := t.prepare(ctx, env, o, true, &res)
 		if err != nil {

@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/prenv/prenv/automation"
 )
 
 // tfRun is one operation's throwaway working directory: the module, its
@@ -25,7 +27,7 @@ func (r *tfRun) cleanup() { os.RemoveAll(r.dir) }
 
 // workdir copies the module into a fresh directory and runs terraform init
 // there with the local backend under the state directory.
-func (t *Terraform) workdir(ctx context.Context) (*tfRun, error) {
+func (t *Engine) workdir(ctx context.Context) (*tfRun, error) {
 	dir, err := os.MkdirTemp("", "prenv-tf-")
 	if err != nil {
 		return nil, fmt.Errorf("create terraform working directory: %w", err)
@@ -38,7 +40,7 @@ func (t *Terraform) workdir(ctx context.Context) (*tfRun, error) {
 	return r, nil
 }
 
-func (t *Terraform) setup(ctx context.Context, r *tfRun) error {
+func (t *Engine) setup(ctx context.Context, r *tfRun) error {
 	if err := copyModule(t.cfg.Module, r.dir); err != nil {
 		return err
 	}
@@ -46,7 +48,7 @@ func (t *Terraform) setup(ctx context.Context, r *tfRun) error {
 	if err != nil {
 		return err
 	}
-	if err := tf.SetWaitDelay(InterruptGrace); err != nil {
+	if err := tf.SetWaitDelay(automation.InterruptGrace); err != nil {
 		return err
 	}
 	if err := tf.SetEnv(t.environ(r.dir)); err != nil {
@@ -72,7 +74,7 @@ func initOptions(stateDir string) []tfexec.InitOption {
 
 // environ is the CLI's environment: prenv's, the config's extras, and a
 // data directory of the run's own.
-func (t *Terraform) environ(dir string) map[string]string {
+func (t *Engine) environ(dir string) map[string]string {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -123,7 +125,7 @@ func (r *tfRun) writeVars(vars map[string]any) (string, error) {
 
 // selectWorkspace selects the workspace, creating it when create is set;
 // a missing workspace is otherwise ErrStackNotFound.
-func (t *Terraform) selectWorkspace(ctx context.Context, r *tfRun, name string, create bool) error {
+func (t *Engine) selectWorkspace(ctx context.Context, r *tfRun, name string, create bool) error {
 	err := r.tf.WorkspaceSelect(ctx, name)
 	if err == nil {
 		return nil
@@ -132,7 +134,7 @@ func (t *Terraform) selectWorkspace(ctx context.Context, r *tfRun, name string, 
 		return t.classify(ctx, name, err, nil)
 	}
 	if !create {
-		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", name, ErrStackNotFound)
+		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", name, automation.ErrStackNotFound)
 	}
 	err = r.tf.WorkspaceNew(ctx, name)
 	if err != nil && strings.Contains(err.Error(), "already exists") { // another run just made it

@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/automation/internal/progressline"
 )
 
@@ -19,7 +20,7 @@ type tfStream struct {
 	mu          sync.Mutex
 	buf         bytes.Buffer
 	changes     map[string]int
-	outputs     map[string]Output
+	outputs     map[string]automation.Output
 	diagnostics []string
 }
 
@@ -115,7 +116,7 @@ func (s *tfStream) line(line []byte) {
 }
 
 // result returns what the stream kept, once terraform has exited.
-func (s *tfStream) result() (map[string]int, map[string]Output, []string) {
+func (s *tfStream) result() (map[string]int, map[string]automation.Output, []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.buf.Len() > 0 {

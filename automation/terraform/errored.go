@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"errors"
@@ -12,13 +12,13 @@ import (
 const erroredName = "errored.tfstate"
 
 // erroredPath is where prenv keeps the state a run could not save.
-func (t *Terraform) erroredPath(workspace string) string {
+func (t *Engine) erroredPath(workspace string) string {
 	return filepath.Join(t.cfg.StateDir, workspace, erroredName)
 }
 
 // refuseErrored fails while an earlier run's unsaved state is kept: a new
 // apply would work from the older state and lose track of what was made.
-func (t *Terraform) refuseErrored(workspace string) error {
+func (t *Engine) refuseErrored(workspace string) error {
 	path := t.erroredPath(workspace)
 	if _, err := os.Stat(path); err != nil {
 		return nil
@@ -30,7 +30,7 @@ func (t *Terraform) refuseErrored(workspace string) error {
 
 // keepErrored moves an errored.tfstate the run left into the workspace's
 // directory, where refuseErrored finds it, and fails loudly.
-func (t *Terraform) keepErrored(r *tfRun, workspace string) error {
+func (t *Engine) keepErrored(r *tfRun, workspace string) error {
 	left := filepath.Join(r.dir, erroredName)
 	if _, err := os.Stat(left); errors.Is(err, os.ErrNotExist) {
 		return nil

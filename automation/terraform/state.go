@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"encoding/json"
@@ -19,7 +19,7 @@ type tfState struct {
 }
 
 // readState reads workspace's state file from the local backend.
-func (t *Terraform) readState(workspace string) (tfState, error) {
+func (t *Engine) readState(workspace string) (tfState, error) {
 	path := t.statePath(workspace)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {

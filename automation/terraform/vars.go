@@ -1,4 +1,4 @@
-package automation
+package terraform
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ const (
 
 // vars returns the module's variables for env: the config's, then the
 // standard ones, which the config may not set.
-func (t *Terraform) vars(env stacks.Env) (map[string]any, error) {
+func (t *Engine) vars(env stacks.Env) (map[string]any, error) {
 	vars := map[string]any{}
 	if t.cfg.Vars != nil {
 		extra, err := t.cfg.Vars(env)
