@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	pulumiengine "github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/internal/atomicfile"
 	"github.com/prenv/prenv/internal/naming"
 	"github.com/prenv/prenv/stacks"
@@ -165,11 +166,11 @@ func (a *App) engine(ctx context.Context, bp *stacks.Blueprint, f *envFlags, env
 		return nil, nil, err
 	}
 	self, _ := os.Executable()
-	binary, err := automation.FindPulumi(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
+	binary, err := pulumiengine.Find(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err := automation.NewPulumi(ctx, automation.PulumiConfig{
+	eng, err := pulumiengine.New(ctx, pulumiengine.Config{
 		PluginDirs:    plugins,
 		Project:       bp.Project,
 		BackendURL:    backend,

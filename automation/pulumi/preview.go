@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"context"
@@ -7,15 +7,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Preview reports what Up would change. A stack that does not exist yet is
 // created empty so the preview can show every resource as a create.
-func (p *Pulumi) Preview(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (p *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "preview"}
+	res := automation.Result{Stack: env.Stack, Op: "preview"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
 		ss, err := p.stage(ctx, env, true, o)
 		if err != nil {

@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"bytes"
@@ -14,12 +14,13 @@ import (
 
 	"github.com/blang/semver"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/atomicfile"
 )
 
-// PulumiVersion is the pulumi CLI version prenv is built and tested with;
+// Version is the pulumi CLI version prenv is built and tested with;
 // older CLIs are refused.
-var PulumiVersion = semver.MustParse("3.250.0")
+var Version = semver.MustParse("3.250.0")
 
 // pulumiCLI runs one pulumi binary for the Automation API. It implements
 // auto.PulumiCommand so prenv decides how the child is started and stopped.
@@ -28,9 +29,9 @@ type pulumiCLI struct {
 	version semver.Version
 }
 
-// FindPulumi returns the pulumi binary to use: explicit if set (from
+// Find returns the pulumi binary to use: explicit if set (from
 // PRENV_PULUMI), else the first "pulumi" in dirs, else one on PATH.
-func FindPulumi(explicit string, dirs ...string) (string, error) {
+func Find(explicit string, dirs ...string) (string, error) {
 	if explicit != "" {
 		if _, err := os.Stat(explicit); err != nil {
 			return "", fmt.Errorf("PRENV_PULUMI=%s does not exist: point it at a pulumi binary or unset it", explicit)
@@ -75,8 +76,8 @@ func newPulumiCLI(ctx context.Context, path, cache string) (*pulumiCLI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s reports version %q, which is not a release: build a stamped CLI with `make tools`", path, found)
 	}
-	if v.LT(PulumiVersion) {
-		return nil, fmt.Errorf("pulumi %s at %s is older than v%s that prenv needs: run `make tools` or set PRENV_PULUMI", found, path, PulumiVersion)
+	if v.LT(Version) {
+		return nil, fmt.Errorf("pulumi %s at %s is older than v%s that prenv needs: run `make tools` or set PRENV_PULUMI", found, path, Version)
 	}
 	return &pulumiCLI{path: path, version: v}, nil
 }
@@ -122,13 +123,13 @@ func (c *pulumiCLI) command(ctx context.Context, workdir string, env, args []str
 		"PULUMI_DEBUG_COMMANDS=true", // registers --event-log, which the Automation API relies on
 	)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = InterruptGrace
+	cmd.WaitDelay = automation.InterruptGrace
 	return cmd
 }
 
-// CheckPulumi runs the binary at path and returns its version, or an error
+// Check runs the binary at path and returns its version, or an error
 // naming what is wrong and how to fix it.
-func CheckPulumi(ctx context.Context, path string) (string, error) {
+func Check(ctx context.Context, path string) (string, error) {
 	c, err := newPulumiCLI(ctx, path, "")
 	if err != nil {
 		return "", err

@@ -1,15 +1,16 @@
-package automation
+package pulumi
 
 import (
 	"context"
 	"fmt"
 	"time"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/proc"
 )
 
 // List returns the stacks of the engine's project in its backend.
-func (p *Pulumi) List(ctx context.Context) ([]StackInfo, error) {
+func (p *Engine) List(ctx context.Context) ([]automation.StackInfo, error) {
 	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err
@@ -19,9 +20,9 @@ func (p *Pulumi) List(ctx context.Context) ([]StackInfo, error) {
 	if err != nil {
 		return nil, classify(ctx, "(list)", err)
 	}
-	infos := make([]StackInfo, 0, len(summaries))
+	infos := make([]automation.StackInfo, 0, len(summaries))
 	for _, s := range summaries {
-		info := StackInfo{Name: s.Name, Running: s.UpdateInProgress}
+		info := automation.StackInfo{Name: s.Name, Running: s.UpdateInProgress}
 		if s.ResourceCount != nil {
 			info.ResourceCount = *s.ResourceCount
 		}
@@ -45,14 +46,14 @@ func (p *Pulumi) List(ctx context.Context) ([]StackInfo, error) {
 
 // liveLock reports whether a file backend holds a lock on stack that is
 // not provably stale: a run is working on it now.
-func (p *Pulumi) liveLock(stack string) bool {
+func (p *Engine) liveLock(stack string) bool {
 	holders, _, err := p.locks(stack)
 	if err != nil {
 		return true // unreadable: assume the worst
 	}
 	now := time.Now()
 	for _, h := range holders {
-		if staleReason(h, p.host, now, DefaultMaxJobTime, func(pid int) bool { return proc.Alive(pid, 0) }) == "" {
+		if staleReason(h, p.host, now, automation.DefaultMaxJobTime, func(pid int) bool { return proc.Alive(pid, 0) }) == "" {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"context"
@@ -7,14 +7,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Refresh reconciles env's stack with the real resources.
-func (p *Pulumi) Refresh(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (p *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "refresh"}
+	res := automation.Result{Stack: env.Stack, Op: "refresh"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
 		ss, err := p.stage(ctx, env, false, o)
 		if err != nil {

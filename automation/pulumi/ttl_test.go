@@ -1,4 +1,4 @@
-package automation_test
+package pulumi_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/automation/internal/enginetest"
+	"github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
 )
@@ -23,7 +24,7 @@ func envAt(t *testing.T, pr int, now time.Time) stacks.Env {
 	return env
 }
 
-func lifetime(t *testing.T, eng *automation.Pulumi, stack string) (created, expires time.Time) {
+func lifetime(t *testing.T, eng *pulumi.Engine, stack string) (created, expires time.Time) {
 	t.Helper()
 	list, err := eng.List(t.Context())
 	if err != nil {
@@ -48,7 +49,7 @@ func TestTTLCountsFromCreationOrLastUpdate(t *testing.T) {
 		{false, t0.Add(time.Hour)},
 		{true, t0.Add(30*time.Minute + time.Hour)},
 	} {
-		eng, err := automation.NewPulumi(t.Context(), automation.PulumiConfig{
+		eng, err := pulumi.New(t.Context(), pulumi.Config{
 			Project: enginetest.Project, BackendURL: testenv.Backend(t), Binary: testenv.Pulumi(t),
 			Passphrase: "test-passphrase", Program: noneProgram, TTLFromUpdate: tc.fromUpdate,
 		})

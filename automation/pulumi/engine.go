@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"context"
@@ -12,8 +12,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -27,13 +28,13 @@ const (
 )
 
 // ProgramFunc returns the Pulumi program of one environment.
-type ProgramFunc func(env stacks.Env) (pulumi.RunFunc, error)
+type ProgramFunc func(env stacks.Env) (sdk.RunFunc, error)
 
-// PulumiConfig configures the Pulumi engine.
-type PulumiConfig struct {
+// Config configures the Pulumi engine.
+type Config struct {
 	Project    string      // the blueprint's project
 	BackendURL string      // file://<dir> or s3://<bucket>
-	Binary     string      // the pulumi CLI, from FindPulumi
+	Binary     string      // the pulumi CLI, from Find
 	Passphrase string      // secrets passphrase for the backend's stacks
 	Program    ProgramFunc // the target's program for an environment
 	// TTL, when set, makes each update move the expiry to now+TTL
@@ -49,19 +50,20 @@ type PulumiConfig struct {
 	Env map[string]string
 }
 
-// Pulumi is the Engine that drives Pulumi stacks through the Automation API.
-type Pulumi struct {
-	cfg  PulumiConfig
+// Engine is the automation.Engine that drives Pulumi stacks through the
+// Automation API.
+type Engine struct {
+	cfg  Config
 	cli  *pulumiCLI
 	host string
 }
 
-var _ Engine = (*Pulumi)(nil)
+var _ automation.Engine = (*Engine)(nil)
 
-// NewPulumi checks cfg and the pulumi binary and returns the engine.
-func NewPulumi(ctx context.Context, cfg PulumiConfig) (*Pulumi, error) {
+// New checks cfg and the pulumi binary and returns the engine.
+func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.Project == "" || cfg.BackendURL == "" || cfg.Program == nil {
-		return nil, fmt.Errorf("automation: PulumiConfig needs Project, BackendURL and Program")
+		return nil, fmt.Errorf("pulumi: Config needs Project, BackendURL and Program")
 	}
 	if cfg.Passphrase == "" {
 		return nil, fmt.Errorf("no secrets passphrase: set PULUMI_CONFIG_PASSPHRASE")
@@ -73,11 +75,11 @@ func NewPulumi(ctx context.Context, cfg PulumiConfig) (*Pulumi, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pulumi{cfg: cfg, cli: cli, host: hostname()}, nil
+	return &Engine{cfg: cfg, cli: cli, host: hostname()}, nil
 }
 
 // workspace makes a throwaway workspace directory holding the project.
-func (p *Pulumi) workspace(ctx context.Context) (auto.Workspace, func(), error) {
+func (p *Engine) workspace(ctx context.Context) (auto.Workspace, func(), error) {
 	dir, err := os.MkdirTemp("", "prenv-ws-")
 	if err != nil {
 		return nil, nil, fmt.Errorf("create workspace: %w", err)

@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"context"
@@ -8,18 +8,19 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
-// Destroy deletes env's resources and, with Remove, the stack itself.
+// Destroy deletes env's resources and, with automation.Remove, the stack itself.
 // Destroying a stack that does not exist, or destroying twice, succeeds.
-func (p *Pulumi) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (p *Engine) Destroy(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
+	res := automation.Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
 		ss, err := p.open(ctx, env)
-		if errors.Is(err, ErrStackNotFound) {
+		if errors.Is(err, automation.ErrStackNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -44,7 +45,7 @@ func (p *Pulumi) Destroy(ctx context.Context, env stacks.Env, opts ...Option) (R
 	return res, err
 }
 
-func destroyOptions(o Options, ch chan<- events.EngineEvent) []optdestroy.Option {
+func destroyOptions(o automation.Options, ch chan<- events.EngineEvent) []optdestroy.Option {
 	opts := []optdestroy.Option{optdestroy.EventStreams(ch), optdestroy.SuppressProgress(), optdestroy.Color("never")}
 	if o.Remove {
 		opts = append(opts, optdestroy.Remove())

@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/automation/internal/progressline"
 )
 
@@ -19,7 +20,7 @@ const pendingNotice = "pending operations from previous deployment"
 type progress struct {
 	w         io.Writer
 	changes   map[string]int
-	outputs   map[string]Output
+	outputs   map[string]automation.Output
 	recovered []string
 	stop      chan struct{}
 	done      chan struct{}
@@ -63,9 +64,9 @@ func (p *progress) event(e events.EngineEvent) {
 	case e.ResOutputsEvent != nil:
 		m := e.ResOutputsEvent.Metadata
 		if m.Type == "pulumi:pulumi:Stack" && m.New != nil {
-			p.outputs = map[string]Output{}
+			p.outputs = map[string]automation.Output{}
 			for k, v := range m.New.Outputs {
-				p.outputs[k] = Output{Value: v, Secret: isSecret(v)}
+				p.outputs[k] = automation.Output{Value: v, Secret: isSecret(v)}
 			}
 		}
 	case e.ResOpFailedEvent != nil:
@@ -117,5 +118,5 @@ func isSecret(v any) bool {
 		_, ok := m[secretSig]
 		return ok
 	}
-	return v == SecretPlaceholder
+	return v == automation.SecretPlaceholder
 }

@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"compress/gzip"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/prenv/prenv/automation"
 )
 
 // checkpoint is what prenv reads of a stack's last state.
@@ -27,7 +29,7 @@ type checkpoint struct {
 // readCheckpoint reads a stack's state straight from a file backend, which
 // costs a file read instead of two pulumi runs. ok is false for backends
 // it cannot read this way.
-func (p *Pulumi) readCheckpoint(stack string) (cp checkpoint, ok bool, err error) {
+func (p *Engine) readCheckpoint(stack string) (cp checkpoint, ok bool, err error) {
 	dir, ok := p.fileBackendDir()
 	if !ok {
 		return cp, false, nil
@@ -64,14 +66,14 @@ func (p *Pulumi) readCheckpoint(stack string) (cp checkpoint, ok bool, err error
 			if res.Type != "pulumi:pulumi:Stack" || res.Parent != "" {
 				continue
 			}
-			if v, ok := res.Outputs[OutputCreatedAt].(string); ok {
+			if v, ok := res.Outputs[automation.OutputCreatedAt].(string); ok {
 				cp.createdAt, _ = time.Parse(time.RFC3339, v)
 			}
-			if v, ok := res.Outputs[OutputExpiresAt].(string); ok {
+			if v, ok := res.Outputs[automation.OutputExpiresAt].(string); ok {
 				cp.expiresAt, _ = time.Parse(time.RFC3339, v)
 			}
 			cp.url, _ = res.Outputs["url"].(string)
-			cp.repo, _ = res.Outputs[OutputRepo].(string)
+			cp.repo, _ = res.Outputs[automation.OutputRepo].(string)
 		}
 		if sp := d.SecretsProviders; sp != nil && sp.Type == "passphrase" {
 			var state struct {

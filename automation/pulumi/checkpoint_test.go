@@ -1,6 +1,7 @@
-package automation
+package pulumi
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -8,7 +9,7 @@ import (
 
 func TestReadCheckpoint(t *testing.T) {
 	t.Parallel()
-	p := &Pulumi{cfg: PulumiConfig{Project: "shop", BackendURL: "file://" + mustAbs(t, "testdata/state")}}
+	p := &Engine{cfg: Config{Project: "shop", BackendURL: "file://" + mustAbs(t, "testdata/state")}}
 	cp, ok, err := p.readCheckpoint("pr-9")
 	if err != nil || !ok {
 		t.Fatalf("readCheckpoint = %v, %v", ok, err)
@@ -24,8 +25,17 @@ func TestReadCheckpoint(t *testing.T) {
 	if err != nil || !ok || missing.exists {
 		t.Errorf("missing stack: %+v, %v, %v; want exists=false", missing, ok, err)
 	}
-	s3 := &Pulumi{cfg: PulumiConfig{Project: "shop", BackendURL: "s3://bucket"}}
+	s3 := &Engine{cfg: Config{Project: "shop", BackendURL: "s3://bucket"}}
 	if _, ok, _ := s3.readCheckpoint("pr-9"); ok {
 		t.Error("readCheckpoint claimed to read an s3 backend")
 	}
+}
+
+func mustAbs(t *testing.T, path string) string {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }

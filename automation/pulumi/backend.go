@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"fmt"
@@ -51,7 +51,7 @@ func hostname() string {
 
 // fileBackendDir returns the directory of a file:// backend; ok is false
 // for other backends.
-func (p *Pulumi) fileBackendDir() (string, bool) {
+func (p *Engine) fileBackendDir() (string, bool) {
 	u, err := url.Parse(p.cfg.BackendURL)
 	if err != nil || u.Scheme != "file" {
 		return "", false

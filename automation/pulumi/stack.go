@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"context"
@@ -9,8 +9,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -23,7 +24,7 @@ type session struct {
 
 // open selects env's stack in a fresh workspace; a missing stack is
 // ErrStackNotFound.
-func (p *Pulumi) open(ctx context.Context, env stacks.Env) (*session, error) {
+func (p *Engine) open(ctx context.Context, env stacks.Env) (*session, error) {
 	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err
@@ -46,7 +47,7 @@ type history struct {
 
 // locate finds env's stack, creating it when create is set, and reads its
 // history: from the state file on file:// backends, else through pulumi.
-func (p *Pulumi) locate(ctx context.Context, ws auto.Workspace, stack string, create bool) (history, error) {
+func (p *Engine) locate(ctx context.Context, ws auto.Workspace, stack string, create bool) (history, error) {
 	cp, ok, err := p.readCheckpoint(stack)
 	if err != nil {
 		return history{}, err
@@ -78,7 +79,7 @@ func (p *Pulumi) locate(ctx context.Context, ws auto.Workspace, stack string, cr
 }
 
 // create makes a missing stack, or reports it missing when create is off.
-func (p *Pulumi) create(ctx context.Context, ws auto.Workspace, stack string, create bool) error {
+func (p *Engine) create(ctx context.Context, ws auto.Workspace, stack string, create bool) error {
 	if !create {
 		return classify(ctx, stack, fmt.Errorf("no stack named %s found", stack))
 	}
@@ -117,10 +118,10 @@ func writeConfig(ctx context.Context, ws auto.Workspace, project string, env sta
 }
 
 // outputs converts the Automation API's outputs.
-func outputs(m auto.OutputMap) map[string]Output {
-	out := make(map[string]Output, len(m))
+func outputs(m auto.OutputMap) map[string]automation.Output {
+	out := make(map[string]automation.Output, len(m))
 	for k, v := range m {
-		out[k] = Output{Value: v.Value, Secret: v.Secret}
+		out[k] = automation.Output{Value: v.Value, Secret: v.Secret}
 	}
 	return out
 }
@@ -128,12 +129,12 @@ func outputs(m auto.OutputMap) map[string]Output {
 // prepare finds env's stack in ws (creating it with create), records
 // prenv's config there, and returns the stack's history and the program
 // for env as that history dates it.
-func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env, create bool, o Options) (history, pulumi.RunFunc, error) {
+func (p *Engine) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env, create bool, o automation.Options) (history, sdk.RunFunc, error) {
 	h, err := p.locate(ctx, ws, env.Stack, create)
 	if err != nil {
 		return h, nil, err
 	}
-	env = Dated(env, h.createdAt, h.expiresAt, p.cfg.TTLFromUpdate, o)
+	env = automation.Dated(env, h.createdAt, h.expiresAt, p.cfg.TTLFromUpdate, o)
 	if err := writeConfig(ctx, ws, p.cfg.Project, env, h.salt); err != nil {
 		return h, nil, err
 	}
@@ -143,7 +144,7 @@ func (p *Pulumi) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env,
 
 // stage readies env's stack for an Automation API operation: found (or
 // created, with create), its config written and its program set.
-func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool, o Options) (*session, error) {
+func (p *Engine) stage(ctx context.Context, env stacks.Env, create bool, o automation.Options) (*session, error) {
 	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return nil, err
@@ -169,16 +170,16 @@ func (p *Pulumi) stage(ctx context.Context, env stacks.Env, create bool, o Optio
 // program returns the target's program for env, wrapped to export the
 // environment's lifetime so later runs and the reaper can read it from the
 // stack's state.
-func (p *Pulumi) program(env stacks.Env) (pulumi.RunFunc, error) {
+func (p *Engine) program(env stacks.Env) (sdk.RunFunc, error) {
 	inner, err := p.cfg.Program(env)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx *pulumi.Context) error {
-		ctx.Export(OutputCreatedAt, pulumi.String(env.CreatedAt.UTC().Format(time.RFC3339)))
-		ctx.Export(OutputExpiresAt, pulumi.String(env.ExpiresAt.UTC().Format(time.RFC3339)))
+	return func(ctx *sdk.Context) error {
+		ctx.Export(automation.OutputCreatedAt, sdk.String(env.CreatedAt.UTC().Format(time.RFC3339)))
+		ctx.Export(automation.OutputExpiresAt, sdk.String(env.ExpiresAt.UTC().Format(time.RFC3339)))
 		if env.Repo != "" {
-			ctx.Export(OutputRepo, pulumi.String(env.Repo))
+			ctx.Export(automation.OutputRepo, sdk.String(env.Repo))
 		}
 		return inner(ctx)
 	}, nil

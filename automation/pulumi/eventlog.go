@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"encoding/json"

@@ -1,11 +1,11 @@
-package automation
+package pulumi
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -16,12 +16,12 @@ import (
 // CLI calls that auto.Stack.Up makes after every update.
 type languageHost struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
-	program pulumi.RunFunc
+	program sdk.RunFunc
 }
 
 // ServeProgram serves program to pulumi runs started with
 // --client=<addr>. It returns that address and a function that stops it.
-func ServeProgram(program pulumi.RunFunc) (string, func(), error) {
+func ServeProgram(program sdk.RunFunc) (string, func(), error) {
 	cancel := make(chan bool)
 	h, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: cancel,
@@ -53,7 +53,7 @@ func (l *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 	if len(req.GetArgs()) > 0 {
 		engine = req.GetArgs()[0]
 	}
-	pctx, err := pulumi.NewContext(ctx, pulumi.RunInfo{
+	pctx, err := sdk.NewContext(ctx, sdk.RunInfo{
 		EngineAddr: engine, MonitorAddr: req.GetMonitorAddress(),
 		Config: req.GetConfig(), ConfigSecretKeys: req.GetConfigSecretKeys(),
 		Project: req.GetProject(), Stack: req.GetStack(), Organization: req.GetOrganization(),
@@ -71,11 +71,11 @@ func (l *languageHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pul
 
 // runRecovering runs program, turning a panic into an error so one bad
 // program cannot take prenv down with it.
-func runRecovering(ctx *pulumi.Context, program pulumi.RunFunc) (err error) {
+func runRecovering(ctx *sdk.Context, program sdk.RunFunc) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("program panicked: %v", r)
 		}
 	}()
-	return pulumi.RunWithContext(ctx, program)
+	return sdk.RunWithContext(ctx, program)
 }

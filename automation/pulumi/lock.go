@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"context"
@@ -12,13 +12,14 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/proc"
 )
 
 // staleReason says why lock h is provably stale, or "" if it may be live.
 // A lock is stale when its holder ran on this host and its process is gone,
 // or when it is older than maxJobTime.
-func staleReason(h LockHolder, thisHost string, now time.Time, maxJobTime time.Duration, alive func(int) bool) string {
+func staleReason(h automation.LockHolder, thisHost string, now time.Time, maxJobTime time.Duration, alive func(int) bool) string {
 	if h.Unreadable {
 		if now.Sub(h.Since) > lockWriteGrace {
 			return fmt.Sprintf("its file has held no lock record for %s: its writer was killed while taking it", now.Sub(h.Since).Round(time.Second))
@@ -51,7 +52,7 @@ const maxTornReads = 5
 const lockWriteGrace = 2 * time.Second
 
 // lockDir is where Pulumi's file backend keeps the locks of one stack.
-func (p *Pulumi) lockDir(stack string) (string, bool) {
+func (p *Engine) lockDir(stack string) (string, bool) {
 	dir, ok := p.fileBackendDir()
 	if !ok {
 		return "", false
@@ -61,7 +62,7 @@ func (p *Pulumi) lockDir(stack string) (string, bool) {
 
 // locks lists the stack's locks straight from a file backend, without
 // running pulumi. ok is false for other backends.
-func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
+func (p *Engine) locks(stack string) (hs []automation.LockHolder, ok bool, err error) {
 	dir, ok := p.lockDir(stack)
 	if !ok {
 		return nil, false, nil
@@ -93,7 +94,7 @@ func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
 			Hostname  string    `json:"hostname"`
 			Timestamp time.Time `json:"timestamp"`
 		}
-		h := LockHolder{URL: "file://" + path}
+		h := automation.LockHolder{URL: "file://" + path}
 		if err := json.Unmarshal(data, &l); err != nil {
 			h.Unreadable = true
 			if info, err := e.Info(); err == nil {
@@ -109,7 +110,7 @@ func (p *Pulumi) locks(stack string) (hs []LockHolder, ok bool, err error) {
 
 // breakStale removes the stack's locks if every one of them is provably
 // stale, and reports what it broke. It never touches a live lock.
-func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHolder, o Options) ([]string, error) {
+func (p *Engine) breakStale(ctx context.Context, stack string, holders []automation.LockHolder, o automation.Options) ([]string, error) {
 	if len(holders) == 0 {
 		return nil, nil
 	}
@@ -156,7 +157,7 @@ func (p *Pulumi) breakStale(ctx context.Context, stack string, holders []LockHol
 
 // withLock runs op, and while it fails because the stack is locked, breaks
 // provably stale locks or waits with backoff up to o.WaitForLock.
-func (p *Pulumi) withLock(ctx context.Context, stack string, o Options, op func() error) (recovered []string, err error) {
+func (p *Engine) withLock(ctx context.Context, stack string, o automation.Options, op func() error) (recovered []string, err error) {
 	start := time.Now()
 	backoff := 500 * time.Millisecond
 	torn := 0
@@ -166,13 +167,13 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o Options, op func(
 			return recovered, nil
 		}
 		fresh, ok, lerr := p.locks(stack)
-		var locked *LockedError
+		var locked *automation.LockedError
 		switch {
 		case errors.As(err, &locked):
 		case ok && lerr == nil && anyUnreadable(fresh):
 			// pulumi fails to parse an empty lock file rather than call
 			// the stack locked; it is a lock all the same.
-			locked = &LockedError{Stack: stack}
+			locked = &automation.LockedError{Stack: stack}
 		case tornRead(err) && torn < maxTornReads:
 			// The file backend writes a file and its .attrs sidecar in two
 			// steps; a run reading between them (a lock, a new stack) sees
@@ -221,14 +222,14 @@ func (p *Pulumi) withLock(ctx context.Context, stack string, o Options, op func(
 	}
 }
 
-func lockedBy(hs []LockHolder) string {
+func lockedBy(hs []automation.LockHolder) string {
 	if len(hs) == 0 {
 		return "held by another run"
 	}
 	return "held by " + hs[0].String()
 }
 
-func anyUnreadable(hs []LockHolder) bool {
+func anyUnreadable(hs []automation.LockHolder) bool {
 	for _, h := range hs {
 		if h.Unreadable {
 			return true
@@ -239,7 +240,7 @@ func anyUnreadable(hs []LockHolder) bool {
 
 // youngestUnreadable returns how long until every unreadable lock is past
 // lockWriteGrace, or 0 if none is within it.
-func youngestUnreadable(hs []LockHolder) time.Duration {
+func youngestUnreadable(hs []automation.LockHolder) time.Duration {
 	var wait time.Duration
 	for _, h := range hs {
 		if h.Unreadable {

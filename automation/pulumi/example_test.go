@@ -1,4 +1,4 @@
-package automation_test
+package pulumi_test
 
 import (
 	"context"
@@ -7,28 +7,29 @@ import (
 	"os"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Bring up PR 42's environment, waiting up to five minutes for another
 // run's lock, and tell a lock apart from other failures.
-func ExamplePulumi_Up() {
+func ExampleEngine_Up() {
 	ctx := context.Background()
 	bp, _ := stacks.Load("prenv.yaml")
-	binary, err := automation.FindPulumi(os.Getenv("PRENV_PULUMI"), "bin")
+	binary, err := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	eng, err := automation.NewPulumi(ctx, automation.PulumiConfig{
+	eng, err := pulumi.New(ctx, pulumi.Config{
 		Project:    bp.Project,
 		BackendURL: "file:///var/lib/prenv/state",
 		Binary:     binary,
 		Passphrase: os.Getenv("PULUMI_CONFIG_PASSPHRASE"),
-		Program: func(env stacks.Env) (pulumi.RunFunc, error) {
+		Program: func(env stacks.Env) (sdk.RunFunc, error) {
 			return stacks.None{}.Program(bp, env), nil
 		},
 	})

@@ -1,14 +1,15 @@
-package automation_test
+package pulumi_test
 
 import (
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/automation/internal/enginetest"
+	"github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
 )
@@ -25,14 +26,14 @@ var engines = enginetest.Case{
 
 // newEngine returns a Pulumi engine on a fresh file:// backend whose
 // program is made by program.
-func newEngine(t *testing.T, program automation.ProgramFunc) *automation.Pulumi {
+func newEngine(t *testing.T, program pulumi.ProgramFunc) *pulumi.Engine {
 	t.Helper()
 	return newEngineOn(t, testenv.Backend(t), program)
 }
 
-func newEngineOn(t *testing.T, backend string, program automation.ProgramFunc) *automation.Pulumi {
+func newEngineOn(t *testing.T, backend string, program pulumi.ProgramFunc) *pulumi.Engine {
 	t.Helper()
-	eng, err := automation.NewPulumi(t.Context(), automation.PulumiConfig{
+	eng, err := pulumi.New(t.Context(), pulumi.Config{
 		Project:    enginetest.Project,
 		BackendURL: backend,
 		Binary:     testenv.Pulumi(t),
@@ -45,7 +46,7 @@ func newEngineOn(t *testing.T, backend string, program automation.ProgramFunc) *
 	return eng
 }
 
-func noneProgram(env stacks.Env) (pulumi.RunFunc, error) {
+func noneProgram(env stacks.Env) (sdk.RunFunc, error) {
 	return stacks.None{}.Program(nil, env), nil
 }
 
@@ -65,8 +66,8 @@ func newGate(hold time.Duration, signal bool) *gate {
 	return g
 }
 
-func (g *gate) program(env stacks.Env) (pulumi.RunFunc, error) {
-	return func(ctx *pulumi.Context) error {
+func (g *gate) program(env stacks.Env) (sdk.RunFunc, error) {
+	return func(ctx *sdk.Context) error {
 		n := g.inside.Add(1)
 		defer g.inside.Add(-1)
 		for {
@@ -88,7 +89,7 @@ func (g *gate) program(env stacks.Env) (pulumi.RunFunc, error) {
 				return ctx.Context().Err()
 			}
 		}
-		ctx.Export("env", pulumi.String(env.Name))
+		ctx.Export("env", sdk.String(env.Name))
 		return nil
 	}, nil
 }

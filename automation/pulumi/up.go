@@ -1,4 +1,4 @@
-package automation
+package pulumi
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -17,17 +18,17 @@ import (
 // serves the inline program itself and reads outputs and changes from the
 // run's event stream, where auto.Stack.Up would add select, output and
 // history runs.
-func (p *Pulumi) Up(ctx context.Context, env stacks.Env, opts ...Option) (Result, error) {
-	o := Resolve(opts)
+func (p *Engine) Up(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
 	start := time.Now()
-	res := Result{Stack: env.Stack, Op: "up"}
+	res := automation.Result{Stack: env.Stack, Op: "up"}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error { return p.up(ctx, env, o, &res) })
 	res.Recovered = append(recovered, res.Recovered...)
 	res.Duration = time.Since(start)
 	return res, err
 }
 
-func (p *Pulumi) up(ctx context.Context, env stacks.Env, o Options, res *Result) error {
+func (p *Engine) up(ctx context.Context, env stacks.Env, o automation.Options, res *automation.Result) error {
 	ws, cleanup, err := p.workspace(ctx)
 	if err != nil {
 		return err
@@ -63,7 +64,7 @@ func (p *Pulumi) up(ctx context.Context, env stacks.Env, o Options, res *Result)
 }
 
 // upArgs builds the pulumi command line of one update.
-func upArgs(stack, project, client, eventLog string, o Options) []string {
+func upArgs(stack, project, client, eventLog string, o automation.Options) []string {
 	args := []string{"up", "--yes", "--skip-preview", "--stack", stack,
 		"--client=" + client, "--exec-kind=" + execKindInline, "--event-log", eventLog,
 		"--color=never", "--suppress-progress"}
