@@ -32,7 +32,7 @@ func (t *Engine) destroy(ctx context.Context, env stacks.Env, o automation.Optio
 		return err
 	}
 	defer r.cleanup()
-	stream := newTFStream(o.Progress)
+	stream := newUIStream(o.Progress)
 	err = r.tf.DestroyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(false))
 	changes, _, diags := stream.result()
 	if kept := t.keepErrored(r, env.Stack); kept != nil {

@@ -30,7 +30,7 @@ func (t *Engine) refuseErrored(workspace string) error {
 
 // keepErrored moves an errored.tfstate the run left into the workspace's
 // directory, where refuseErrored finds it, and fails loudly.
-func (t *Engine) keepErrored(r *tfRun, workspace string) error {
+func (t *Engine) keepErrored(r *runDir, workspace string) error {
 	left := filepath.Join(r.dir, erroredName)
 	if _, err := os.Stat(left); errors.Is(err, os.ErrNotExist) {
 		return nil

@@ -16,7 +16,7 @@ func TestErroredStateIsKeptAndRefused(t *testing.T) {
 	if err := eng.refuseErrored("pr-1"); err != nil {
 		t.Fatalf("refuseErrored with no kept state: %v", err)
 	}
-	run := &tfRun{dir: t.TempDir()}
+	run := &runDir{dir: t.TempDir()}
 	if err := eng.keepErrored(run, "pr-1"); err != nil {
 		t.Fatalf("keepErrored with nothing left: %v", err)
 	}

@@ -24,7 +24,7 @@ func (t *Engine) classify(ctx context.Context, stack string, err error, diags []
 	text := err.Error() + "\n" + strings.Join(diags, "\n")
 	switch {
 	case strings.Contains(text, "Error acquiring the state lock"):
-		holders := parseTFLock(text)
+		holders := parseLockInfo(text)
 		if h, ok := t.lockHolder(stack); ok && len(holders) == 1 && holders[0].PID == 0 {
 			holders[0].PID = h.PID
 		}
@@ -33,7 +33,7 @@ func (t *Engine) classify(ctx context.Context, stack string, err error, diags []
 		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", stack, automation.ErrStackNotFound)
 	}
 	if len(diags) == 0 {
-		diags = tfErrors(err.Error())
+		diags = errorBlocks(err.Error())
 	}
 	lines := make([]string, len(diags))
 	for i, d := range diags {
@@ -42,22 +42,22 @@ func (t *Engine) classify(ctx context.Context, stack string, err error, diags []
 	if len(lines) == 0 {
 		lines = []string{"error: " + progressline.FirstLine(err.Error())}
 	}
-	return &automation.EngineError{Stack: stack, Err: &tfError{text: strings.Join(lines, "\n"), err: err}}
+	return &automation.EngineError{Stack: stack, Err: &diagnosticsError{text: strings.Join(lines, "\n"), err: err}}
 }
 
-// tfError carries terraform's diagnostics, as EngineError reads them, and
-// the run's own error beneath.
-type tfError struct {
+// diagnosticsError carries terraform's diagnostics, as EngineError reads
+// them, and the run's own error beneath.
+type diagnosticsError struct {
 	text string
 	err  error
 }
 
-func (e *tfError) Error() string { return e.text }
-func (e *tfError) Unwrap() error { return e.err }
+func (e *diagnosticsError) Error() string { return e.text }
+func (e *diagnosticsError) Unwrap() error { return e.err }
 
-// tfErrors picks the "Error: <summary>" blocks out of terraform's
+// errorBlocks picks the "Error: <summary>" blocks out of terraform's
 // human-readable stderr, each with its first paragraph of detail.
-func tfErrors(text string) []string {
+func errorBlocks(text string) []string {
 	var out []string
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
@@ -90,28 +90,28 @@ func tfErrors(text string) []string {
 	return out
 }
 
-// tfLockWho and tfLockCreated match the "Lock Info" that terraform prints
+// lockWho and lockCreated match the "Lock Info" that terraform prints
 // when the state is locked:
 //
 //	Who:       root@host
 //	Created:   2026-11-22 01:40:00.123456789 +0000 UTC
 var (
-	tfLockWho     = regexp.MustCompile(`(?m)^\s*Who:\s+(.*)@(\S+)\s*$`)
-	tfLockCreated = regexp.MustCompile(`(?m)^\s*Created:\s+(.+?)\s*$`)
-	tfLockPath    = regexp.MustCompile(`(?m)^\s*Path:\s+(.+?)\s*$`)
+	lockWho     = regexp.MustCompile(`(?m)^\s*Who:\s+(.*)@(\S+)\s*$`)
+	lockCreated = regexp.MustCompile(`(?m)^\s*Created:\s+(.+?)\s*$`)
+	lockPath    = regexp.MustCompile(`(?m)^\s*Path:\s+(.+?)\s*$`)
 )
 
-// parseTFLock reads the holder out of terraform's lock error.
-func parseTFLock(text string) []automation.LockHolder {
-	m := tfLockWho.FindStringSubmatch(text)
+// parseLockInfo reads the holder out of terraform's lock error.
+func parseLockInfo(text string) []automation.LockHolder {
+	m := lockWho.FindStringSubmatch(text)
 	if m == nil {
 		return nil
 	}
 	h := automation.LockHolder{User: m[1], Host: m[2]}
-	if c := tfLockCreated.FindStringSubmatch(text); c != nil {
+	if c := lockCreated.FindStringSubmatch(text); c != nil {
 		h.Since, _ = time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", c[1])
 	}
-	if p := tfLockPath.FindStringSubmatch(text); p != nil {
+	if p := lockPath.FindStringSubmatch(text); p != nil {
 		h.URL = "file://" + p[1]
 	}
 	return []automation.LockHolder{h}

@@ -8,7 +8,7 @@ import (
 	"github.com/prenv/prenv/automation"
 )
 
-func TestParseTFLock(t *testing.T) {
+func TestParseLockInfo(t *testing.T) {
 	t.Parallel()
 	text := `Error: Error acquiring the state lock
 
@@ -22,23 +22,23 @@ Lock Info:
   Created:   2026-11-21 10:00:00.123456789 +0000 UTC
   Info:
 `
-	got := parseTFLock(text)
+	got := parseLockInfo(text)
 	want := automation.LockHolder{URL: "file:///state/pr-1/terraform.tfstate", User: "runner", Host: "ci-host",
 		Since: time.Date(2026, 11, 21, 10, 0, 0, 123456789, time.UTC)}
 	if len(got) != 1 || got[0].URL != want.URL || got[0].User != want.User || got[0].Host != want.Host || !got[0].Since.Equal(want.Since) {
-		t.Errorf("parseTFLock = %+v, want [%+v]", got, want)
+		t.Errorf("parseLockInfo = %+v, want [%+v]", got, want)
 	}
-	if got := parseTFLock("Error: something else"); got != nil {
-		t.Errorf("parseTFLock of another error = %+v, want none", got)
+	if got := parseLockInfo("Error: something else"); got != nil {
+		t.Errorf("parseLockInfo of another error = %+v, want none", got)
 	}
 }
 
-func TestTFErrors(t *testing.T) {
+func TestErrorBlocks(t *testing.T) {
 	t.Parallel()
 	text := "exit status 1\n\nError: Invalid value for variable\n\n  on main.tf line 3:\n   3: variable \"pr_number\" {\n\nThe value is wrong.\n\nError: Second\n"
-	got := tfErrors(text)
+	got := errorBlocks(text)
 	want := []string{`Invalid value for variable: on main.tf line 3: 3: variable "pr_number" {`, "Second"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("tfErrors = %q, want %q", got, want)
+		t.Errorf("errorBlocks = %q, want %q", got, want)
 	}
 }

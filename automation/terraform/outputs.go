@@ -24,18 +24,18 @@ func (t *Engine) Outputs(ctx context.Context, env stacks.Env) (map[string]automa
 	if err != nil {
 		return nil, t.classify(ctx, env.Stack, err, nil)
 	}
-	m := make(map[string]tfOutputMeta, len(metas))
+	m := make(map[string]outputMeta, len(metas))
 	for k, v := range metas {
-		m[k] = tfOutputMeta{Sensitive: v.Sensitive, Value: v.Value}
+		m[k] = outputMeta{Sensitive: v.Sensitive, Value: v.Value}
 	}
-	return tfOutputs(m, false), nil
+	return prenvOutputs(m, false), nil
 }
 
-// tfOutputs converts Terraform outputs to prenv's names: "__" becomes ":",
+// prenvOutputs converts Terraform outputs to prenv's names: "__" becomes ":",
 // and a map output named "<prefix>__" becomes one output per key,
 // "<prefix>:<key>". With withhold, a sensitive value is replaced by the
 // placeholder Pulumi's events show, as Up's result does on both engines.
-func tfOutputs(metas map[string]tfOutputMeta, withhold bool) map[string]automation.Output {
+func prenvOutputs(metas map[string]outputMeta, withhold bool) map[string]automation.Output {
 	out := make(map[string]automation.Output, len(metas))
 	for name, meta := range metas {
 		var v any
@@ -48,17 +48,17 @@ func tfOutputs(metas map[string]tfOutputMeta, withhold bool) map[string]automati
 		prefix, expand := strings.CutSuffix(name, "__")
 		if obj, ok := v.(map[string]any); expand && ok {
 			for k, kv := range obj {
-				out[tfOutputName(prefix)+":"+k] = automation.Output{Value: kv, Secret: meta.Sensitive}
+				out[outputName(prefix)+":"+k] = automation.Output{Value: kv, Secret: meta.Sensitive}
 			}
 			continue
 		}
 		if expand && meta.Sensitive && v == automation.SecretPlaceholder {
 			continue // a withheld map has no keys to show
 		}
-		out[tfOutputName(name)] = automation.Output{Value: v, Secret: meta.Sensitive}
+		out[outputName(name)] = automation.Output{Value: v, Secret: meta.Sensitive}
 	}
 	return out
 }
 
-// tfOutputName maps a Terraform output name to prenv's: "__" stands for ":".
-func tfOutputName(name string) string { return strings.ReplaceAll(name, "__", ":") }
+// outputName maps a Terraform output name to prenv's: "__" stands for ":".
+func outputName(name string) string { return strings.ReplaceAll(name, "__", ":") }

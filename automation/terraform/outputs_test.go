@@ -7,9 +7,9 @@ import (
 	"github.com/prenv/prenv/automation"
 )
 
-func TestTFOutputs(t *testing.T) {
+func TestPrenvOutputs(t *testing.T) {
 	t.Parallel()
-	metas := map[string]tfOutputMeta{
+	metas := map[string]outputMeta{
 		"prenv__created-at": {Value: json.RawMessage(`"2026-11-21T10:00:00Z"`)},
 		"url__":             {Value: json.RawMessage(`{"web":"http://web.pr-1.localhost:7070"}`)},
 		"databaseUrl":       {Value: json.RawMessage(`"postgres://u:p@h/db"`), Sensitive: true},
@@ -36,9 +36,9 @@ func TestTFOutputs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := tfOutputs(metas, tt.withhold)
+			got := prenvOutputs(metas, tt.withhold)
 			if len(got) != len(tt.want) {
-				t.Fatalf("tfOutputs = %v, want %v", got, tt.want)
+				t.Fatalf("prenvOutputs = %v, want %v", got, tt.want)
 			}
 			for k, w := range tt.want {
 				if got[k] != w {

@@ -22,7 +22,7 @@ func (t *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation
 			return err
 		}
 		defer r.cleanup()
-		stream := newTFStream(o.Progress)
+		stream := newUIStream(o.Progress)
 		_, err = r.tf.PlanJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst))
 		changes, _, diags := stream.result()
 		if err != nil {

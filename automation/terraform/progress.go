@@ -12,10 +12,10 @@ import (
 	"github.com/prenv/prenv/automation/internal/progressline"
 )
 
-// tfStream reads terraform's machine-readable UI (-json), one message a
+// uiStream reads terraform's machine-readable UI (-json), one message a
 // line, prints a line per resource operation to w, and keeps what the
 // result needs: change counts, outputs and error diagnostics.
-type tfStream struct {
+type uiStream struct {
 	w           io.Writer
 	mu          sync.Mutex
 	buf         bytes.Buffer
@@ -24,10 +24,10 @@ type tfStream struct {
 	diagnostics []string
 }
 
-func newTFStream(w io.Writer) *tfStream { return &tfStream{w: w} }
+func newUIStream(w io.Writer) *uiStream { return &uiStream{w: w} }
 
-// tfMessage is the part of a machine-readable UI message prenv reads.
-type tfMessage struct {
+// uiMessage is the part of a machine-readable UI message prenv reads.
+type uiMessage struct {
 	Type    string `json:"type"`
 	Message string `json:"@message"`
 	Hook    struct {
@@ -47,19 +47,19 @@ type tfMessage struct {
 		Add, Change, Import, Remove int
 		Operation                   string
 	} `json:"changes"`
-	Outputs    map[string]tfOutputMeta `json:"outputs"`
+	Outputs    map[string]outputMeta `json:"outputs"`
 	Diagnostic *struct {
 		Severity, Summary, Detail string
 	} `json:"diagnostic"`
 }
 
-type tfOutputMeta struct {
+type outputMeta struct {
 	Sensitive bool            `json:"sensitive"`
 	Value     json.RawMessage `json:"value"`
 }
 
 // Write implements io.Writer; terraform-exec feeds it stdout.
-func (s *tfStream) Write(p []byte) (int, error) {
+func (s *uiStream) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.buf.Write(p)
@@ -74,19 +74,19 @@ func (s *tfStream) Write(p []byte) (int, error) {
 	}
 }
 
-func (s *tfStream) line(line []byte) {
-	var m tfMessage
+func (s *uiStream) line(line []byte) {
+	var m uiMessage
 	if json.Unmarshal(line, &m) != nil {
 		return // not a UI message: only progress
 	}
 	switch m.Type {
 	case "apply_start":
-		fmt.Fprintf(s.w, "  %s %s\n", progressline.Verb(tfAction(m.Hook.Action)), m.Hook.Resource.Addr)
+		fmt.Fprintf(s.w, "  %s %s\n", progressline.Verb(operation(m.Hook.Action)), m.Hook.Resource.Addr)
 	case "apply_errored":
-		fmt.Fprintf(s.w, "  failed to %s %s\n", tfAction(m.Hook.Action), m.Hook.Resource.Addr)
+		fmt.Fprintf(s.w, "  failed to %s %s\n", operation(m.Hook.Action), m.Hook.Resource.Addr)
 	case "planned_change":
 		if m.Change.Action != "noop" && m.Change.Action != "read" {
-			fmt.Fprintf(s.w, "  + %s %s\n", tfAction(m.Change.Action), m.Change.Resource.Addr)
+			fmt.Fprintf(s.w, "  + %s %s\n", operation(m.Change.Action), m.Change.Resource.Addr)
 		}
 	case "provision_progress":
 		if out := strings.TrimSpace(m.Hook.Output); out != "" {
@@ -100,7 +100,7 @@ func (s *tfStream) line(line []byte) {
 			}
 		}
 	case "outputs":
-		s.outputs = tfOutputs(m.Outputs, true)
+		s.outputs = prenvOutputs(m.Outputs, true)
 	case "diagnostic":
 		if d := m.Diagnostic; d != nil && d.Severity == "error" {
 			msg := d.Summary
@@ -116,7 +116,7 @@ func (s *tfStream) line(line []byte) {
 }
 
 // result returns what the stream kept, once terraform has exited.
-func (s *tfStream) result() (map[string]int, map[string]automation.Output, []string) {
+func (s *uiStream) result() (map[string]int, map[string]automation.Output, []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.buf.Len() > 0 {
@@ -126,8 +126,8 @@ func (s *tfStream) result() (map[string]int, map[string]automation.Output, []str
 	return s.changes, s.outputs, s.diagnostics
 }
 
-// tfAction names a Terraform change action as Pulumi's operations are named.
-func tfAction(a string) string {
+// operation names a Terraform change action as Pulumi's operations are named.
+func operation(a string) string {
 	switch a {
 	case "create":
 		return "create"

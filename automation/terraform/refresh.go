@@ -22,7 +22,7 @@ func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 			return err
 		}
 		defer r.cleanup()
-		stream := newTFStream(o.Progress)
+		stream := newUIStream(o.Progress)
 		err = r.tf.ApplyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.RefreshOnly(true))
 		changes, _, diags := stream.result()
 		if kept := t.keepErrored(r, env.Stack); kept != nil {
@@ -36,11 +36,11 @@ func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 		if err != nil {
 			return t.classify(ctx, env.Stack, err, nil)
 		}
-		m := make(map[string]tfOutputMeta, len(metas))
+		m := make(map[string]outputMeta, len(metas))
 		for k, v := range metas {
-			m[k] = tfOutputMeta{Sensitive: v.Sensitive, Value: v.Value}
+			m[k] = outputMeta{Sensitive: v.Sensitive, Value: v.Value}
 		}
-		res.Outputs = tfOutputs(m, true)
+		res.Outputs = prenvOutputs(m, true)
 		return nil
 	}()
 	res.Duration = time.Since(start)

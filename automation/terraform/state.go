@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// tfState is what prenv reads of a workspace's state file, without
+// state is what prenv reads of a workspace's state file, without
 // running terraform: the lifetime outputs, the URL and the resource count.
-type tfState struct {
+type state struct {
 	exists               bool
 	createdAt, expiresAt time.Time
 	url                  string
@@ -19,16 +19,16 @@ type tfState struct {
 }
 
 // readState reads workspace's state file from the local backend.
-func (t *Engine) readState(workspace string) (tfState, error) {
+func (t *Engine) readState(workspace string) (state, error) {
 	path := t.statePath(workspace)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return tfState{}, nil
+		return state{}, nil
 	}
 	if err != nil {
-		return tfState{}, fmt.Errorf("read the state of %s: %w", workspace, err)
+		return state{}, fmt.Errorf("read the state of %s: %w", workspace, err)
 	}
-	st := tfState{exists: true}
+	st := state{exists: true}
 	if fi, err := os.Stat(path); err == nil {
 		st.modified = fi.ModTime()
 	}
@@ -45,7 +45,7 @@ func (t *Engine) readState(workspace string) (tfState, error) {
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return tfState{}, fmt.Errorf("the state of %s at %s is not Terraform state (%v): restore it from its .backup, or destroy the workspace", workspace, path, err)
+		return state{}, fmt.Errorf("the state of %s at %s is not Terraform state (%v): restore it from its .backup, or destroy the workspace", workspace, path, err)
 	}
 	for _, r := range raw.Resources {
 		if r.Mode == "managed" {

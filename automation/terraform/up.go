@@ -32,7 +32,7 @@ func (t *Engine) up(ctx context.Context, env stacks.Env, o automation.Options, r
 		return err
 	}
 	defer r.cleanup()
-	stream := newTFStream(o.Progress)
+	stream := newUIStream(o.Progress)
 	err = r.tf.ApplyJSON(ctx, stream, applyOptions(varFile, o)...)
 	changes, outputs, diags := stream.result()
 	if kept := t.keepErrored(r, env.Stack); kept != nil {
@@ -84,7 +84,7 @@ func lockTimeout(o automation.Options) string {
 // prepare readies an operation on env's workspace: no unsaved state kept
 // from a failed run, a working directory with the workspace selected (or
 // created, with create), and the variables dated by the workspace's state.
-func (t *Engine) prepare(ctx context.Context, env stacks.Env, o automation.Options, create bool, res *automation.Result) (*tfRun, string, error) {
+func (t *Engine) prepare(ctx context.Context, env stacks.Env, o automation.Options, create bool, res *automation.Result) (*runDir, string, error) {
 	if err := t.refuseErrored(env.Stack); err != nil {
 		return nil, "", err
 	}
@@ -109,7 +109,7 @@ func (t *Engine) prepare(ctx context.Context, env stacks.Env, o automation.Optio
 	return r, varFile, nil
 }
 
-func (t *Engine) ready(ctx context.Context, r *tfRun, env stacks.Env, o automation.Options, create bool) (string, error) {
+func (t *Engine) ready(ctx context.Context, r *runDir, env stacks.Env, o automation.Options, create bool) (string, error) {
 	if err := t.selectWorkspace(ctx, r, env.Stack, create); err != nil {
 		return "", err
 	}

@@ -14,25 +14,25 @@ import (
 	"github.com/prenv/prenv/automation"
 )
 
-// tfRun is one operation's throwaway working directory: the module, its
+// runDir is one operation's throwaway working directory: the module, its
 // own data directory (so concurrent runs never share a selected
 // workspace), initialised against the local backend.
-type tfRun struct {
+type runDir struct {
 	tf  *tfexec.Terraform
 	dir string
 }
 
 // cleanup removes the working directory.
-func (r *tfRun) cleanup() { os.RemoveAll(r.dir) }
+func (r *runDir) cleanup() { os.RemoveAll(r.dir) }
 
 // workdir copies the module into a fresh directory and runs terraform init
 // there with the local backend under the state directory.
-func (t *Engine) workdir(ctx context.Context) (*tfRun, error) {
+func (t *Engine) workdir(ctx context.Context) (*runDir, error) {
 	dir, err := os.MkdirTemp("", "prenv-tf-")
 	if err != nil {
 		return nil, fmt.Errorf("create terraform working directory: %w", err)
 	}
-	r := &tfRun{dir: dir}
+	r := &runDir{dir: dir}
 	if err := t.setup(ctx, r); err != nil {
 		r.cleanup()
 		return nil, err
@@ -40,7 +40,7 @@ func (t *Engine) workdir(ctx context.Context) (*tfRun, error) {
 	return r, nil
 }
 
-func (t *Engine) setup(ctx context.Context, r *tfRun) error {
+func (t *Engine) setup(ctx context.Context, r *runDir) error {
 	if err := copyModule(t.cfg.Module, r.dir); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func copyModule(module fs.FS, dir string) error {
 }
 
 // writeVars writes vars as the run's variables file and returns its path.
-func (r *tfRun) writeVars(vars map[string]any) (string, error) {
+func (r *runDir) writeVars(vars map[string]any) (string, error) {
 	data, err := json.MarshalIndent(vars, "", "  ")
 	if err != nil {
 		return "", fmt.Errorf("encode the module's variables: %w", err)
@@ -125,7 +125,7 @@ func (r *tfRun) writeVars(vars map[string]any) (string, error) {
 
 // selectWorkspace selects the workspace, creating it when create is set;
 // a missing workspace is otherwise ErrStackNotFound.
-func (t *Engine) selectWorkspace(ctx context.Context, r *tfRun, name string, create bool) error {
+func (t *Engine) selectWorkspace(ctx context.Context, r *runDir, name string, create bool) error {
 	err := r.tf.WorkspaceSelect(ctx, name)
 	if err == nil {
 		return nil
