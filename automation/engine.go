@@ -57,6 +57,11 @@ type Output struct {
 	Secret bool
 }
 
+// SecretPlaceholder is the Value of a secret Output that an engine
+// withholds, as Up's Result does: Pulumi's events show it in place of the
+// ciphertext, and the Terraform engine shows it to match.
+const SecretPlaceholder = "[secret]"
+
 // StackInfo describes one stack of the project.
 type StackInfo struct {
 	Name          string

@@ -6,12 +6,20 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
-// dated returns env with the lifetime its stack or workspace already
+// Outputs prenv adds to every stack, so that the environment's lifetime
+// can be read from its state alone.
+const (
+	OutputCreatedAt = "prenv:created-at"
+	OutputExpiresAt = "prenv:expires-at"
+	OutputRepo      = "prenv:repo"
+)
+
+// Dated returns env with the lifetime its stack or workspace already
 // records, by one rule for every engine: the original creation time; an
 // expiry from it (or, with fromUpdate, from this update) plus the TTL,
 // never earlier than the expiry already recorded, so an extension
 // outlives later updates; and an Extend option's expiry outright.
-func dated(env stacks.Env, createdAt, expiresAt time.Time, fromUpdate bool, o options) stacks.Env {
+func Dated(env stacks.Env, createdAt, expiresAt time.Time, fromUpdate bool, o Options) stacks.Env {
 	if !createdAt.IsZero() {
 		ttl := env.ExpiresAt.Sub(env.CreatedAt)
 		env.CreatedAt = createdAt.UTC().Truncate(time.Second)
@@ -22,8 +30,8 @@ func dated(env stacks.Env, createdAt, expiresAt time.Time, fromUpdate bool, o op
 			env.ExpiresAt = expiresAt.UTC()
 		}
 	}
-	if !o.extendTo.IsZero() {
-		env.ExpiresAt = o.extendTo.UTC().Truncate(time.Second)
+	if !o.ExtendTo.IsZero() {
+		env.ExpiresAt = o.ExtendTo.UTC().Truncate(time.Second)
 	}
 	return env
 }

@@ -12,22 +12,26 @@ const DefaultMaxJobTime = 6 * time.Hour
 
 // Option configures one operation. Options that do not apply to an
 // operation are ignored by it.
-type Option func(*options)
+type Option func(*Options)
 
-type options struct {
-	waitForLock  time.Duration
-	maxJobTime   time.Duration
-	progress     io.Writer
-	remove       bool
-	refresh      bool
-	extendTo     time.Time
-	finishedHost string
+// Options is what a list of Option resolves to, for an engine to read.
+// Each field is set by the Option of the same name.
+type Options struct {
+	WaitForLock  time.Duration
+	MaxJobTime   time.Duration
+	Progress     io.Writer // never nil after Resolve
+	Remove       bool
+	RefreshFirst bool
+	ExtendTo     time.Time // set by Extend; zero for an ordinary update
+	FinishedHost string
 }
 
-func newOptions(opts []Option) options {
-	o := options{
-		maxJobTime: DefaultMaxJobTime,
-		progress:   io.Discard,
+// Resolve applies opts, in order, over the defaults: MaxJobTime
+// DefaultMaxJobTime and Progress discarded.
+func Resolve(opts []Option) Options {
+	o := Options{
+		MaxJobTime: DefaultMaxJobTime,
+		Progress:   io.Discard,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -37,27 +41,27 @@ func newOptions(opts []Option) options {
 
 // WaitForLock makes an operation on a locked stack retry, with backoff, for
 // up to d before it fails with ErrLocked. Zero (the default) fails at once.
-func WaitForLock(d time.Duration) Option { return func(o *options) { o.waitForLock = d } }
+func WaitForLock(d time.Duration) Option { return func(o *Options) { o.WaitForLock = d } }
 
 // MaxJobTime sets the age past which a lock is stale even if its holder
 // may be alive on another host. The default is DefaultMaxJobTime.
-func MaxJobTime(d time.Duration) Option { return func(o *options) { o.maxJobTime = d } }
+func MaxJobTime(d time.Duration) Option { return func(o *Options) { o.MaxJobTime = d } }
 
 // Progress streams the engine's progress, a line per event, to w.
-func Progress(w io.Writer) Option { return func(o *options) { o.progress = w } }
+func Progress(w io.Writer) Option { return func(o *Options) { o.Progress = w } }
 
 // Remove makes Destroy also delete the stack and its history.
-func Remove() Option { return func(o *options) { o.remove = true } }
+func Remove() Option { return func(o *Options) { o.Remove = true } }
 
 // RefreshFirst makes Up and Preview refresh the stack's state first.
-func RefreshFirst() Option { return func(o *options) { o.refresh = true } }
+func RefreshFirst() Option { return func(o *Options) { o.RefreshFirst = true } }
 
 // Extend makes Up move the environment's expiry to t and change nothing
 // else: only the stack's own outputs are updated, every resource is left
 // as it is. Later updates keep the later of t and their own expiry.
-func Extend(t time.Time) Option { return func(o *options) { o.extendTo = t } }
+func Extend(t time.Time) Option { return func(o *Options) { o.ExtendTo = t } }
 
 // FinishedHost tells Cancel that every run on host has ended, so locks
 // taken there are stale: the Action's post step passes the host its main
 // step ran on, whose container is gone, and releases only that run's lock.
-func FinishedHost(host string) Option { return func(o *options) { o.finishedHost = host } }
+func FinishedHost(host string) Option { return func(o *Options) { o.FinishedHost = host } }

@@ -7,5 +7,5 @@
 // environment:
 //
 //	mod, err := modules.For("local")
-//	eng, err := automation.NewTerraform(ctx, automation.TerraformConfig{Module: mod, ...})
+//	eng, err := terraform.New(ctx, terraform.Config{Module: mod, ...})
 package modules

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -59,7 +59,7 @@ func upNoopOverhead(ctx context.Context, bin string, rounds int) error {
 	if err != nil {
 		return err
 	}
-	addr, stop, err := automation.ServeProgram(stacks.None{}.Program(bp, e))
+	addr, stop, err := pulumi.ServeProgram(stacks.None{}.Program(bp, e))
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -43,11 +43,11 @@ func (a *App) versionCommand() *cobra.Command {
 
 func (a *App) pulumiVersion(ctx context.Context) string {
 	self, _ := os.Executable()
-	path, err := automation.FindPulumi(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
+	path, err := pulumi.Find(a.Getenv("PRENV_PULUMI"), "bin", filepath.Dir(self))
 	if err != nil {
 		return "not found: " + err.Error()
 	}
-	v, err := automation.CheckPulumi(ctx, path)
+	v, err := pulumi.Check(ctx, path)
 	if err != nil {
 		return err.Error()
 	}

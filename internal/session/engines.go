@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	pulumiengine "github.com/prenv/prenv/automation/pulumi"
+	"github.com/prenv/prenv/automation/terraform"
 	"github.com/prenv/prenv/modules"
 	"github.com/prenv/prenv/stacks"
 )
@@ -46,12 +48,12 @@ func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, e
 	if err != nil {
 		return nil, err
 	}
-	binary, err := automation.FindPulumi(h.Getenv("PRENV_PULUMI"), binDirs()...)
+	binary, err := pulumiengine.Find(h.Getenv("PRENV_PULUMI"), binDirs()...)
 	if err != nil {
 		return nil, err
 	}
 	target := s.Target
-	return automation.NewPulumi(ctx, automation.PulumiConfig{
+	eng, err := pulumiengine.New(ctx, pulumiengine.Config{
 		PluginDirs:    plugins,
 		Project:       bp.Project,
 		BackendURL:    s.Backend,
@@ -63,6 +65,10 @@ func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, e
 			return target.Program(bp, env), nil
 		},
 	})
+	if err != nil {
+		return nil, err // not a nil *Engine inside the interface
+	}
+	return eng, nil
 }
 
 // terraformEngine builds the Terraform engine: the target's embedded
@@ -81,11 +87,11 @@ func terraformEngine(ctx context.Context, h Host, s *Session) (automation.Engine
 	if err != nil {
 		return nil, err
 	}
-	binary, err := automation.FindTerraform(h.Getenv("PRENV_TERRAFORM"), binDirs()...)
+	binary, err := terraform.Find(h.Getenv("PRENV_TERRAFORM"), binDirs()...)
 	if err != nil {
 		return nil, err
 	}
-	cfg := automation.TerraformConfig{
+	cfg := terraform.Config{
 		Project: bp.Project, StateDir: filepath.Join(u.Host+u.Path, "terraform", bp.Project), Binary: binary, Module: module,
 		TTLFromUpdate: bp.TTLFrom == stacks.TTLFromLastUpdate,
 		Env:           map[string]string{"PRENV_HOME": s.Home},
@@ -111,7 +117,11 @@ func terraformEngine(ctx context.Context, h Host, s *Session) (automation.Engine
 		}
 		return vars, nil
 	}
-	return automation.NewTerraform(ctx, cfg)
+	eng, err := terraform.New(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return eng, nil
 }
 
 // terraformModule is the blueprint's own root module, or prenv's embedded

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/prenv/prenv/automation"
+	pulumiengine "github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
 )
@@ -17,7 +17,7 @@ import (
 func TestLiveSandboxes(t *testing.T) {
 	t.Parallel()
 	runs := map[string][]string{"pr-1": {"web"}, "pr-2": {}, "pr-3": {"web", "orders"}, "baseline": {"web", "orders"}}
-	eng, err := automation.NewPulumi(t.Context(), automation.PulumiConfig{
+	eng, err := pulumiengine.New(t.Context(), pulumiengine.Config{
 		Project:    "routes",
 		BackendURL: testenv.Backend(t),
 		Binary:     testenv.Pulumi(t),

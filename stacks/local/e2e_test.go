@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	pulumiengine "github.com/prenv/prenv/automation/pulumi"
 	"github.com/prenv/prenv/internal/router"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
@@ -32,7 +33,7 @@ type world struct {
 	t        *testing.T
 	bp       *stacks.Blueprint
 	target   local.Target
-	engine   *automation.Pulumi
+	engine   *pulumiengine.Engine
 	adminURL string
 	router   string // 127.0.0.1:<port>
 }
@@ -59,7 +60,7 @@ func newWorld(t *testing.T) *world {
 	bp.Routing.Mode = "isolated" // TestLocalSandbox switches it back
 	w.bp = bp
 	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort, Salt: "e2e-salt"}
-	w.engine, err = automation.NewPulumi(t.Context(), automation.PulumiConfig{
+	w.engine, err = pulumiengine.New(t.Context(), pulumiengine.Config{
 		Project:    bp.Project,
 		BackendURL: testenv.Backend(t),
 		Binary:     testenv.Pulumi(t),

@@ -1,0 +1,40 @@
+package automation
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestLockedErrorIsClassifiedThroughWrapping(t *testing.T) {
+	t.Parallel()
+	var err error = &LockedError{Stack: "pr-1", Holders: []LockHolder{{User: "a", Host: "b", PID: 3}}}
+	for i := range 3 {
+		err = fmt.Errorf("layer %d: %w", i, err)
+	}
+	if !IsLocked(err) || !errors.Is(err, ErrLocked) {
+		t.Fatalf("IsLocked(%v) = false", err)
+	}
+	var le *LockedError
+	if !errors.As(err, &le) || le.Holders[0].PID != 3 {
+		t.Errorf("errors.As did not recover the holder: %+v", le)
+	}
+	if IsLocked(errors.New("stack is locked")) {
+		t.Error("IsLocked matched a plain error by its text")
+	}
+}
+
+func TestDiagnostics(t *testing.T) {
+	t.Parallel()
+	text := "failed to run update: exit status 255\ncode: 255\nstdout: Updating (pr-1)\n\nstderr: error: program failed: boom\n"
+	if got, want := diagnostics(text), "program failed: boom"; got != want {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+	withLog := "stdout: Diagnostics:\n  prenv:local:Service (web):\n    error: web exited; last lines of web.log:\n    --- starting\n    boom\n\n  pulumi:pulumi:Stack (s):\n    error: update failed\n"
+	if got, want := diagnostics(withLog), "web exited; last lines of web.log:\n    --- starting\n    boom; update failed"; got != want {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+	if got, want := diagnostics("plain failure\nmore"), "plain failure"; got != want {
+		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,39 @@
+package pulumi
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Cancel breaks env's stack lock if every lock on it is provably stale, and
+// otherwise leaves it alone and returns an *automation.LockedError naming
+// the holder. It never interrupts a live run.
+func (p *Engine) Cancel(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.CancelResult, error) {
+	o := automation.Resolve(opts)
+	holders, ok, err := p.locks(env.Stack)
+	if err != nil {
+		return automation.CancelResult{}, err
+	}
+	if !ok {
+		return automation.CancelResult{}, fmt.Errorf("prenv cancel reads locks only on file:// backends: on %s, up and destroy break provably stale locks themselves", p.cfg.BackendURL)
+	}
+	res := automation.CancelResult{Locks: holders}
+	if len(holders) == 0 {
+		return res, nil
+	}
+	broke, err := p.breakStale(ctx, env.Stack, holders, o)
+	if err != nil {
+		return res, err
+	}
+	if len(broke) == 0 {
+		return res, &automation.LockedError{Stack: env.Stack, Holders: holders}
+	}
+	for _, line := range broke {
+		fmt.Fprintln(o.Progress, line)
+	}
+	res.Broken = true
+	return res, nil
+}

@@ -1,0 +1,21 @@
+// Package pulumi is prenv's Pulumi engine. It keeps each environment in
+// one stack, pr-<n>, of a file:// or s3:// backend, and runs the target's
+// program inline through the Automation API: Up serves the program to the
+// pulumi CLI itself, so an update is one CLI run. Each operation of
+// automation.Engine has its own file; lock.go reads the file backend's
+// locks and breaks those that are provably stale: their holder's process
+// is gone on this host, or they are older than automation.MaxJobTime.
+//
+//	binary, err := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")
+//	eng, err := pulumi.New(ctx, pulumi.Config{
+//		Project:    bp.Project,
+//		BackendURL: "file:///home/me/.prenv/state",
+//		Binary:     binary,
+//		Passphrase: passphrase,
+//		Program:    programFor,
+//	})
+//	res, err := eng.Up(ctx, env, automation.WaitForLock(5*time.Minute))
+//
+// Beside the Pulumi SDK, whose package is also named pulumi, import this
+// one under another name, such as pulumiengine.
+package pulumi

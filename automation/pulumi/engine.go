@@ -1,0 +1,142 @@
+package pulumi
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Config keys prenv records on every stack, under the "prenv" namespace.
+const (
+	ConfigPR        = "prenv:pr"
+	ConfigRepo      = "prenv:repo"
+	ConfigSHA       = "prenv:sha"
+	ConfigCreatedAt = "prenv:created-at"
+	ConfigExpiresAt = "prenv:expires-at"
+)
+
+// ProgramFunc returns the Pulumi program of one environment.
+type ProgramFunc func(env stacks.Env) (sdk.RunFunc, error)
+
+// Config configures the Pulumi engine.
+type Config struct {
+	Project    string      // the blueprint's project
+	BackendURL string      // file://<dir> or s3://<bucket>
+	Binary     string      // the pulumi CLI, from Find
+	Passphrase string      // secrets passphrase for the backend's stacks
+	Program    ProgramFunc // the target's program for an environment
+	// TTL, when set, makes each update move the expiry to now+TTL
+	// (ttl-from: last-update). Otherwise the expiry counts from creation.
+	TTLFromUpdate bool
+	// PluginDirs are provider plugins the program uses, by name, each a
+	// directory holding pulumi-resource-<name>.
+	PluginDirs map[string]string
+	// VersionCache, if set, is a file where the checked version of Binary
+	// is remembered, saving a `pulumi version` run per invocation.
+	VersionCache string
+	// Env is extra environment for the pulumi CLI.
+	Env map[string]string
+}
+
+// Engine is the automation.Engine that drives Pulumi stacks through the
+// Automation API.
+type Engine struct {
+	cfg  Config
+	cli  *pulumiCLI
+	host string
+}
+
+var _ automation.Engine = (*Engine)(nil)
+
+// New checks cfg and the pulumi binary and returns the engine.
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	if cfg.Project == "" || cfg.BackendURL == "" || cfg.Program == nil {
+		return nil, fmt.Errorf("pulumi: Config needs Project, BackendURL and Program")
+	}
+	if cfg.Passphrase == "" {
+		return nil, fmt.Errorf("no secrets passphrase: set PULUMI_CONFIG_PASSPHRASE")
+	}
+	if err := checkBackend(cfg.BackendURL); err != nil {
+		return nil, err
+	}
+	cli, err := newPulumiCLI(ctx, cfg.Binary, cfg.VersionCache)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{cfg: cfg, cli: cli, host: hostname()}, nil
+}
+
+// workspace makes a throwaway workspace directory holding the project.
+func (p *Engine) workspace(ctx context.Context) (auto.Workspace, func(), error) {
+	dir, err := os.MkdirTemp("", "prenv-ws-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("create workspace: %w", err)
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	proj := workspace.Project{
+		Name:    tokens.PackageName(p.cfg.Project),
+		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+		Backend: &workspace.ProjectBackend{URL: p.cfg.BackendURL},
+	}
+	if len(p.cfg.PluginDirs) > 0 {
+		proj.Plugins = &workspace.Plugins{}
+		for name, path := range p.cfg.PluginDirs {
+			proj.Plugins.Providers = append(proj.Plugins.Providers, workspace.PluginOptions{Name: name, Path: path})
+		}
+	}
+	env := map[string]string{"PULUMI_CONFIG_PASSPHRASE": p.cfg.Passphrase, "PULUMI_BACKEND_URL": p.cfg.BackendURL}
+	for k, v := range p.cfg.Env {
+		env[k] = v
+	}
+	opts := []auto.LocalWorkspaceOption{
+		auto.WorkDir(dir), auto.Project(proj), auto.Pulumi(p.cli), auto.EnvVars(env),
+		auto.SecretsProvider("passphrase"),
+	}
+	ws, err := auto.NewLocalWorkspace(ctx, opts...)
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("create workspace: %w", err)
+	}
+	return ws, cleanup, nil
+}
+
+// stackConfig is the config prenv records on env's stack: env.Config,
+// then prenv's own keys, which env.Config may not set.
+func stackConfig(project string, env stacks.Env) (config.Map, error) {
+	m := config.Map{}
+	for k, v := range env.Config {
+		key, err := config.ParseKey(k)
+		if err != nil && !strings.Contains(k, ":") {
+			key, err = config.ParseKey(project + ":" + k)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("config key %q: %w; use namespace:key", k, err)
+		}
+		if key.Namespace() == "prenv" {
+			return nil, fmt.Errorf("config key %q: the prenv namespace is prenv's own; use another namespace", k)
+		}
+		m[key] = config.NewValue(v)
+	}
+	for k, v := range map[string]string{
+		ConfigPR:        strconv.Itoa(env.PR),
+		ConfigRepo:      env.Repo,
+		ConfigSHA:       env.SHA,
+		ConfigCreatedAt: env.CreatedAt.UTC().Format(time.RFC3339),
+		ConfigExpiresAt: env.ExpiresAt.UTC().Format(time.RFC3339),
+	} {
+		m[config.MustParseKey(k)] = config.NewValue(v)
+	}
+	return m, nil
+}

@@ -1,0 +1,39 @@
+package pulumi
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/prenv/prenv/automation"
+)
+
+func TestParseLockHolders(t *testing.T) {
+	t.Parallel()
+	stderr := "error: the stack is currently locked by 2 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+		"  file:///s/.pulumi/locks/organization/shop/pr-1/a.json: created by root@runner-1 (pid 4242) at 2026-11-21T10:00:00Z\n" +
+		"  s3://bucket/.pulumi/locks/organization/shop/pr-1/b.json: created by ci user@host.local (pid 7) at 2026-11-21T11:30:00+01:00\n"
+	got := parseLockHolders(stderr)
+	want := []automation.LockHolder{
+		{URL: "file:///s/.pulumi/locks/organization/shop/pr-1/a.json", User: "root", Host: "runner-1", PID: 4242, Since: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)},
+		{URL: "s3://bucket/.pulumi/locks/organization/shop/pr-1/b.json", User: "ci user", Host: "host.local", PID: 7, Since: time.Date(2026, 11, 21, 10, 30, 0, 0, time.UTC)},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("parseLockHolders found %d holders, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i].URL != want[i].URL || got[i].User != want[i].User || got[i].Host != want[i].Host ||
+			got[i].PID != want[i].PID || !got[i].Since.Equal(want[i].Since) {
+			t.Errorf("holder %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestClassifyLockListingRace(t *testing.T) {
+	t.Parallel()
+	err := errors.New("could not create stack: could not list bucket: blob (code=NotFound): lstat /s/.pulumi/locks/organization/e2e/pr-1/3d0f.json: no such file or directory")
+	if got := classify(context.Background(), "pr-1", err); !automation.IsLocked(got) {
+		t.Errorf("classify(lock listing race) = %v, want ErrLocked so the run waits and retries", got)
+	}
+}

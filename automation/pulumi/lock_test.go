@@ -1,0 +1,65 @@
+package pulumi
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prenv/prenv/automation"
+)
+
+func TestStaleReason(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	alive := func(pid int) bool { return pid == 100 }
+	tests := []struct {
+		name      string
+		holder    automation.LockHolder
+		wantStale bool
+		wantWhy   string
+	}{
+		{"live process here", automation.LockHolder{Host: "me", PID: 100, Since: now.Add(-time.Minute)}, false, ""},
+		{"dead process here", automation.LockHolder{Host: "me", PID: 200, Since: now.Add(-time.Minute)}, true, "process 200 on me is gone"},
+		{"other host, young", automation.LockHolder{Host: "runner", PID: 200, Since: now.Add(-time.Hour)}, false, ""},
+		{"other host, past max job time", automation.LockHolder{Host: "runner", PID: 200, Since: now.Add(-7 * time.Hour)}, true, "past the 6h0m0s maximum job time"},
+		{"live here but ancient", automation.LockHolder{Host: "me", PID: 100, Since: now.Add(-7 * time.Hour)}, true, "maximum job time"},
+		{"unknown age elsewhere", automation.LockHolder{Host: "runner", PID: 200}, false, ""},
+		{"empty file being written", automation.LockHolder{Unreadable: true, Since: now.Add(-time.Second)}, false, ""},
+		{"empty file abandoned", automation.LockHolder{Unreadable: true, Since: now.Add(-time.Minute)}, true, "writer was killed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := staleReason(tt.holder, "me", now, 6*time.Hour, alive)
+			if (got != "") != tt.wantStale || !strings.Contains(got, tt.wantWhy) {
+				t.Errorf("staleReason = %q, want stale=%v containing %q", got, tt.wantStale, tt.wantWhy)
+			}
+		})
+	}
+}
+
+func TestLockFinalName(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"/l/4cd2.json.18ea359a1a279797.tmp": "/l/4cd2.json",
+		"/l/4cd2.json":                      "/l/4cd2.json",
+	} {
+		if got := lockFinalName(in); got != want {
+			t.Errorf("lockFinalName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTornRead(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]bool{
+		"stack pr-1: could not create stack: unexpected end of JSON input": true,
+		"stack pr-1: failed to load checkpoint: EOF":                       true,
+		"stack pr-1: program failed":                                       false,
+	} {
+		if got := tornRead(errors.New(text)); got != want {
+			t.Errorf("tornRead(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

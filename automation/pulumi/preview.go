@@ -1,0 +1,43 @@
+package pulumi
+
+import (
+	"context"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Preview reports what Up would change. A stack that does not exist yet is
+// created empty so the preview can show every resource as a create.
+func (p *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
+	start := time.Now()
+	res := automation.Result{Stack: env.Stack, Op: "preview"}
+	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
+		ss, err := p.stage(ctx, env, true, o)
+		if err != nil {
+			return err
+		}
+		defer ss.cleanup()
+		ch := make(chan events.EngineEvent)
+		pr := watch(o.Progress, ch)
+		popts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.SuppressProgress(), optpreview.Color("never")}
+		if o.RefreshFirst {
+			popts = append(popts, optpreview.Refresh())
+		}
+		_, err = ss.stack.Preview(ctx, popts...)
+		pr.wait()
+		if err != nil {
+			return classify(ctx, env.Stack, err)
+		}
+		res.Changes = pr.changes
+		return nil
+	})
+	res.Recovered = recovered
+	res.Duration = time.Since(start)
+	return res, err
+}

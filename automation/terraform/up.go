@@ -1,0 +1,125 @@
+package terraform
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
+)
+
+// Up creates env's workspace if needed and applies the module to it.
+func (t *Engine) Up(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
+	o := automation.Resolve(opts)
+	start := time.Now()
+	res := automation.Result{Stack: env.Stack, Op: "up"}
+	err := t.up(ctx, env, o, &res)
+	res.Duration = time.Since(start)
+	return res, err
+}
+
+func (t *Engine) up(ctx context.Context, env stacks.Env, o automation.Options, res *automation.Result) error {
+	if !o.ExtendTo.IsZero() && !t.hasLifetime() {
+		return fmt.Errorf("the Terraform module has no resource %s, which extend updates alone: add it, and read prenv__expires-at from it", extendTarget)
+	}
+	r, varFile, err := t.prepare(ctx, env, o, o.ExtendTo.IsZero(), res) // an extension never creates a workspace
+	if err != nil {
+		return err
+	}
+	defer r.cleanup()
+	stream := newUIStream(o.Progress)
+	err = r.tf.ApplyJSON(ctx, stream, applyOptions(varFile, o)...)
+	changes, outputs, diags := stream.result()
+	if kept := t.keepErrored(r, env.Stack); kept != nil {
+		return kept
+	}
+	if err != nil {
+		return t.classify(ctx, env.Stack, err, diags)
+	}
+	res.Changes, res.Outputs = changes, outputs
+	if !o.ExtendTo.IsZero() {
+		res.Changes = map[string]int{} // the lifetime record is prenv's, not a resource of the environment
+	}
+	return nil
+}
+
+// applyOptions are an up's: the variables, the lock wait, and with Extend
+// no resource at all, so only the outputs move.
+func applyOptions(varFile string, o automation.Options) []tfexec.ApplyOption {
+	opts := []tfexec.ApplyOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst)}
+	if !o.ExtendTo.IsZero() {
+		opts = append(opts, tfexec.Refresh(false), tfexec.Target(extendTarget))
+	}
+	return opts
+}
+
+// extendTarget is the resource that records a module's lifetime; Extend
+// applies it alone, so only it and the outputs that read it move.
+const extendTarget = "terraform_data.prenv_lifetime"
+
+// hasLifetime reports whether the module declares extendTarget.
+func (t *Engine) hasLifetime() bool {
+	files, _ := fs.Glob(t.cfg.Module, "*.tf")
+	for _, f := range files {
+		data, _ := fs.ReadFile(t.cfg.Module, f)
+		if lifetimeBlock.Match(data) {
+			return true
+		}
+	}
+	return false
+}
+
+var lifetimeBlock = regexp.MustCompile(`(?m)^resource\s+"terraform_data"\s+"prenv_lifetime"`)
+
+// lockTimeout is -lock-timeout for --wait-for-lock.
+func lockTimeout(o automation.Options) string {
+	return fmt.Sprintf("%dms", o.WaitForLock.Milliseconds())
+}
+
+// prepare readies an operation on env's workspace: no unsaved state kept
+// from a failed run, a working directory with the workspace selected (or
+// created, with create), and the variables dated by the workspace's state.
+func (t *Engine) prepare(ctx context.Context, env stacks.Env, o automation.Options, create bool, res *automation.Result) (*runDir, string, error) {
+	if err := t.refuseErrored(env.Stack); err != nil {
+		return nil, "", err
+	}
+	if line, err := t.breakStaleRecord(env.Stack); err != nil {
+		return nil, "", err
+	} else if line != "" {
+		res.Recovered = append(res.Recovered, line)
+		fmt.Fprintln(o.Progress, line)
+	}
+	if h, locked := t.lockHolder(env.Stack); locked && o.WaitForLock > 0 {
+		fmt.Fprintf(o.Progress, "waiting for the lock of %s (held by %s); terraform retries for up to %s\n", env.Stack, h, o.WaitForLock)
+	}
+	r, err := t.workdir(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	varFile, err := t.ready(ctx, r, env, o, create)
+	if err != nil {
+		r.cleanup()
+		return nil, "", err
+	}
+	return r, varFile, nil
+}
+
+func (t *Engine) ready(ctx context.Context, r *runDir, env stacks.Env, o automation.Options, create bool) (string, error) {
+	if err := t.selectWorkspace(ctx, r, env.Stack, create); err != nil {
+		return "", err
+	}
+	st, err := t.readState(env.Stack)
+	if err != nil {
+		return "", err
+	}
+	vars, err := t.vars(automation.Dated(env, st.createdAt, st.expiresAt, t.cfg.TTLFromUpdate, o))
+	if err != nil {
+		return "", err
+	}
+	return r.writeVars(vars)
+}
