@@ -23,6 +23,7 @@ type Inputs struct {
 	Engine           stacks.EngineName
 	Target           stacks.TargetName
 	BackendURL       string
+	AllowLocalState  bool
 	SecretsProvider  string
 	ConfigMap        map[string]string
 	GitHubToken      string
@@ -59,6 +60,7 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		Engine:           stacks.EngineName(p.oneOf("engine", "", []string{string(stacks.EnginePulumi), string(stacks.EngineTerraform)})),
 		Target:           stacks.TargetName(p.oneOf("target", "", []string{string(stacks.TargetLocal), string(stacks.TargetAWS), string(stacks.TargetNone)})),
 		BackendURL:       p.text("backend-url", ""),
+		AllowLocalState:  p.boolean("allow-local-state", false),
 		SecretsProvider:  p.oneOf("secrets-provider", "passphrase", []string{"passphrase"}),
 		ConfigMap:        p.configMap("config-map"),
 		GitHubToken:      p.text("github-token", ""),

@@ -23,7 +23,8 @@ func (x *Step) Post(ctx context.Context) error {
 	// The main step's engine and target inputs apply here too.
 	x.in.Engine, x.in.Target = stacks.EngineName(x.Runner.State("engine")), stacks.TargetName(x.Runner.State("target"))
 	s, err := x.host().Open(ctx, session.Options{
-		Blueprint: x.Runner.State("blueprint"), Backend: x.Runner.State("backend"), Env: env, NeedEnv: true, Adjust: x.adjust,
+		Blueprint: x.Runner.State("blueprint"), Backend: x.Runner.State("backend"), AllowLocalState: x.Runner.State("allow-local-state") == "true",
+		Env: env, NeedEnv: true, Adjust: x.adjust,
 	})
 	if err != nil {
 		return err

@@ -71,7 +71,9 @@ func (x *Step) Main(ctx context.Context) error {
 	switch x.plan.Mode {
 	case ModeReap:
 		return x.Reap(ctx, ReapRequest{
-			Session:     session.Options{Blueprint: x.blueprintPath(), Backend: in.BackendURL, Adjust: x.adjust},
+			Session: session.Options{
+				Blueprint: x.blueprintPath(), Backend: in.BackendURL, AllowLocalState: in.AllowLocalState, Adjust: x.adjust,
+			},
 			GitHubToken: in.GitHubToken, DryRun: in.ReapDryRun, MaxDeletions: in.ReapMaxDeletions,
 		})
 	case ModeUp, ModePreview:
@@ -118,7 +120,8 @@ func (x *Step) blueprintPath() string {
 // options are the session options the inputs amount to.
 func (x *Step) options() session.Options {
 	o := session.Options{
-		Blueprint: x.blueprintPath(), Backend: x.in.BackendURL, Env: x.plan.Env, NeedEnv: true, Adjust: x.adjust,
+		Blueprint: x.blueprintPath(), Backend: x.in.BackendURL, AllowLocalState: x.in.AllowLocalState,
+		Env: x.plan.Env, NeedEnv: true, Adjust: x.adjust,
 		Program: x.plan.Mode == ModeUp || x.plan.Mode == ModePreview,
 	}
 	if x.plan.PR != 0 {
@@ -153,7 +156,7 @@ func (x *Step) saveState(s *session.Session) error {
 	host, _ := os.Hostname()
 	for k, v := range map[string]string{
 		"env": s.Env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
-		"engine": string(x.in.Engine), "target": string(x.in.Target),
+		"engine": string(x.in.Engine), "target": string(x.in.Target), "allow-local-state": fmt.Sprint(x.in.AllowLocalState),
 		// A preview's post step never destroys the environment it previewed.
 		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == ModeUp), "remove": fmt.Sprint(x.in.Remove),
 	} {

@@ -61,7 +61,7 @@ routing:
 	if err := os.WriteFile(s.blueprint, []byte(body), 0o644); err != nil {
 		return nil, err
 	}
-	s.env = append(os.Environ(), "PRENV_HOME="+s.home, "PULUMI_CONFIG_PASSPHRASE=bench", "PRENV_ANONYMIZE_SALT=bench",
+	s.env = append(os.Environ(), "CI=", "GITHUB_ACTIONS=", "PRENV_HOME="+s.home, "PULUMI_CONFIG_PASSPHRASE=bench", "PRENV_ANONYMIZE_SALT=bench",
 		fmt.Sprintf("PRENV_ROUTER_PORT=%d", s.port))
 	return s, nil
 }

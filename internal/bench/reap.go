@@ -52,7 +52,7 @@ func reapAtScale(ctx context.Context, bin string) error {
 		k, _, _ := strings.Cut(kv, "=")
 		return k == "GITHUB_TOKEN" || k == "GITHUB_API_URL" || k == "GITHUB_STEP_SUMMARY"
 	})
-	env = append(env, "PRENV_HOME="+filepath.Join(work, "home"), "PRENV_BACKEND_URL=file://"+state,
+	env = append(env, "CI=", "GITHUB_ACTIONS=", "PRENV_HOME="+filepath.Join(work, "home"), "PRENV_BACKEND_URL=file://"+state,
 		"PULUMI_CONFIG_PASSPHRASE=bench", "PULUMI_SKIP_UPDATE_CHECK=true",
 		"PRENV_PULUMI="+filepath.Join(bin, "pulumi"), "GITHUB_REPOSITORY="+reapRepo)
 	prenv := func(env []string, args ...string) (string, error) {

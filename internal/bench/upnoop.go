@@ -32,7 +32,7 @@ func upNoopOverhead(ctx context.Context, bin string, rounds int) error {
 			return err
 		}
 	}
-	env := append(os.Environ(), "PULUMI_CONFIG_PASSPHRASE=bench", "PULUMI_SKIP_UPDATE_CHECK=true",
+	env := append(os.Environ(), "CI=", "GITHUB_ACTIONS=", "PULUMI_CONFIG_PASSPHRASE=bench", "PULUMI_SKIP_UPDATE_CHECK=true",
 		"PRENV_HOME="+filepath.Join(work, "home"), "PRENV_BACKEND_URL="+backend, "PULUMI_BACKEND_URL="+backend)
 	files := map[string]string{
 		filepath.Join(project, "prenv.yaml"): "project: " + benchProject + "\ntarget: none\nttl: 24h\n",

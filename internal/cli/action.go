@@ -41,7 +41,7 @@ func (a *App) actionCommand() *cobra.Command {
 
 // actionReap is the Action's reap mode.
 func (a *App) actionReap(ctx context.Context, o actions.ReapRequest) error {
-	f := &envFlags{blueprint: o.Session.Blueprint, backend: o.Session.Backend, adjust: o.Session.Adjust}
+	f := &envFlags{blueprint: o.Session.Blueprint, backend: o.Session.Backend, allowLocalState: o.Session.AllowLocalState, adjust: o.Session.Adjust}
 	return a.reap(ctx, f, &reapFlags{
 		githubToken: o.GitHubToken, dryRun: o.DryRun, maxDeletions: o.MaxDeletions,
 		concurrency: 4, orphanGrace: time.Hour,

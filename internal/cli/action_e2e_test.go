@@ -94,6 +94,10 @@ func (s *actionSandbox) startMain(event string, payload map[string]any, inputs m
 	if _, ok := inputs["github-token"]; !ok {
 		env = append(env, "INPUT_GITHUB-TOKEN="+actionToken)
 	}
+	// The sandbox's backend is a directory, which CI refuses unless told.
+	if _, ok := inputs["allow-local-state"]; !ok {
+		env = append(env, "INPUT_ALLOW-LOCAL-STATE=true")
+	}
 	for k, v := range inputs {
 		env = append(env, "INPUT_"+strings.ToUpper(k)+"="+v)
 	}
@@ -283,6 +287,7 @@ func TestActionRefusesClearly(t *testing.T) {
 		{"401", 3, map[string]string{"github-token": "ghs_wrong"}, "::error::read pull request #3 of acme/shop: GitHub refused the token (401"},
 		{"404 PR", 4, nil, "::error::read pull request #4 of acme/shop: not found (404)"},
 		{"bad input", 3, map[string]string{"wait-for-lock": "soon"}, "::error::input wait-for-lock: \"soon\" is not a duration"},
+		{"state on the runner", 3, map[string]string{"allow-local-state": "false"}, "on this CI runner's disk, which is thrown away when the job ends: set backend-url"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := s.run("pull_request", pullRequestEvent("opened", tc.pr, nil), tc.inputs)
@@ -293,6 +298,9 @@ func TestActionRefusesClearly(t *testing.T) {
 	}
 	if names := s.stackNames(); len(names) != 0 {
 		t.Errorf("refused runs created stacks %v", names)
+	}
+	if comments := s.gh.Comments(3); len(comments) != 0 {
+		t.Errorf("refused runs commented: %v", comments)
 	}
 }
 

@@ -55,7 +55,7 @@ func (s *sandbox) command(args ...string) *exec.Cmd {
 func hostEnv() []string {
 	var env []string
 	for _, e := range os.Environ() {
-		if !strings.HasPrefix(e, "GITHUB_") && !strings.HasPrefix(e, "INPUT_") && !strings.HasPrefix(e, "STATE_") &&
+		if !strings.HasPrefix(e, "GITHUB_") && !strings.HasPrefix(e, "CI=") && !strings.HasPrefix(e, "INPUT_") && !strings.HasPrefix(e, "STATE_") &&
 			!strings.HasPrefix(e, "PULUMI_") && !strings.HasPrefix(e, "PRENV_") && !strings.HasPrefix(e, "RUNNER_") {
 			env = append(env, e)
 		}

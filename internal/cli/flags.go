@@ -12,15 +12,17 @@ import (
 
 // envFlags are the flags of every command that acts on one environment.
 type envFlags struct {
-	pr          string
-	env         string
-	blueprint   string
-	backend     string
-	repo        string
-	waitForLock time.Duration
-	maxJobTime  time.Duration
-	json        bool
-	base        string
+	pr        string
+	env       string
+	blueprint string
+	backend   string
+	// allowLocalState accepts a file:// backend in CI.
+	allowLocalState bool
+	repo            string
+	waitForLock     time.Duration
+	maxJobTime      time.Duration
+	json            bool
+	base            string
 	// diffs is set by commands that build the program (up, preview),
 	// which need the PR's changed files in sandbox mode.
 	diffs bool
@@ -33,7 +35,7 @@ type envFlags struct {
 func (f *envFlags) options(needEnv bool) session.Options {
 	return session.Options{
 		Blueprint: f.blueprint, Adjust: f.adjust, PR: f.pr, Env: f.env, NeedEnv: needEnv,
-		Backend: f.backend, Repo: f.repo, Base: f.base, Program: f.diffs,
+		Backend: f.backend, AllowLocalState: f.allowLocalState, Repo: f.repo, Base: f.base, Program: f.diffs,
 	}
 }
 
@@ -52,6 +54,7 @@ func (f *envFlags) registerProject(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVar(&f.blueprint, "blueprint", "prenv.yaml", "path of the blueprint")
 	fs.StringVar(&f.backend, "backend", "", "state backend URL (default $PRENV_BACKEND_URL, $PULUMI_BACKEND_URL, the blueprint's, or file://~/.prenv/state)")
+	fs.BoolVar(&f.allowLocalState, "allow-local-state", false, "allow a file:// backend in CI (CI=true or GITHUB_ACTIONS=true), for self-hosted runners whose disk outlives the job")
 	fs.StringVar(&f.repo, "repo", "", "owner/name of the repository (default $GITHUB_REPOSITORY or the git remote)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 }

@@ -27,6 +27,9 @@ type Options struct {
 	// Backend overrides $PRENV_BACKEND_URL, $PULUMI_BACKEND_URL and the
 	// blueprint's backend.
 	Backend string
+	// AllowLocalState accepts a file:// backend in CI, for self-hosted
+	// runners whose disk outlives the job.
+	AllowLocalState bool
 	// Repo is owner/name; default $GITHUB_REPOSITORY or the git remote.
 	Repo string
 	// Base is the git ref a PR is compared with (default $PRENV_BASE_REF,
@@ -86,6 +89,9 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 		return nil, err
 	}
 	if s.Backend, err = h.backend(o.Backend, bp, s.Home); err != nil {
+		return nil, err
+	}
+	if err := h.checkLasting(s.Backend, o.AllowLocalState); err != nil {
 		return nil, err
 	}
 	if o.Locate {
