@@ -34,10 +34,10 @@ func (bp *Blueprint) applyDefaults() {
 	setDefault(&bp.Database.Anonymize.Scope, "migrations")
 	setDefault(&bp.Routing.Mode, RoutingIsolated)
 	setDefault(&bp.Routing.Header, DefaultHeader)
-	if bp.Target == "local" {
+	if bp.Target == TargetLocal {
 		setDefault(&bp.DNS.Domain, "localhost")
 	}
-	if bp.Target == "aws" {
+	if bp.Target == TargetAWS {
 		bp.AWS.applyDefaults()
 	}
 }

@@ -48,7 +48,7 @@ func (bp *Blueprint) validate(line func(string) int) []error {
 		}
 	}
 	bp.validateServices(fail)
-	if bp.Target == "aws" {
+	if bp.Target == TargetAWS {
 		bp.validateAWS(fail)
 	}
 	if !headerPattern.MatchString(bp.Routing.Header) {

@@ -25,7 +25,7 @@ func (a *App) goldenCommand() *cobra.Command {
 		if err != nil {
 			return usage(err)
 		}
-		if bp.Target != "local" {
+		if bp.Target != stacks.TargetLocal {
 			return usage(errors.New("prenv golden rebuilds the local target's golden; the aws target restores from snapshots"))
 		}
 		t, err := a.host().LocalMachine(cmd.Context())

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/internal/session"
+	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/local"
 
 	"github.com/spf13/cobra"
@@ -123,7 +124,7 @@ func (a *App) reap(ctx context.Context, f *envFlags, r *reapFlags) error {
 	if lt, ok := s.Target.(local.Target); ok {
 		failed = append(failed, a.sweepLocalOrphans(ctx, s, lt, names, r)...)
 	}
-	if s.Blueprint.Target == "aws" {
+	if s.Blueprint.Target == stacks.TargetAWS {
 		failed = append(failed, a.sweepAWSOrphans(ctx, s.Blueprint, names, r))
 	}
 	return errors.Join(failed...)

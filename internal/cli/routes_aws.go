@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/prenv/prenv/internal/session"
+	"github.com/prenv/prenv/stacks"
 
 	"github.com/spf13/cobra"
 
@@ -35,11 +36,11 @@ func (a *App) routes(ctx context.Context, f *envFlags) error {
 		return err
 	}
 	switch {
-	case s.Blueprint.Target != "aws":
+	case s.Blueprint.Target != stacks.TargetAWS:
 		return errNotAWS("routes", s.Blueprint)
-	case s.Blueprint.Routing.Mode != "sandbox":
+	case s.Blueprint.Routing.Mode != stacks.RoutingSandbox:
 		return usage(errors.New("routes serves routing.mode sandbox; in isolated mode every environment runs its own services and needs none"))
-	case s.Blueprint.Engine != "pulumi":
+	case s.Blueprint.Engine != stacks.EnginePulumi:
 		return usage(errors.New("routes needs engine: pulumi"))
 	}
 	env, res, err := s.SyncRoutes(ctx, a.host().PulumiHome(),

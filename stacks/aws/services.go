@@ -38,7 +38,7 @@ func (e *envBuild) services(db database) ([]string, error) {
 		}
 		running = append(running, s.Name)
 	}
-	if e.bp.Routing.Mode == "sandbox" {
+	if e.bp.Routing.Mode == stacks.RoutingSandbox {
 		return running, nil
 	}
 	for _, s := range e.bp.Services {
@@ -100,7 +100,7 @@ func (e *envBuild) serviceEnv(s stacks.Service) corev1.EnvVarArray {
 	vars := map[string]string{"PORT": fmt.Sprint(portOf(s)), "PRENV_ENV": e.env.Name}
 	for _, other := range e.bp.Services {
 		host := other.Name + "." + e.ns + ".svc.cluster.local"
-		if e.bp.Routing.Mode == "sandbox" && !e.bp.RunsOwn(other, e.env, e.t.Changed) {
+		if e.bp.Routing.Mode == stacks.RoutingSandbox && !e.bp.RunsOwn(other, e.env, e.t.Changed) {
 			host = e.baselineHost(other.Name)
 		}
 		vars[upstreamVar(other.Name)] = fmt.Sprintf("http://%s:%d", host, portOf(other))
