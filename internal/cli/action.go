@@ -12,6 +12,7 @@ import (
 
 	"github.com/prenv/prenv/actions"
 	"github.com/prenv/prenv/internal/github"
+	"github.com/prenv/prenv/internal/reaper"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -79,10 +80,8 @@ func (x *actionRun) main(ctx context.Context) error {
 	}
 	switch x.plan.Mode {
 	case actions.ModeReap:
-		return x.reap(ctx, &envFlags{blueprint: x.blueprintPath(), backend: in.BackendURL, adjust: x.adjust}, &reapFlags{
-			githubToken: in.GitHubToken, dryRun: in.ReapDryRun, maxDeletions: in.ReapMaxDeletions,
-			concurrency: 4, orphanGrace: time.Hour,
-		})
+		return x.reap(ctx, &envFlags{blueprint: x.blueprintPath(), backend: in.BackendURL, adjust: x.adjust},
+			&reapFlags{githubToken: in.GitHubToken, opts: reapOptions(in)})
 	case actions.ModeUp, actions.ModePreview:
 		return x.up(ctx, ev)
 	case actions.ModeDestroy:
@@ -138,6 +137,13 @@ func (x *actionRun) flags() *envFlags {
 		f.base = "origin/" + base
 	}
 	return f
+}
+
+// reapOptions are the reaper's defaults with the reap inputs applied.
+func reapOptions(in actions.Inputs) reaper.Options {
+	opts := reaper.DefaultOptions()
+	opts.DryRun, opts.MaxDeletions = in.ReapDryRun, in.ReapMaxDeletions
+	return opts
 }
 
 // adjust applies the engine, target and ttl inputs to the blueprint.
