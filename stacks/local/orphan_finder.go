@@ -26,11 +26,7 @@ func (f OrphanFinder) Orphans(ctx context.Context, live []string) ([]stacks.Orph
 	}
 	out := make([]stacks.Orphan, 0, len(found))
 	for _, o := range found {
-		g := stacks.Orphan{Kind: o.Kind, Name: o.Name, Env: o.Env}
-		if o.Kind == "process" {
-			g.ID = strconv.FormatUint(o.Started, 10)
-		}
-		out = append(out, g)
+		out = append(out, o.reported())
 	}
 	return out, nil
 }
@@ -41,17 +37,35 @@ func (f OrphanFinder) Sweep(ctx context.Context, orphans []stacks.Orphan) error 
 	own := make([]Orphan, 0, len(orphans))
 	var errs []error
 	for _, o := range orphans {
-		l := Orphan{Kind: o.Kind, Name: o.Name, Env: o.Env}
-		if o.Kind == "process" {
-			started, err := strconv.ParseUint(o.ID, 10, 64)
-			if err != nil {
-				// Without its start time a reused pid could be another process.
-				errs = append(errs, fmt.Errorf("orphaned process %s of %s has no start time %q: not stopped", o.Name, o.Env, o.ID))
-				continue
-			}
-			l.Started = started
+		l, err := fromReported(o)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
 		own = append(own, l)
 	}
 	return errors.Join(append(errs, f.Target.Sweep(ctx, own)...)...)
+}
+
+// reported is o as the reaper takes it; its Key is o's own.
+func (o Orphan) reported() stacks.Orphan {
+	r := stacks.Orphan{Kind: o.Kind, Name: o.Name, Env: o.Env}
+	if o.Kind == "process" {
+		r.ID = strconv.FormatUint(o.Started, 10)
+	}
+	return r
+}
+
+// fromReported is the inverse of reported.
+func fromReported(r stacks.Orphan) (Orphan, error) {
+	o := Orphan{Kind: r.Kind, Name: r.Name, Env: r.Env}
+	if r.Kind == "process" {
+		started, err := strconv.ParseUint(r.ID, 10, 64)
+		if err != nil {
+			// Without its start time a reused pid could be another process.
+			return Orphan{}, fmt.Errorf("orphaned process %s of %s has no start time %q: not stopped", r.Name, r.Env, r.ID)
+		}
+		o.Started = started
+	}
+	return o, nil
 }
