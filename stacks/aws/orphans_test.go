@@ -111,8 +111,11 @@ func TestOrphanFinderOnARealAPIServer(t *testing.T) {
 	}
 	for name, want := range map[string]bool{"pr-1": true, "pr-3": false} {
 		ns, err := namespaces.Get(t.Context(), name, metav1.GetOptions{})
-		if err != nil || (ns.DeletionTimestamp != nil) != want {
-			t.Errorf("namespace %s: deleting %v (%v), want %v", name, ns.DeletionTimestamp != nil, err, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deleting := ns.DeletionTimestamp != nil; deleting != want {
+			t.Errorf("namespace %s: deleting %v, want %v", name, deleting, want)
 		}
 	}
 }
