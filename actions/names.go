@@ -3,7 +3,7 @@ package actions
 // InputNames are the inputs action.yml declares, in its order.
 var InputNames = []string{
 	"command", "blueprint", "work-dir", "stack-name", "pr-number", "engine", "target",
-	"backend-url", "secrets-provider", "config-map", "github-token",
+	"backend-url", "allow-local-state", "secrets-provider", "config-map", "github-token",
 	"comment-on-pr", "comment-on-summary", "deployment", "destroy-on-post", "remove",
 	"wait-for-lock", "ttl", "refresh", "diff", "require-label", "include-drafts",
 	"reap-dry-run", "reap-max-deletions", "wait-for-url",

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/comment"
 	"github.com/prenv/prenv/internal/github"
 	"github.com/prenv/prenv/internal/session"
 	"github.com/prenv/prenv/stacks"
@@ -18,9 +19,9 @@ import (
 
 // publish writes the report to the step summary and the PR comment, and
 // returns err, the run's outcome.
-func (x *Step) publish(ctx context.Context, s *session.Session, report Report, err error) error {
+func (x *Step) publish(ctx context.Context, s *session.Session, report comment.Report, err error) error {
 	x.setFixedOutputs(s, report)
-	body := report.Markdown(CommentLimit)
+	body := report.Markdown(comment.CommentLimit)
 	if x.in.CommentOnSummary {
 		x.warn(x.Runner.AppendSummary(body))
 	}
@@ -40,8 +41,8 @@ func (x *Step) publish(ctx context.Context, s *session.Session, report Report, e
 }
 
 // report describes the run for the comment and the summary.
-func (x *Step) report(s *session.Session, res automation.Result, status Status, err error) Report {
-	r := Report{
+func (x *Step) report(s *session.Session, res automation.Result, status comment.Status, err error) comment.Report {
+	r := comment.Report{
 		Env: s.Env.Name, Status: status, Duration: res.Duration, Changes: res.Changes, Outputs: res.Outputs,
 		URL: outputString(res.Outputs, "url"),
 	}
@@ -63,14 +64,14 @@ func (x *Step) report(s *session.Session, res automation.Result, status Status, 
 	if s.Blueprint.Database.Golden != "" {
 		r.Database = fmt.Sprintf("%s clone of the anonymised golden", s.Blueprint.Database.Source)
 	}
-	if status == StatusDestroyed && err == nil {
+	if status == comment.StatusDestroyed && err == nil {
 		r.Note = "Its resources and stack are gone. Reopen the pull request or push to it to bring it back."
 	}
 	return r
 }
 
 // setFixedOutputs sets the outputs every mode has.
-func (x *Step) setFixedOutputs(s *session.Session, report Report) {
+func (x *Step) setFixedOutputs(s *session.Session, report comment.Report) {
 	expires := ""
 	if !report.ExpiresAt.IsZero() {
 		expires = report.ExpiresAt.UTC().Format(time.RFC3339)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/github"
+	"github.com/prenv/prenv/internal/reaper"
 	"github.com/prenv/prenv/internal/session"
 	"github.com/prenv/prenv/stacks"
 )
@@ -20,20 +21,10 @@ import (
 type Step struct {
 	Runner   *Runner
 	Progress io.Writer
-	// Reap runs the reap mode with the step's inputs.
-	Reap func(ctx context.Context, o ReapRequest) error
 
 	in   Inputs
 	plan Plan
 	gh   *github.Client
-}
-
-// ReapRequest is what the reap mode asks of the reaper.
-type ReapRequest struct {
-	Session      session.Options
-	GitHubToken  string
-	DryRun       bool
-	MaxDeletions int
 }
 
 // host is the runner's process as the session package reads it.
@@ -70,11 +61,11 @@ func (x *Step) Main(ctx context.Context) error {
 	}
 	switch x.plan.Mode {
 	case ModeReap:
-		return x.Reap(ctx, ReapRequest{
+		return x.host().Reap(ctx, session.ReapRequest{
 			Session: session.Options{
 				Blueprint: x.blueprintPath(), Backend: in.BackendURL, AllowLocalState: in.AllowLocalState, Adjust: x.adjust,
 			},
-			GitHubToken: in.GitHubToken, DryRun: in.ReapDryRun, MaxDeletions: in.ReapMaxDeletions,
+			GitHubToken: in.GitHubToken, Options: ReapOptions(in, x.Runner.Stdout, x.Progress),
 		})
 	case ModeUp, ModePreview:
 		return x.up(ctx, ev)
@@ -172,4 +163,13 @@ func (x *Step) lockOptions() []automation.Option {
 	return []automation.Option{
 		automation.WaitForLock(x.in.WaitForLock), automation.MaxJobTime(automation.DefaultMaxJobTime),
 	}
+}
+
+// ReapOptions are the reaper's defaults with the reap inputs applied; the
+// table goes to out and progress to log.
+func ReapOptions(in Inputs, out, log io.Writer) reaper.Options {
+	opts := reaper.DefaultOptions()
+	opts.DryRun, opts.MaxDeletions = in.ReapDryRun, in.ReapMaxDeletions
+	opts.Out, opts.Log = out, log
+	return opts
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/comment"
 	"github.com/prenv/prenv/internal/github"
 )
 
@@ -28,9 +29,9 @@ func (x *Step) destroy(ctx context.Context) error {
 		err = s.AfterChange(ctx, x.host().PulumiHome(), x.Progress)
 	}
 	resume()
-	status := StatusDestroyed
+	status := comment.StatusDestroyed
 	if err != nil {
-		status = StatusFailed
+		status = comment.StatusFailed
 	}
 	report := x.report(s, res, status, err)
 	if err == nil && x.gh != nil && x.plan.PR != 0 && x.in.Deployment {
@@ -38,10 +39,10 @@ func (x *Step) destroy(ctx context.Context) error {
 	}
 	x.setFixedOutputs(s, report)
 	if x.in.CommentOnSummary {
-		x.warn(x.Runner.AppendSummary(report.Markdown(CommentLimit)))
+		x.warn(x.Runner.AppendSummary(report.Markdown(comment.CommentLimit)))
 	}
 	if x.in.CommentOnPR && x.gh != nil && x.plan.PR != 0 {
-		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.Blueprint.Project, s.Env.Name), report.Markdown(CommentLimit))
+		_, cerr := x.gh.EditStickyComment(ctx, x.plan.PR, github.Marker(x.gh.Repo(), s.Blueprint.Project, s.Env.Name), report.Markdown(comment.CommentLimit))
 		x.warn(cerr)
 	}
 	return err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/comment"
 	"github.com/prenv/prenv/internal/github"
 	"github.com/prenv/prenv/internal/session"
 )
@@ -28,7 +29,7 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 		resume := x.stopCommands()
 		res, err := s.Engine.Preview(ctx, s.Env, opts...)
 		resume()
-		return x.publish(ctx, s, x.report(s, res, StatusPlanned, err), err)
+		return x.publish(ctx, s, x.report(s, res, comment.StatusPlanned, err), err)
 	}
 	if x.in.Diff {
 		x.Runner.Group("prenv preview of " + s.Env.Name)
@@ -37,7 +38,7 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 		resume()
 		x.Runner.EndGroup()
 		if err != nil {
-			return x.publish(ctx, s, x.report(s, automation.Result{}, StatusFailed, err), err)
+			return x.publish(ctx, s, x.report(s, automation.Result{}, comment.StatusFailed, err), err)
 		}
 	}
 	deployment := x.startDeployment(ctx, s, ev)
@@ -56,9 +57,9 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 	if err == nil {
 		err = s.AfterChange(ctx, x.host().PulumiHome(), x.Progress)
 	}
-	status := StatusReady
+	status := comment.StatusReady
 	if err != nil {
-		status = StatusFailed
+		status = comment.StatusFailed
 	}
 	report := x.report(s, res, status, err)
 	if deployment != 0 {

@@ -20,7 +20,7 @@ func TestLoadValid(t *testing.T) {
 		got, want any
 	}{
 		{"project", bp.Project, "shop"},
-		{"engine default", bp.Engine, "pulumi"},
+		{"engine default", bp.Engine, EnginePulumi},
 		{"ttl in days", bp.TTL.Duration, 72 * time.Hour},
 		{"max-ttl default", bp.Policy.MaxTTL.Duration, 7 * 24 * time.Hour},
 		{"health default", bp.Services[1].Health, "/healthz"},

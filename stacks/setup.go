@@ -61,3 +61,20 @@ type TerraformInputs interface {
 	// travel here, never through variables, which Terraform keeps in state.
 	TerraformEnv() map[string]string
 }
+
+// OrphanFinder finds what a target made for a project's PR environments
+// whose stacks are gone, and deletes it; the reaper keeps the grace
+// periods and safety checks.
+type OrphanFinder interface {
+	// Orphans lists what the target holds for PR environments not in
+	// live, the names of the project's stacks.
+	Orphans(ctx context.Context, live []string) ([]Orphan, error)
+	// Sweep deletes orphans Orphans returned; it goes on past a failure.
+	Sweep(ctx context.Context, orphans []Orphan) error
+}
+
+// OrphanSource is a target whose resources can outlive their stack (a run
+// killed before it recorded them, a stack removed by hand).
+type OrphanSource interface {
+	OrphanFinder(bp *Blueprint) (OrphanFinder, error)
+}

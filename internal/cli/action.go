@@ -1,11 +1,7 @@
 package cli
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
-
-	"time"
 
 	"github.com/prenv/prenv/actions"
 )
@@ -25,7 +21,7 @@ func (a *App) actionCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&post, "post", false, "run the post step")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		step := &actions.Step{Runner: &actions.Runner{Getenv: a.Getenv, Stdout: a.Stdout}, Progress: a.Stderr, Reap: a.actionReap}
+		step := &actions.Step{Runner: &actions.Runner{Getenv: a.Getenv, Stdout: a.Stdout}, Progress: a.Stderr}
 		run := step.Main
 		if post {
 			run = step.Post
@@ -37,13 +33,4 @@ func (a *App) actionCommand() *cobra.Command {
 		return err
 	}
 	return cmd
-}
-
-// actionReap is the Action's reap mode.
-func (a *App) actionReap(ctx context.Context, o actions.ReapRequest) error {
-	f := &envFlags{blueprint: o.Session.Blueprint, backend: o.Session.Backend, allowLocalState: o.Session.AllowLocalState, adjust: o.Session.Adjust}
-	return a.reap(ctx, f, &reapFlags{
-		githubToken: o.GitHubToken, dryRun: o.DryRun, maxDeletions: o.MaxDeletions,
-		concurrency: 4, orphanGrace: time.Hour,
-	})
 }

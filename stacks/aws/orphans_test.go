@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/prenv/prenv/internal/testenv"
+	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/aws"
 )
 
@@ -71,5 +72,50 @@ func TestOrphansOnARealAPIServer(t *testing.T) {
 	stale.UID = "not-its-uid"
 	if err := aws.DeleteOrphans(t.Context(), namespaces, []aws.Orphan{stale}); err == nil {
 		t.Error("deleting pr-2 by a UID it no longer has succeeded, want the precondition to refuse")
+	}
+}
+
+// TestOrphanFinderOnARealAPIServer: the finder reports the project's
+// orphaned namespaces in the reaper's form (deleted on request only, with
+// their age and UID), and sweeps exactly those it was given.
+func TestOrphanFinderOnARealAPIServer(t *testing.T) {
+	t.Parallel()
+	kube := testenv.KubeAPIServer(t)
+	namespaces := kube.Clientset.CoreV1().Namespaces()
+	for _, name := range []string{"pr-1", "pr-3"} {
+		labels := map[string]string{aws.LabelManagedBy: aws.ManagedBy, aws.LabelProject: "shop", aws.LabelEnv: name}
+		if _, err := namespaces.Create(t.Context(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	finder := aws.OrphanFinder{Namespaces: namespaces, Project: "shop"}
+	got, err := finder.Orphans(t.Context(), []string{"pr-3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("orphans %+v, want pr-1 alone", got)
+	}
+	o := got[0]
+	if o.Kind != "namespace" || o.Name != "pr-1" || o.Env != "pr-1" || o.ID == "" || !o.OnRequest || o.Terminating ||
+		time.Since(o.Created) < 0 || time.Since(o.Created) > time.Minute {
+		t.Errorf("orphan %+v: want namespace pr-1 with its UID, made just now, deleted on request", o)
+	}
+	stale := o
+	stale.ID = "not-its-uid"
+	if err := finder.Sweep(t.Context(), []stacks.Orphan{stale}); err == nil {
+		t.Error("sweeping pr-1 by a UID it does not have succeeded, want the precondition to refuse")
+	}
+	if err := finder.Sweep(t.Context(), got); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"pr-1": true, "pr-3": false} {
+		ns, err := namespaces.Get(t.Context(), name, metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if deleting := ns.DeletionTimestamp != nil; deleting != want {
+			t.Errorf("namespace %s: deleting %v, want %v", name, deleting, want)
+		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // anonymisation to the PR's migrations, and the salt. It touches nothing
 // in the cloud.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
-	t := Target{Changed: s.Changed, Salt: s.Salt, checkPlugins: s.Program}
+	t := Target{Changed: s.Changed, Salt: s.Salt, checkPlugins: s.Program, kubeconfigEnv: s.Getenv("KUBECONFIG")}
 	if s.Env.PR != 0 && s.Program {
 		t.BaseSHA = checkout.MergeBase(ctx, bp.AbsDir(), s.Base)
 		if t.BaseSHA == "" && len(bp.Database.Anonymize.Rules) > 0 && bp.Database.Anonymize.Scope == "migrations" && s.Notices != nil {

@@ -24,6 +24,8 @@ type Target struct {
 	Salt string
 	// checkPlugins is set when the program will run (up, preview).
 	checkPlugins bool
+	// kubeconfigEnv is $KUBECONFIG, for the reaper's cluster client.
+	kubeconfigEnv string
 }
 
 // Name implements stacks.Target.

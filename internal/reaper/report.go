@@ -1,4 +1,4 @@
-package cli
+package reaper
 
 import (
 	"fmt"
@@ -15,15 +15,19 @@ type reapRow struct {
 	stack, prState, age, expires, action, result, took string
 }
 
-// reportReap writes the reap's table to stdout and, in a workflow, to the
-// step summary. pending, when set, says why planned destroys did not run.
-func (a *App) reportReap(plan []automation.ReapDecision, results []automation.ReapResult, pending string) {
-	rows := reapRows(plan, results, pending, time.Now())
-	fmt.Fprintf(a.Stdout, "%-12s %-9s %-7s %-20s %-7s %-28s %s\n", "STACK", "PR", "AGE", "EXPIRES", "ACTION", "RESULT", "DURATION")
-	for _, r := range rows {
-		fmt.Fprintf(a.Stdout, "%-12s %-9s %-7s %-20s %-7s %-28s %s\n", r.stack, r.prState, r.age, r.expires, r.action, r.result, r.took)
+// report writes the reap's table to opts.Out and, when opts names one, to
+// the step summary. pending, when set, says why planned destroys did not run.
+func report(opts Options, plan []automation.ReapDecision, results []automation.ReapResult, pending string) {
+	rows := reapRows(plan, results, pending, opts.Now)
+	line := func(cells ...any) {
+		// Rows without a duration would otherwise end in spaces.
+		fmt.Fprintln(opts.Out, strings.TrimRight(fmt.Sprintf("%-12s %-9s %-7s %-20s %-7s %-28s %s", cells...), " "))
 	}
-	a.appendSummary(func(w io.Writer) {
+	line("STACK", "PR", "AGE", "EXPIRES", "ACTION", "RESULT", "DURATION")
+	for _, r := range rows {
+		line(r.stack, r.prState, r.age, r.expires, r.action, r.result, r.took)
+	}
+	appendSummary(opts, func(w io.Writer) {
 		fmt.Fprintf(w, "### prenv reap\n\n| Stack | PR | Age | Expires | Action | Result | Duration |\n|---|---|---|---|---|---|---|\n")
 		for _, r := range rows {
 			fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r.stack, r.prState, r.age, r.expires, r.action, r.result, r.took)
@@ -65,21 +69,35 @@ func reapRows(plan []automation.ReapDecision, results []automation.ReapResult, p
 	return rows
 }
 
-// appendSummary appends to the step summary file when the runner gave one.
-func (a *App) appendSummary(write func(io.Writer)) {
-	path := a.Getenv("GITHUB_STEP_SUMMARY")
-	if path == "" {
+// appendSummary appends to the step summary file when opts names one. A
+// summary that cannot be written is noted, and does not fail the reap.
+func appendSummary(opts Options, write func(io.Writer)) {
+	if opts.StepSummary == "" {
 		return
 	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(opts.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
-		a.notice("cannot write the step summary: " + err.Error())
+		notice(opts.Log, "cannot write the step summary: "+err.Error())
 		return
 	}
 	defer f.Close()
 	var b strings.Builder
 	write(&b)
 	if _, err := f.WriteString(b.String() + "\n"); err != nil {
-		a.notice("cannot write the step summary: " + err.Error())
+		notice(opts.Log, "cannot write the step summary: "+err.Error())
+	}
+}
+
+// age renders a duration as the reap's readers want it: 3d4h, 5h12m, 40s.
+func age(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	default:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
 	}
 }
