@@ -17,7 +17,7 @@ func (t *Engine) Outputs(ctx context.Context, env stacks.Env) (map[string]automa
 		return nil, err
 	}
 	defer r.cleanup()
-	if err := t.selectWorkspace(ctx, r, env.Stack, false); err != nil {
+	if err := t.selectWorkspace(ctx, r, env.Stack, false, automation.Options{}); err != nil {
 		return nil, err
 	}
 	metas, err := r.tf.Output(ctx)

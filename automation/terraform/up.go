@@ -110,7 +110,7 @@ func (t *Engine) prepare(ctx context.Context, env stacks.Env, o automation.Optio
 }
 
 func (t *Engine) ready(ctx context.Context, r *runDir, env stacks.Env, o automation.Options, create bool) (string, error) {
-	if err := t.selectWorkspace(ctx, r, env.Stack, create); err != nil {
+	if err := t.selectWorkspace(ctx, r, env.Stack, create, o); err != nil {
 		return "", err
 	}
 	st, err := t.readState(env.Stack)

@@ -125,7 +125,7 @@ func (r *runDir) writeVars(vars map[string]any) (string, error) {
 
 // selectWorkspace selects the workspace, creating it when create is set;
 // a missing workspace is otherwise ErrStackNotFound.
-func (t *Engine) selectWorkspace(ctx context.Context, r *runDir, name string, create bool) error {
+func (t *Engine) selectWorkspace(ctx context.Context, r *runDir, name string, create bool, o automation.Options) error {
 	err := r.tf.WorkspaceSelect(ctx, name)
 	if err == nil {
 		return nil
@@ -136,7 +136,9 @@ func (t *Engine) selectWorkspace(ctx context.Context, r *runDir, name string, cr
 	if !create {
 		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", name, automation.ErrStackNotFound)
 	}
-	err = r.tf.WorkspaceNew(ctx, name)
+	// A racing run may be writing the new workspace's first state: wait
+	// for its lock as long as for the apply's.
+	err = r.tf.WorkspaceNew(ctx, name, tfexec.LockTimeout(lockTimeout(o)))
 	if err != nil && strings.Contains(err.Error(), "already exists") { // another run just made it
 		err = r.tf.WorkspaceSelect(ctx, name)
 	}
