@@ -10,7 +10,7 @@ VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || ec
 GO             ?= go
 BIN            := $(CURDIR)/bin
 
-.PHONY: all build tools test-deps demo demo-lifecycle test unit bench fuzz lint clean
+.PHONY: all build tools test-deps postgres demo demo-lifecycle test unit bench fuzz lint clean
 
 all: build
 
@@ -53,18 +53,22 @@ $(BIN)/kube-apiserver: internal/tools/kube/go.mod internal/tools/kube/go.sum
 
 ## test-deps: PostgreSQL server binaries and etcd, from Debian's packages
 ## when missing
-test-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
-		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
+test-deps: postgres
 	@command -v etcd >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server)
 
+## postgres: PostgreSQL's server binaries, from Debian's packages when missing
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql)
+
 ## demo: the example app's baseline and a PR environment, side by side
-demo: build tools test-deps
+## (it needs only the pulumi CLI and PostgreSQL, not the test tools)
+demo: build $(BIN)/pulumi postgres
 	./examples/app/demo.sh
 
 ## demo-lifecycle: the lifecycle alone, with the built-in none target
-demo-lifecycle: build tools
+demo-lifecycle: build $(BIN)/pulumi
 	./examples/lifecycle/demo.sh
 
 # Test packages run at once by make test: each end-to-end package starts
