@@ -69,3 +69,18 @@ func ChangedFiles(ctx context.Context, dir, base string) ([]string, error) {
 	}
 	return files, nil
 }
+
+// DefaultBase is the branch a PR is compared with when none is given: the
+// remote's default branch (origin/HEAD), else origin/main, else
+// origin/master. The error names what was tried.
+func DefaultBase(ctx context.Context, dir string) (string, error) {
+	if head := output(ctx, dir, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"); head != "" {
+		return head, nil
+	}
+	for _, ref := range []string{"origin/main", "origin/master"} {
+		if output(ctx, dir, "rev-parse", "--verify", "--quiet", ref+"^{commit}") != "" {
+			return ref, nil
+		}
+	}
+	return "", fmt.Errorf("no base branch to compare the PR with: tried origin/HEAD, origin/main and origin/master in %s; pass --base REF or set PRENV_BASE_REF", dir)
+}

@@ -45,7 +45,7 @@ func (f *envFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.env, "env", "", "environment name: pr-<n> or baseline (instead of --pr)")
 	f.registerProject(cmd)
 	fs.DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the stack, e.g. 5m")
-	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with to find its changed services in sandbox mode (default $PRENV_BASE_REF, else origin/main)")
+	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with to find its changed services in sandbox mode (default $PRENV_BASE_REF, else the origin's default branch: origin/HEAD, origin/main or origin/master)")
 	fs.DurationVar(&f.maxJobTime, "max-job-time", automation.DefaultMaxJobTime, "age past which a lock is stale even if its holder may be alive")
 }
 

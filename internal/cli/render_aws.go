@@ -39,7 +39,7 @@ func (a *App) renderCommand() *cobra.Command {
 	fs.StringVar(&f.env, "env", "", "environment name: pr-<n> or baseline (instead of --pr)")
 	fs.StringVar(&f.blueprint, "blueprint", "prenv.yaml", "path of the blueprint")
 	fs.StringVar(&f.repo, "repo", "", "owner/name of the repository (default $GITHUB_REPOSITORY or the git remote)")
-	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with (default $PRENV_BASE_REF, else origin/main)")
+	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with (default $PRENV_BASE_REF, else the origin's default branch: origin/HEAD, origin/main or origin/master)")
 	fs.StringVar(&r.source, "database-source", "", "render with this database.source instead of the blueprint's: rds-snapshot, aurora-clone or ebs-snapshot")
 	fs.StringVar(&r.mode, "routing-mode", "", "render with this routing.mode instead of the blueprint's: isolated or sandbox")
 	fs.StringVar(&r.output, "output", "all", "what to print: all (the table as YAML comments, then the manifests), manifests or table")

@@ -64,9 +64,13 @@ func (h Host) Owner() string {
 }
 
 // BaseRef is the git ref a PR is compared with: flag, $PRENV_BASE_REF,
-// else origin/main.
-func (h Host) BaseRef(flag string) string {
-	return FirstOf(flag, h.Getenv("PRENV_BASE_REF"), "origin/main")
+// else the default branch of dir's origin (origin/HEAD, origin/main or
+// origin/master).
+func (h Host) BaseRef(ctx context.Context, flag, dir string) (string, error) {
+	if ref := FirstOf(flag, h.Getenv("PRENV_BASE_REF")); ref != "" {
+		return ref, nil
+	}
+	return checkout.DefaultBase(ctx, dir)
 }
 
 // notice writes one line to the notices, if any.

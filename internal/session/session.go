@@ -33,7 +33,7 @@ type Options struct {
 	// Repo is owner/name; default $GITHUB_REPOSITORY or the git remote.
 	Repo string
 	// Base is the git ref a PR is compared with (default $PRENV_BASE_REF,
-	// else origin/main).
+	// else the origin's default branch).
 	Base string
 	// Program is set for up and preview: the target's program will run,
 	// so the PR's changed files are read and the target's checks run.
@@ -124,7 +124,15 @@ func (h Host) prepareTarget(ctx context.Context, s *Session, o Options) (stacks.
 		return nil, err
 	}
 	program := o.Program || o.Render
-	setup := stacks.Setup{Home: s.Home, Getenv: h.Getenv, Notices: h.Notices, Env: s.Env, Program: program, Base: h.BaseRef(o.Base)}
+	setup := stacks.Setup{Home: s.Home, Getenv: h.Getenv, Notices: h.Notices, Env: s.Env, Program: program}
+	sandbox := program && bp.Routing.Mode == stacks.RoutingSandbox && s.Env.PR != 0
+	if program && s.Env.PR != 0 {
+		base, err := h.BaseRef(ctx, o.Base, bp.AbsDir())
+		if err != nil && sandbox {
+			return nil, stacks.Input(err)
+		}
+		setup.Base = base // empty without one: the aws Job then covers every ruled table
+	}
 	if setup.Binary, err = os.Executable(); err != nil {
 		return nil, err
 	}
@@ -140,7 +148,7 @@ func (h Host) prepareTarget(ctx context.Context, s *Session, o Options) (stacks.
 			return nil, err
 		}
 	}
-	if program && bp.Routing.Mode == stacks.RoutingSandbox && s.Env.PR != 0 {
+	if sandbox {
 		s.Changed, err = checkout.ChangedFiles(ctx, bp.AbsDir(), setup.Base)
 		if err != nil {
 			return nil, stacks.Input(err)

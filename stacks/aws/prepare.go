@@ -16,9 +16,12 @@ import (
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
 	t := Target{Changed: s.Changed, Salt: s.Salt, checkPlugins: s.Program, kubeconfigEnv: s.Getenv("KUBECONFIG")}
 	if s.Env.PR != 0 && s.Program {
-		t.BaseSHA = checkout.MergeBase(ctx, bp.AbsDir(), s.Base)
+		base := "the base branch (none found)"
+		if s.Base != "" {
+			base, t.BaseSHA = s.Base, checkout.MergeBase(ctx, bp.AbsDir(), s.Base)
+		}
 		if t.BaseSHA == "" && len(bp.Database.Anonymize.Rules) > 0 && bp.Database.Anonymize.Scope == "migrations" && s.Notices != nil {
-			fmt.Fprintf(s.Notices, "prenv: no merge base with %s: the anonymisation Job covers every table with rules; pass --base REF to scope it to the PR's migrations\n", s.Base)
+			fmt.Fprintf(s.Notices, "prenv: no merge base with %s: the anonymisation Job covers every table with rules; pass --base REF to scope it to the PR's migrations\n", base)
 		}
 	}
 	return t, nil
