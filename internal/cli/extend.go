@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/comment"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -43,7 +44,7 @@ func (a *App) extendCommand() *cobra.Command {
 		until := from.Add(by)
 		if limit := s.Blueprint.Policy.MaxTTL.Duration; until.Sub(now) > limit {
 			return usage(fmt.Errorf("extending %s to %s would keep it %s from now, over policy.max-ttl %s: extend by less, or raise the policy",
-				s.Env.Stack, until.Format(time.RFC3339), age(until.Sub(now)), s.Blueprint.Policy.MaxTTL))
+				s.Env.Stack, until.Format(time.RFC3339), comment.Age(until.Sub(now)), s.Blueprint.Policy.MaxTTL))
 		}
 		res, err := s.Engine.Up(cmd.Context(), s.Env, automation.Extend(until),
 			automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))

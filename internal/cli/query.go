@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/comment"
 )
 
 func (a *App) outputsCommand() *cobra.Command {
@@ -65,20 +66,6 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-// age renders a duration the way ls readers want it: 3d4h, 5h12m, 40s.
-func age(d time.Duration) string {
-	switch {
-	case d >= 24*time.Hour:
-		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	default:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	}
-}
-
 func (a *App) lsCommand() *cobra.Command {
 	f := &envFlags{}
 	cmd := &cobra.Command{Use: "ls", Short: "List the project's environments", Args: exactArgs(0)}
@@ -109,7 +96,7 @@ func (a *App) lsCommand() *cobra.Command {
 		for _, st := range list {
 			ageText, expires := "-", "-"
 			if !st.CreatedAt.IsZero() {
-				ageText = age(now.Sub(st.CreatedAt))
+				ageText = comment.Age(now.Sub(st.CreatedAt))
 			}
 			if !st.ExpiresAt.IsZero() {
 				expires = st.ExpiresAt.UTC().Format(time.RFC3339)

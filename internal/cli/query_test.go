@@ -27,17 +27,3 @@ func TestStatus(t *testing.T) {
 		}
 	}
 }
-
-func TestAge(t *testing.T) {
-	t.Parallel()
-	for d, want := range map[time.Duration]string{
-		40 * time.Second:             "40s",
-		5 * time.Minute:              "5m",
-		5*time.Hour + 12*time.Minute: "5h12m",
-		76 * time.Hour:               "3d4h",
-	} {
-		if got := age(d); got != want {
-			t.Errorf("age(%s) = %q, want %q", d, got, want)
-		}
-	}
-}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/prenv/prenv/internal/comment"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -121,9 +122,9 @@ func judge(o stacks.Orphan, seen, next sightings, opts Options) orphanLine {
 	case o.Terminating:
 		l.state = "being deleted"
 	case old < opts.OrphanGrace && sighted:
-		l.state = fmt.Sprintf("first seen %s ago, kept for the %s grace period", age(old), opts.OrphanGrace)
+		l.state = fmt.Sprintf("first seen %s ago, kept for the %s grace period", comment.Age(old), opts.OrphanGrace)
 	case old < opts.OrphanGrace:
-		l.state = fmt.Sprintf("%s old, kept for the %s grace period", age(old), opts.OrphanGrace)
+		l.state = fmt.Sprintf("%s old, kept for the %s grace period", comment.Age(old), opts.OrphanGrace)
 	case o.OnRequest && !opts.DeleteOrphans:
 		l.state = "reported; pass --delete-orphans to delete it"
 	case opts.DryRun:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/comment"
 )
 
 // reapRow is one line of the reap's table.
@@ -50,7 +51,7 @@ func reapRows(plan []automation.ReapDecision, results []automation.ReapResult, p
 			}
 		}
 		if !d.Stack.CreatedAt.IsZero() {
-			r.age = age(now.Sub(d.Stack.CreatedAt))
+			r.age = comment.Age(now.Sub(d.Stack.CreatedAt))
 		}
 		if !d.Stack.ExpiresAt.IsZero() {
 			r.expires = d.Stack.ExpiresAt.UTC().Format(time.RFC3339)
@@ -85,19 +86,5 @@ func appendSummary(opts Options, write func(io.Writer)) {
 	write(&b)
 	if _, err := f.WriteString(b.String() + "\n"); err != nil {
 		notice(opts.Log, "cannot write the step summary: "+err.Error())
-	}
-}
-
-// age renders a duration as the reap's readers want it: 3d4h, 5h12m, 40s.
-func age(d time.Duration) string {
-	switch {
-	case d >= 24*time.Hour:
-		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh%dm", int(d.Hours()), int(d.Minutes())%60)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	default:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
 	}
 }
