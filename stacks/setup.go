@@ -27,8 +27,10 @@ type Setup struct {
 	Base string
 	// Changed lists the files a sandbox-mode PR changed, repository-relative.
 	Changed []string
-	// Salt keys the deterministic anonymisation; empty without rules.
-	Salt string
+	// Salt returns the key of the deterministic anonymisation ("" without
+	// rules). A target calls it only when it needs the key: finding one
+	// may be refused (in CI without the secret), and a teardown must not be.
+	Salt func() (string, error)
 	// Binary is the running prenv executable, which targets start again
 	// as a provider plugin, the router or a Terraform provisioner.
 	Binary string

@@ -136,16 +136,13 @@ func (h Host) prepareTarget(ctx context.Context, s *Session, o Options) (stacks.
 	if setup.Binary, err = os.Executable(); err != nil {
 		return nil, err
 	}
-	// The local target's resources need the salt on every operation (a
-	// destroy may recreate nothing, but Terraform's provisioners re-read
-	// it); the others only when their program runs. A rendering masks it.
-	switch {
-	case o.Render && len(bp.Database.Anonymize.Rules) > 0:
-		setup.Salt = "rendered"
-	case o.Render:
-	case program || bp.Target == stacks.TargetLocal:
-		if setup.Salt, err = h.Salt(bp, s.Home); err != nil {
-			return nil, err
+	setup.Salt = func() (string, error) { return h.Salt(bp, s.Home) }
+	if o.Render { // a rendering masks the salt and touches nothing
+		setup.Salt = func() (string, error) {
+			if len(bp.Database.Anonymize.Rules) > 0 {
+				return "rendered", nil
+			}
+			return "", nil
 		}
 	}
 	if sandbox {

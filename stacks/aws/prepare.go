@@ -14,7 +14,13 @@ import (
 // anonymisation to the PR's migrations, and the salt. It touches nothing
 // in the cloud.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
-	t := Target{Changed: s.Changed, Salt: s.Salt, checkPlugins: s.Program, kubeconfigEnv: s.Getenv("KUBECONFIG")}
+	t := Target{Changed: s.Changed, checkPlugins: s.Program, kubeconfigEnv: s.Getenv("KUBECONFIG")}
+	if s.Program { // only the program's anonymisation Job uses the salt
+		var err error
+		if t.Salt, err = s.Salt(); err != nil {
+			return nil, err
+		}
+	}
 	if s.Env.PR != 0 && s.Program {
 		base := "the base branch (none found)"
 		if s.Base != "" {

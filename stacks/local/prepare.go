@@ -17,11 +17,17 @@ import (
 // For up and preview it also fingerprints the services' sources and the
 // migrations, so a change restarts exactly what it touched.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
+	// Terraform's provisioners re-read the salt on any operation, so the
+	// local target needs it even for a destroy.
+	salt, err := s.Salt()
+	if err != nil {
+		return nil, err
+	}
 	t, err := PrepareMachine(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	t.Salt, t.Changed, t.Binary = s.Salt, s.Changed, s.Binary
+	t.Salt, t.Changed = salt, s.Changed
 	if s.Program {
 		if t.Revisions, err = revisions(ctx, bp); err != nil {
 			return nil, err
