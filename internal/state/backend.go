@@ -27,7 +27,7 @@ type Backend struct {
 
 // Open opens the backend at backendURL (file://, s3://, gs:// or azblob://,
 // with the query parameters pulumi accepts) and checks that it keeps its
-// stacks by project, as every backend pulumi created since v3.61 does.
+// stacks by project, as every backend pulumi creates now does.
 // Credentials come from each cloud's default chain, as for pulumi: the
 // AWS_*, GOOGLE_APPLICATION_CREDENTIALS or AZURE_* environment, or files.
 func Open(ctx context.Context, backendURL string) (*Backend, error) {
