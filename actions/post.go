@@ -3,7 +3,6 @@ package actions
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/prenv/prenv/automation"
@@ -32,7 +31,7 @@ func (x *Step) Post(ctx context.Context) error {
 	if host := x.Runner.State("host"); host != "" {
 		res, err := s.Engine.Cancel(ctx, s.Env, automation.FinishedHost(host), automation.Progress(x.Runner.Stdout))
 		switch {
-		case err != nil && !automation.IsLocked(err) && !strings.Contains(err.Error(), "only on file://"):
+		case err != nil && !automation.IsLocked(err):
 			x.warn(fmt.Errorf("release the main step's lock on %s: %w", env, err))
 		case res.Broken:
 			x.Runner.Notice(fmt.Sprintf("prenv released the lock the cancelled main step left on %s", env))

@@ -68,8 +68,8 @@ type StackInfo struct {
 	LastUpdate    time.Time // zero if never updated
 	ResourceCount int
 	Running       bool // an update holds the stack now
-	// Read from the stack's state where the backend allows it cheaply
-	// (file://); zero otherwise.
+	// Read from the stack's state (prenv's lifetime outputs and the url
+	// output); zero when the state records none.
 	CreatedAt, ExpiresAt time.Time
 	URL                  string
 	Repo                 string // the repository the stack records, if any

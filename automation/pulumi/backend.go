@@ -48,13 +48,3 @@ func hostname() string {
 	}
 	return h
 }
-
-// fileBackendDir returns the directory of a file:// backend; ok is false
-// for other backends.
-func (p *Engine) fileBackendDir() (string, bool) {
-	u, err := url.Parse(p.cfg.BackendURL)
-	if err != nil || u.Scheme != "file" {
-		return "", false
-	}
-	return fileBackendDir(u), true
-}

@@ -13,23 +13,20 @@ import (
 // the holder. It never interrupts a live run.
 func (p *Engine) Cancel(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.CancelResult, error) {
 	o := automation.Resolve(opts)
-	holders, ok, err := p.locks(env.Stack)
+	locks, err := p.state.Locks(ctx, p.cfg.Project, env.Stack)
 	if err != nil {
 		return automation.CancelResult{}, err
 	}
-	if !ok {
-		return automation.CancelResult{}, fmt.Errorf("prenv cancel reads locks only on file:// backends: on %s, up and destroy break provably stale locks themselves", p.cfg.BackendURL)
-	}
-	res := automation.CancelResult{Locks: holders}
-	if len(holders) == 0 {
+	res := automation.CancelResult{Locks: holdersOf(locks)}
+	if len(locks) == 0 {
 		return res, nil
 	}
-	broke, err := p.breakStale(ctx, env.Stack, holders, o)
+	broke, err := p.breakStale(ctx, env.Stack, locks, o)
 	if err != nil {
 		return res, err
 	}
 	if len(broke) == 0 {
-		return res, &automation.LockedError{Stack: env.Stack, Holders: holders}
+		return res, &automation.LockedError{Stack: env.Stack, Holders: res.Locks}
 	}
 	for _, line := range broke {
 		fmt.Fprintln(o.Progress, line)

@@ -1,10 +1,12 @@
 // Package pulumi is prenv's Pulumi engine. It keeps each environment in
-// one stack, pr-<n>, of a file:// or s3:// backend, and runs the target's
-// program inline through the Automation API: Up serves the program to the
-// pulumi CLI itself, so an update is one CLI run. Each operation of
-// automation.Engine has its own file; lock.go reads the file backend's
-// locks and breaks those that are provably stale: their holder's process
-// is gone on this host, or they are older than automation.MaxJobTime.
+// one stack, pr-<n>, of a file://, s3://, gs:// or azblob:// backend, and
+// runs the target's program inline through the Automation API: Up serves
+// the program to the pulumi CLI itself, so an update is one CLI run. Each
+// operation of automation.Engine has its own file. What can be read from
+// the backend's state without pulumi (a stack's history, List, the
+// locks) is read through internal/state, alike on every backend; lock.go
+// breaks the locks that are provably stale: their holder's process is
+// gone on this host, or they are older than automation.MaxJobTime.
 //
 //	binary, err := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")
 //	eng, err := pulumi.New(ctx, pulumi.Config{

@@ -15,6 +15,7 @@ import (
 	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/state"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -33,7 +34,7 @@ type ProgramFunc func(env stacks.Env) (sdk.RunFunc, error)
 // Config configures the Pulumi engine.
 type Config struct {
 	Project    string      // the blueprint's project
-	BackendURL string      // file://<dir> or s3://<bucket>
+	BackendURL string      // file://<dir>, s3://<bucket>, gs://<bucket> or azblob://<container>
 	Binary     string      // the pulumi CLI, from Find
 	Passphrase string      // secrets passphrase for the backend's stacks
 	Program    ProgramFunc // the target's program for an environment
@@ -53,9 +54,10 @@ type Config struct {
 // Engine is the automation.Engine that drives Pulumi stacks through the
 // Automation API.
 type Engine struct {
-	cfg  Config
-	cli  *pulumiCLI
-	host string
+	cfg   Config
+	cli   *pulumiCLI
+	state *state.Backend // the backend's state, read without pulumi runs
+	host  string
 }
 
 var _ automation.Engine = (*Engine)(nil)
@@ -75,7 +77,11 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg, cli: cli, host: hostname()}, nil
+	st, err := state.Open(ctx, cfg.BackendURL)
+	if err != nil {
+		return nil, err
+	}
+	return &Engine{cfg: cfg, cli: cli, state: st, host: hostname()}, nil
 }
 
 // workspace makes a throwaway workspace directory holding the project.

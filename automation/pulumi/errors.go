@@ -41,9 +41,11 @@ func classify(ctx context.Context, stack string, err error) error {
 	switch {
 	case strings.Contains(text, "the stack is currently locked by"),
 		strings.Contains(text, "Another update is currently in progress"),
-		// The file backend lists the lock directory while another run
-		// removes its lock: the same contention, seen mid-change.
-		strings.Contains(text, ".pulumi/locks/") && strings.Contains(text, "no such file or directory"):
+		// pulumi lists the lock directory while another run removes its
+		// lock: the same contention, seen mid-change. The file backend
+		// says the file is gone; buckets answer NotFound for the key.
+		strings.Contains(text, ".pulumi/locks/") &&
+			(strings.Contains(text, "no such file or directory") || strings.Contains(text, "code=NotFound")):
 		return &automation.LockedError{Stack: stack, Holders: parseLockHolders(text)}
 	case strings.Contains(text, "no stack named"):
 		return fmt.Errorf("stack %s does not exist: run `prenv up` for it first: %w", stack, automation.ErrStackNotFound)

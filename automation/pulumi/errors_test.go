@@ -32,8 +32,16 @@ func TestParseLockHolders(t *testing.T) {
 
 func TestClassifyLockListingRace(t *testing.T) {
 	t.Parallel()
-	err := errors.New("could not create stack: could not list bucket: blob (code=NotFound): lstat /s/.pulumi/locks/organization/e2e/pr-1/3d0f.json: no such file or directory")
-	if got := classify(context.Background(), "pr-1", err); !automation.IsLocked(got) {
-		t.Errorf("classify(lock listing race) = %v, want ErrLocked so the run waits and retries", got)
+	for _, text := range []string{
+		"could not create stack: could not list bucket: blob (code=NotFound): lstat /s/.pulumi/locks/organization/e2e/pr-1/3d0f.json: no such file or directory",
+		`blob (key ".pulumi/locks/organization/e2e/pr-1/3d0f.json") (code=NotFound): operation error S3: GetObject, https response error StatusCode: 404, api error NoSuchKey: The specified key does not exist.`,
+	} {
+		if got := classify(context.Background(), "pr-1", errors.New(text)); !automation.IsLocked(got) {
+			t.Errorf("classify(%q) = %v, want ErrLocked so the run waits and retries", text, got)
+		}
+	}
+	notLock := errors.New(`blob (key ".pulumi/stacks/e2e/pr-1.json") (code=NotFound): NoSuchKey`)
+	if got := classify(context.Background(), "pr-1", notLock); automation.IsLocked(got) {
+		t.Errorf("classify(a missing stack file) = %v, want no lock error", got)
 	}
 }

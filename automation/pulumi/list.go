@@ -2,58 +2,43 @@ package pulumi
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/proc"
+	"github.com/prenv/prenv/internal/state"
 )
 
-// List returns the stacks of the engine's project in its backend.
+// List returns the stacks of the engine's project in its backend, read
+// straight from the backend's state on every kind of backend: two
+// listings and one read per stack, no pulumi run.
 func (p *Engine) List(ctx context.Context) ([]automation.StackInfo, error) {
-	ws, cleanup, err := p.workspace(ctx)
+	stacks, err := p.state.Stacks(ctx, p.cfg.Project)
 	if err != nil {
 		return nil, err
 	}
-	defer cleanup()
-	summaries, err := ws.ListStacks(ctx)
-	if err != nil {
-		return nil, classify(ctx, "(list)", err)
-	}
-	infos := make([]automation.StackInfo, 0, len(summaries))
-	for _, s := range summaries {
-		info := automation.StackInfo{Name: s.Name, Running: s.UpdateInProgress}
-		if s.ResourceCount != nil {
-			info.ResourceCount = *s.ResourceCount
-		}
-		if s.LastUpdate != "" {
-			t, err := time.Parse(time.RFC3339, s.LastUpdate)
-			if err != nil {
-				return nil, fmt.Errorf("stack %s: last update %q: %w", s.Name, s.LastUpdate, err)
-			}
-			info.LastUpdate = t
-		}
-		if cp, ok, err := p.readCheckpoint(s.Name); ok && err == nil {
-			info.CreatedAt, info.ExpiresAt, info.URL, info.Repo = cp.createdAt, cp.expiresAt, cp.url, cp.repo
-		}
-		if !info.Running {
-			info.Running = p.liveLock(s.Name)
-		}
-		infos = append(infos, info)
+	now := time.Now()
+	infos := make([]automation.StackInfo, 0, len(stacks))
+	for _, s := range stacks {
+		infos = append(infos, automation.StackInfo{
+			Name:          s.Name,
+			LastUpdate:    s.LastUpdate,
+			ResourceCount: s.ResourceCount,
+			Running:       p.liveLock(s.Locks, now),
+			CreatedAt:     s.CreatedAt,
+			ExpiresAt:     s.ExpiresAt,
+			URL:           s.URL,
+			Repo:          s.Repo,
+		})
 	}
 	return infos, nil
 }
 
-// liveLock reports whether a file backend holds a lock on stack that is
-// not provably stale: a run is working on it now.
-func (p *Engine) liveLock(stack string) bool {
-	holders, _, err := p.locks(stack)
-	if err != nil {
-		return true // unreadable: assume the worst
-	}
-	now := time.Now()
-	for _, h := range holders {
-		if staleReason(h, p.host, now, automation.DefaultMaxJobTime, func(pid int) bool { return proc.Alive(pid, 0) }) == "" {
+// liveLock reports whether any of a stack's locks is not provably stale:
+// a run is working on it now.
+func (p *Engine) liveLock(locks []state.Lock, now time.Time) bool {
+	for _, l := range locks {
+		if staleReason(l.Holder, p.host, now, automation.DefaultMaxJobTime, func(pid int) bool { return proc.Alive(pid, 0) }) == "" {
 			return true
 		}
 	}

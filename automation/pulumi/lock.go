@@ -2,18 +2,14 @@ package pulumi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/proc"
+	"github.com/prenv/prenv/internal/state"
 )
 
 // staleReason says why lock h is provably stale, or "" if it may be live.
@@ -51,72 +47,26 @@ const maxTornReads = 5
 // takes microseconds, so an empty file older than this was abandoned.
 const lockWriteGrace = 2 * time.Second
 
-// lockDir is where Pulumi's file backend keeps the locks of one stack.
-func (p *Engine) lockDir(stack string) (string, bool) {
-	dir, ok := p.fileBackendDir()
-	if !ok {
-		return "", false
+// holdersOf returns who holds each lock.
+func holdersOf(locks []state.Lock) []automation.LockHolder {
+	hs := make([]automation.LockHolder, len(locks))
+	for i, l := range locks {
+		hs[i] = l.Holder
 	}
-	return filepath.Join(dir, ".pulumi", "locks", "organization", p.cfg.Project, stack), true
-}
-
-// locks lists the stack's locks straight from a file backend, without
-// running pulumi. ok is false for other backends.
-func (p *Engine) locks(stack string) (hs []automation.LockHolder, ok bool, err error) {
-	dir, ok := p.lockDir(stack)
-	if !ok {
-		return nil, false, nil
-	}
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, true, nil
-	}
-	if err != nil {
-		return nil, true, fmt.Errorf("read locks of %s: %w", stack, err)
-	}
-	for _, e := range entries {
-		// Every file but a sidecar is a lock to pulumi, including the
-		// <id>.json.<n>.tmp of a run killed while it wrote <id>.json.
-		if e.IsDir() || strings.HasSuffix(e.Name(), ".attrs") {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(path)
-		if errors.Is(err, os.ErrNotExist) {
-			continue // released while we looked
-		}
-		if err != nil {
-			return nil, true, fmt.Errorf("read lock %s: %w", path, err)
-		}
-		var l struct {
-			PID       int       `json:"pid"`
-			Username  string    `json:"username"`
-			Hostname  string    `json:"hostname"`
-			Timestamp time.Time `json:"timestamp"`
-		}
-		h := automation.LockHolder{URL: "file://" + path}
-		if err := json.Unmarshal(data, &l); err != nil {
-			h.Unreadable = true
-			if info, err := e.Info(); err == nil {
-				h.Since = info.ModTime()
-			}
-		} else {
-			h.User, h.Host, h.PID, h.Since = l.Username, l.Hostname, l.PID, l.Timestamp
-		}
-		hs = append(hs, h)
-	}
-	return hs, true, nil
+	return hs
 }
 
 // breakStale removes the stack's locks if every one of them is provably
-// stale, and reports what it broke. It never touches a live lock.
-func (p *Engine) breakStale(ctx context.Context, stack string, holders []automation.LockHolder, o automation.Options) ([]string, error) {
-	if len(holders) == 0 {
+// stale, and reports what it broke. It never touches a live lock, and
+// removes only the lock files it judged, so a lock taken since stays.
+func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Lock, o automation.Options) ([]string, error) {
+	if len(locks) == 0 {
 		return nil, nil
 	}
 	now := time.Now()
 	var reasons []string
-	for _, h := range holders {
+	for _, l := range locks {
+		h := l.Holder
 		why := staleReason(h, p.host, now, o.MaxJobTime, func(pid int) bool { return proc.Alive(pid, 0) })
 		if why == "" && o.FinishedHost != "" && h.Host == o.FinishedHost {
 			why = fmt.Sprintf("it was taken on %s, whose run has ended", h.Host)
@@ -126,31 +76,10 @@ func (p *Engine) breakStale(ctx context.Context, stack string, holders []automat
 		}
 		reasons = append(reasons, fmt.Sprintf("broke stale lock of %s held by %s: %s", stack, h, why))
 	}
-	if _, ok := p.lockDir(stack); ok {
-		for _, h := range holders {
-			path := strings.TrimPrefix(h.URL, "file://")
-			// The file backend keeps blob attributes in a .attrs sidecar,
-			// named after the final file even while a .tmp is written.
-			for _, f := range []string{path, path + ".attrs", lockFinalName(path) + ".attrs"} {
-				if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return nil, fmt.Errorf("remove stale lock %s: %w", f, err)
-				}
-			}
+	for _, l := range locks {
+		if err := p.state.RemoveLock(ctx, l); err != nil {
+			return nil, fmt.Errorf("remove stale lock of %s: %w", stack, err)
 		}
-		return reasons, nil
-	}
-	// Other backends: every lock is stale, so pulumi cancel removes only those.
-	ws, cleanup, err := p.workspace(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer cleanup()
-	s, err := auto.SelectStack(ctx, stack, ws)
-	if err != nil {
-		return nil, classify(ctx, stack, err)
-	}
-	if err := s.Cancel(ctx); err != nil {
-		return nil, classify(ctx, stack, err)
 	}
 	return reasons, nil
 }
@@ -166,11 +95,12 @@ func (p *Engine) withLock(ctx context.Context, stack string, o automation.Option
 		if err == nil {
 			return recovered, nil
 		}
-		fresh, ok, lerr := p.locks(stack)
+		locks, lerr := p.state.Locks(ctx, p.cfg.Project, stack)
+		fresh := holdersOf(locks)
 		var locked *automation.LockedError
 		switch {
 		case errors.As(err, &locked):
-		case ok && lerr == nil && anyUnreadable(fresh):
+		case lerr == nil && anyUnreadable(fresh):
 			// pulumi fails to parse an empty lock file rather than call
 			// the stack locked; it is a lock all the same.
 			locked = &automation.LockedError{Stack: stack}
@@ -184,11 +114,13 @@ func (p *Engine) withLock(ctx context.Context, stack string, o automation.Option
 		default:
 			return recovered, err
 		}
-		holders := locked.Holders
-		if ok && lerr == nil {
-			holders = fresh
+		holders := fresh
+		if lerr != nil {
+			// Unread locks are not provably stale: wait as for a live one.
+			fmt.Fprintf(o.Progress, "cannot read the locks of %s: %v\n", stack, lerr)
+			holders, locks = locked.Holders, nil
 		}
-		broke, berr := p.breakStale(ctx, stack, holders, o)
+		broke, berr := p.breakStale(ctx, stack, locks, o)
 		if berr != nil {
 			return recovered, berr
 		}
@@ -248,14 +180,4 @@ func youngestUnreadable(hs []automation.LockHolder) time.Duration {
 		}
 	}
 	return max(wait, 0)
-}
-
-// lockFinalName strips the ".<n>.tmp" the file backend adds while writing.
-func lockFinalName(path string) string {
-	if base, ok := strings.CutSuffix(path, ".tmp"); ok {
-		if i := strings.LastIndexByte(base, '.'); i > 0 {
-			return base[:i]
-		}
-	}
-	return path
 }

@@ -39,18 +39,6 @@ func TestStaleReason(t *testing.T) {
 	}
 }
 
-func TestLockFinalName(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"/l/4cd2.json.18ea359a1a279797.tmp": "/l/4cd2.json",
-		"/l/4cd2.json":                      "/l/4cd2.json",
-	} {
-		if got := lockFinalName(in); got != want {
-			t.Errorf("lockFinalName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestTornRead(t *testing.T) {
 	t.Parallel()
 	for text, want := range map[string]bool{

@@ -2,6 +2,7 @@ package pulumi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -12,6 +13,7 @@ import (
 	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/state"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -46,36 +48,20 @@ type history struct {
 }
 
 // locate finds env's stack, creating it when create is set, and reads its
-// history: from the state file on file:// backends, else through pulumi.
+// history from its state file, whatever the backend: no pulumi run.
 func (p *Engine) locate(ctx context.Context, ws auto.Workspace, stack string, create bool) (history, error) {
-	cp, ok, err := p.readCheckpoint(stack)
-	if err != nil {
-		return history{}, err
-	}
-	if ok {
-		if !cp.exists {
-			return history{}, p.create(ctx, ws, stack, create)
-		}
-		h := history{createdAt: cp.createdAt, expiresAt: cp.expiresAt, salt: cp.salt}
-		if len(cp.pending) > 0 {
-			h.recovered = append(h.recovered, fmt.Sprintf("cleared %d pending operation(s) an interrupted update left: %v", len(cp.pending), cp.pending))
-		}
-		return h, nil
-	}
-	s, err := auto.SelectStack(ctx, stack, ws)
-	if auto.IsSelectStack404Error(err) {
+	s, err := p.state.Stack(ctx, p.cfg.Project, stack)
+	if errors.Is(err, state.ErrNoStack) {
 		return history{}, p.create(ctx, ws, stack, create)
 	}
 	if err != nil {
-		return history{}, classify(ctx, stack, err)
+		return history{}, err
 	}
-	prev, err := s.RefreshConfig(ctx)
-	if err != nil {
-		return history{}, nil //nolint:nilerr // never deployed: no history to keep
+	h := history{createdAt: s.CreatedAt, expiresAt: s.ExpiresAt, salt: s.Salt}
+	if len(s.Pending) > 0 {
+		h.recovered = append(h.recovered, fmt.Sprintf("cleared %d pending operation(s) an interrupted update left: %v", len(s.Pending), s.Pending))
 	}
-	created, _ := time.Parse(time.RFC3339, prev[ConfigCreatedAt].Value)
-	expires, _ := time.Parse(time.RFC3339, prev[ConfigExpiresAt].Value)
-	return history{createdAt: created, expiresAt: expires}, nil
+	return h, nil
 }
 
 // create makes a missing stack, or reports it missing when create is off.

@@ -127,7 +127,7 @@ func unreadableLifetimes(plan []automation.ReapDecision) error {
 		}
 	}
 	if owned == 0 && unread > 0 {
-		return fmt.Errorf("none of the %d pr-<n> stacks shows prenv's lifetime outputs, so none can be reaped: prenv reads them from file:// backends only for now; destroy these with prenv destroy --pr N", unread)
+		return fmt.Errorf("none of the %d pr-<n> stacks shows prenv's lifetime outputs, so none can be reaped: prenv did not create them, or they predate its lifetime outputs; destroy these with prenv destroy --pr N", unread)
 	}
 	return nil
 }

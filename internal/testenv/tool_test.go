@@ -21,6 +21,7 @@ var toolHelpers = []struct {
 	{"KubeAPIServer", "make tools test-deps", func(t testing.TB) { testenv.KubeAPIServer(t) }},
 	{"PostgresBinaries", "make test-deps", func(t testing.TB) { testenv.PostgresBinaries(t) }},
 	{"Postgres", "make test-deps", func(t testing.TB) { testenv.Postgres(t) }},
+	{"S3", "make test-deps", func(t testing.TB) { testenv.S3(t) }},
 }
 
 // childEnv marks the -short run of this test binary that the test starts.

@@ -1,0 +1,20 @@
+// Package state reads and tidies the state pulumi's diy backend keeps in
+// a bucket, the same way on every backend: file://, s3:// (AWS, or MinIO,
+// Ceph, R2 through endpoint= and s3ForcePathStyle=true), gs:// and
+// azblob://, through gocloud's blob drivers, the library pulumi itself
+// uses. It reads the project layout, .pulumi/stacks/<project>/<stack>.json
+// (or .json.gz, .json.zst) and .pulumi/locks/organization/<project>/<stack>/*.json,
+// without running the pulumi CLI: listing a project costs two listings and
+// one read per stack. It never decides whether a lock is stale; it reports
+// who holds each one, and removes the one it is told to.
+//
+//	b, err := state.Open(ctx, "s3://team-state?region=eu-west-1")
+//	if err != nil {
+//		return err
+//	}
+//	defer b.Close()
+//	stacks, err := b.Stacks(ctx, "shop")
+//	for _, s := range stacks {
+//		fmt.Println(s.Name, s.CreatedAt, s.ExpiresAt, len(s.Locks))
+//	}
+package state

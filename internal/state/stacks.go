@@ -1,0 +1,149 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
+	"golang.org/x/sync/errgroup"
+)
+
+// stacksDir holds one directory of stack files per project.
+const stacksDir = ".pulumi/stacks"
+
+// readers is how many stack files Stacks reads at once.
+const readers = 8
+
+// Stack is what a stack's state file says of it.
+type Stack struct {
+	Name          string
+	LastUpdate    time.Time // when the last update ended; zero if none did
+	ResourceCount int
+	// CreatedAt, ExpiresAt and Repo are prenv's lifetime outputs
+	// (automation.OutputCreatedAt, ...); zero when the stack has none.
+	CreatedAt, ExpiresAt time.Time
+	Repo                 string
+	URL                  string   // the stack's url output, if any
+	Salt                 string   // the passphrase secrets provider's salt, if any
+	Pending              []string // "<op> <resource>" of each operation an interrupted update left
+	// Locks are the stack's lock files. Stacks fills them; Stack does not.
+	Locks []Lock
+}
+
+// Stacks returns the project's stacks, sorted by name, with their locks:
+// two listings and one read per stack, whatever their number.
+func (b *Backend) Stacks(ctx context.Context, project string) ([]Stack, error) {
+	files, err := b.list(ctx, path.Join(stacksDir, project)+"/", "/")
+	if err != nil {
+		return nil, err
+	}
+	newest := map[string]*blob.ListObject{}
+	for _, f := range files {
+		name, ok := stackFileName(path.Base(f.Key))
+		if !ok || f.IsDir {
+			continue
+		}
+		// pulumi keeps the newest when .json and .json.gz both exist.
+		if cur, ok := newest[name]; !ok || !f.ModTime.Before(cur.ModTime) {
+			newest[name] = f
+		}
+	}
+	locks, err := b.projectLocks(ctx, project)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(newest))
+	for name := range newest {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	stacks := make([]Stack, len(names))
+	found := make([]bool, len(names))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(readers)
+	for i, name := range names {
+		g.Go(func() error {
+			s, err := b.readStack(gctx, name, newest[name].Key)
+			if gcerrors.Code(err) == gcerrors.NotFound {
+				return nil // removed since the listing
+			}
+			if err != nil {
+				return err
+			}
+			s.Locks = locks[name]
+			stacks[i], found[i] = s, true
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := stacks[:0]
+	for i, s := range stacks {
+		if found[i] {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// Stack returns one stack of the project, without its locks, or an error
+// matching ErrNoStack if it has no state file.
+func (b *Backend) Stack(ctx context.Context, project, name string) (Stack, error) {
+	base := path.Join(stacksDir, project, name) + ".json"
+	files, err := b.list(ctx, base, "")
+	if err != nil {
+		return Stack{}, err
+	}
+	var newest *blob.ListObject
+	for _, f := range files {
+		if n, ok := stackFileName(path.Base(f.Key)); ok && n == name && path.Dir(f.Key) == path.Dir(base) &&
+			(newest == nil || !f.ModTime.Before(newest.ModTime)) {
+			newest = f
+		}
+	}
+	if newest == nil {
+		return Stack{}, fmt.Errorf("stack %s of project %s in %s: %w", name, project, b, ErrNoStack)
+	}
+	s, err := b.readStack(ctx, name, newest.Key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return Stack{}, fmt.Errorf("stack %s of project %s in %s: %w", name, project, b, ErrNoStack)
+	}
+	return s, err
+}
+
+// readStack reads and parses one stack file. A missing file is returned
+// as gocloud's NotFound.
+func (b *Backend) readStack(ctx context.Context, name, key string) (Stack, error) {
+	data, err := b.bucket.ReadAll(ctx, key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return Stack{}, err
+	}
+	if err != nil {
+		return Stack{}, &ReadError{URL: b.url(key), Err: err}
+	}
+	s, err := parseCheckpoint(name, data)
+	if err != nil {
+		return Stack{}, &ReadError{URL: b.url(key), Err: err}
+	}
+	return s, nil
+}
+
+// stackFileName returns the stack a file of a project's stack directory
+// holds: <stack>.json, optionally .gz or .zst compressed. Anything else
+// (a .bak, a .tmp being written) holds none.
+func stackFileName(file string) (string, bool) {
+	for _, compressed := range []string{".gz", ".zst"} {
+		if plain, ok := strings.CutSuffix(file, compressed); ok {
+			file = plain
+			break
+		}
+	}
+	name, ok := strings.CutSuffix(file, ".json")
+	return name, ok && name != ""
+}

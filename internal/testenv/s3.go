@@ -1,0 +1,194 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// S3Bucket is a bucket of its own on the test binary's S3 server.
+type S3Bucket struct {
+	// URL is the bucket as a backend URL that pulumi and internal/state
+	// both open: s3://<bucket>?endpoint=http://127.0.0.1:<port>&s3ForcePathStyle=true&region=us-east-1.
+	URL      string
+	Name     string
+	Endpoint string // http://127.0.0.1:<port>
+	// Env is the AWS environment a process needs to reach the bucket. This
+	// test process already has it: S3 sets it once, for in-process readers.
+	Env map[string]string
+}
+
+// s3Env is the fake account moto accepts: any key works.
+var s3Env = map[string]string{
+	"AWS_ACCESS_KEY_ID":     "prenv-test",
+	"AWS_SECRET_ACCESS_KEY": "prenv-test",
+	"AWS_REGION":            "us-east-1",
+}
+
+// motoServer is the test binary's one moto_server, started by the first
+// test that needs it and killed when the test binary exits, so that
+// parallel tests share it whichever ends first.
+var motoServer struct {
+	once     sync.Once
+	endpoint string
+	err      error
+}
+
+// S3 starts, once per test binary, a real S3 protocol server (moto_server
+// from Python's moto 5.2.1, which `make test-deps` checks for) and returns
+// a fresh bucket on it, created through the S3 API. Under -short it skips
+// the test; without, a missing moto_server fails it.
+func S3(t testing.TB) S3Bucket {
+	t.Helper()
+	RequireTool(t, "moto_server (Python moto 5.2.1, an S3 protocol server)", "make test-deps")
+	motoServer.once.Do(func() {
+		for k, v := range s3Env {
+			os.Setenv(k, v) // for the blob drivers' default credential chain in this process
+		}
+		motoServer.endpoint, motoServer.err = startMoto()
+	})
+	if motoServer.err != nil {
+		t.Fatal(motoServer.err)
+	}
+	name := "prenv-" + randomHex(t, 8)
+	if err := createBucket(t.Context(), motoServer.endpoint, name); err != nil {
+		t.Fatalf("create bucket %s on moto_server at %s: %v", name, motoServer.endpoint, err)
+	}
+	return S3Bucket{
+		URL:      fmt.Sprintf("s3://%s?endpoint=%s&s3ForcePathStyle=true&region=%s", name, motoServer.endpoint, s3Env["AWS_REGION"]),
+		Name:     name,
+		Endpoint: motoServer.endpoint,
+		Env:      s3Env,
+	}
+}
+
+// startMoto starts moto_server on a free port, trying another port if
+// one was taken between choosing it and binding it.
+func startMoto() (string, error) {
+	binary, err := exec.LookPath("moto_server")
+	if err != nil {
+		return "", fmt.Errorf("moto_server not found on PATH: run `make test-deps` (or pip install 'moto[server]==5.2.1')")
+	}
+	var lastErr error
+	for range 3 {
+		endpoint, err := startMotoOnce(binary)
+		if err == nil {
+			return endpoint, nil
+		}
+		lastErr = err
+	}
+	return "", lastErr
+}
+
+func startMotoOnce(binary string) (string, error) {
+	port, err := freeTCPPort()
+	if err != nil {
+		return "", err
+	}
+	endpoint := "http://127.0.0.1:" + strconv.Itoa(port)
+	log := &cappedBuffer{max: 64 << 10}
+	cmd := exec.Command(binary, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd.Stdout, cmd.Stderr = log, log
+	// Killed with the test binary: Pdeathsig follows the thread that
+	// started it, which stays locked and alive until moto_server exits.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	started := make(chan error, 1)
+	exited := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	if err := <-started; err != nil {
+		return "", fmt.Errorf("start moto_server: %v", err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return "", fmt.Errorf("moto_server exited on port %d:\n%s", port, log)
+		case <-time.After(200 * time.Millisecond):
+		}
+		resp, err := http.Get(endpoint + "/") // any answer means it serves
+		if err == nil {
+			resp.Body.Close()
+			return endpoint, nil
+		}
+	}
+	_ = cmd.Process.Kill()
+	return "", fmt.Errorf("moto_server did not answer on port %d within a minute:\n%s", port, log)
+}
+
+// createBucket makes bucket name through the S3 API, as a team would.
+func createBucket(ctx context.Context, endpoint, name string) error {
+	client := s3.New(s3.Options{
+		Region:       s3Env["AWS_REGION"],
+		BaseEndpoint: aws.String(endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(s3Env["AWS_ACCESS_KEY_ID"], s3Env["AWS_SECRET_ACCESS_KEY"], ""),
+	})
+	_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
+	return err
+}
+
+func freeTCPPort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func randomHex(t testing.TB, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// cappedBuffer keeps the first max bytes a server writes: enough to say
+// why it failed to start, without growing with every request it logs.
+type cappedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	max int
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if room := c.max - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func (c *cappedBuffer) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.String()
+}
