@@ -1,9 +1,12 @@
-# prenv's GitHub Action image: the prenv binary and the pinned pulumi CLI,
-# both built from source, on a slim Debian with git (prenv diffs a PR
-# against its base) and CA certificates.
+# prenv's GitHub Action image: the prenv binary and the pinned pulumi CLI on
+# a slim Debian with git (prenv diffs a PR against its base) and CA
+# certificates.
 
 FROM golang:1.26-bookworm AS build
-ENV CGO_ENABLED=0
+# cgo stays on: internal/anonymize parses SQL with pg_query_go, which is C
+# (the image's gcc builds it). A test in ./actions builds prenv with this
+# stage's ENV and ARG lines and fails without it.
+ENV CGO_ENABLED=1
 WORKDIR /src
 
 # Module downloads first, so a source change does not refetch them.
@@ -21,8 +24,10 @@ RUN cd internal/tools/pulumi && \
 
 COPY . .
 ARG VERSION=dev
-RUN go build -ldflags "-s -w -X github.com/prenv/prenv/internal/cli.Version=${VERSION}" -o /out/prenv .
+# The Makefile's build target is the one home of prenv's build flags.
+RUN make build BIN=/out VERSION="${VERSION}"
 
+# The same Debian release as the build stage: cgo links prenv against its glibc.
 FROM debian:bookworm-slim
 RUN apt-get update && \
     apt-get install -y --no-install-recommends git ca-certificates && \
