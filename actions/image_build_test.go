@@ -29,8 +29,7 @@ func TestDockerfileBuildsWithTheMakefile(t *testing.T) {
 		t.Errorf("the Dockerfile's build stage has no `RUN %s`: build prenv with the Makefile, so its flags live in one place", imageBuild)
 	}
 	for _, in := range runs {
-		// The tool modules' builds (internal/tools) are not prenv's.
-		if strings.Contains(in.Args, "go build") && !strings.Contains(in.Args, "cd internal/tools/") {
+		if strings.Contains(in.Args, "go build") {
 			t.Errorf("Dockerfile:%d runs go build itself: use `%s`, so the Makefile stays the one home of the build flags", in.Line, imageBuild)
 		}
 	}

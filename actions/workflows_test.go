@@ -229,10 +229,6 @@ func TestActionYAMLMatchesCode(t *testing.T) {
 				t.Errorf("Dockerfile does not contain %q", want)
 			}
 		}
-		version := makeVariable(t, filepath.Join(root, "Makefile"), "PULUMI_VERSION")
-		if want := "ARG PULUMI_VERSION=" + version + "\n"; !strings.Contains(dockerfile, want) {
-			t.Errorf("Dockerfile does not pin the Makefile's pulumi: want %q", strings.TrimSpace(want))
-		}
 	})
 }
 
