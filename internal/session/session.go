@@ -35,6 +35,13 @@ type Options struct {
 	// Base is the git ref a PR is compared with (default $PRENV_BASE_REF,
 	// else origin/main).
 	Base string
+	// ChangedFiles, when set, lists a sandbox-mode PR's changed files
+	// without git, as the Action does from GitHub, so a shallow checkout
+	// works. When it fails (or its list is incomplete) git diff against
+	// Base is asked instead, and when neither answers every service counts
+	// as changed (Session.ChangesUnknown) rather than the run failing.
+	// Unset, git alone answers and its failure is an input error.
+	ChangedFiles func(ctx context.Context) ([]string, error)
 	// Program is set for up and preview: the target's program will run,
 	// so the PR's changed files are read and the target's checks run.
 	Program bool
@@ -55,6 +62,9 @@ type Session struct {
 	Engine    automation.Engine
 	// Changed lists the files a sandbox-mode PR changed (up and preview).
 	Changed []string
+	// ChangesUnknown says why Changed is stacks.UnknownChanges(): neither
+	// Options.ChangedFiles nor git could list them. The caller reports it.
+	ChangesUnknown string
 	// Home is prenv's own directory; Backend the state backend's URL.
 	Home, Backend string
 }
@@ -141,9 +151,8 @@ func (h Host) prepareTarget(ctx context.Context, s *Session, o Options) (stacks.
 		}
 	}
 	if program && bp.Routing.Mode == stacks.RoutingSandbox && s.Env.PR != 0 {
-		s.Changed, err = checkout.ChangedFiles(ctx, bp.AbsDir(), setup.Base)
-		if err != nil {
-			return nil, stacks.Input(err)
+		if s.Changed, s.ChangesUnknown, err = h.changedFiles(ctx, o, bp.AbsDir(), setup.Base); err != nil {
+			return nil, err
 		}
 		setup.Changed = s.Changed
 	}
