@@ -43,7 +43,13 @@ RUN set -eu; \
     tar -xzf "/tmp/$archive" -C /opt; \
     /opt/pulumi/pulumi version
 
-# The same Debian release as the build stage: cgo links prenv against its glibc.
+# The linux binary alone, for the release's downloads (.github/workflows/release.yml):
+# docker buildx build --target binaries --output type=local,dest=dist .
+FROM scratch AS binaries
+COPY --from=build /out/prenv /prenv
+
+# The image, the last stage. The same Debian release as the build stage: cgo
+# links prenv against its glibc.
 FROM debian:bookworm-slim
 RUN apt-get update && \
     apt-get install -y --no-install-recommends git ca-certificates && \

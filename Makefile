@@ -117,9 +117,9 @@ bench: build tools
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNames -fuzztime 60s ./internal/naming
 
-## lint: actionlint on the example workflows
+## lint: actionlint on the example workflows and the release workflow
 lint:
-	$(GO) run github.com/rhysd/actionlint/cmd/actionlint examples/workflows/*.yml
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint examples/workflows/*.yml .github/workflows/*.yml
 
 clean:
 	rm -rf $(BIN)
