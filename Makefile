@@ -10,7 +10,11 @@ VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || ec
 GO             ?= go
 BIN            := $(CURDIR)/bin
 
+<<<<<<< HEAD
 .PHONY: all build tools test-deps postgres demo demo-lifecycle test unit bench fuzz lint clean
+=======
+.PHONY: all build tools pulumi-checksums test-deps demo demo-lifecycle test unit bench fuzz lint clean
+>>>>>>> ship
 
 all: build
 
@@ -39,6 +43,31 @@ $(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum
 	@echo "building pulumi $(PULUMI_VERSION) from source (about 5 minutes the first time)"
 	cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 	@touch $@
+
+# Pulumi's published SHA-256 of its release archives, and the file the
+# Dockerfile verifies the image's pulumi CLI against.
+PULUMI_CHECKSUMS_URL ?= https://github.com/pulumi/pulumi/releases/download/$(PULUMI_VERSION)/pulumi-$(PULUMI_VERSION:v%=%)-checksums.txt
+PULUMI_SHA256        ?= pulumi.sha256
+
+## pulumi-checksums: pulumi.sha256, the SHA-256 of Pulumi's linux release
+## archives of PULUMI_VERSION for the Action's image, from Pulumi's published
+## checksums (needs the network; commit the result)
+pulumi-checksums:
+	@set -e; tmp="$(PULUMI_SHA256).tmp"; trap 'rm -f "$$tmp"' EXIT; \
+	sums=$$(curl -fsSL --retry 3 "$(PULUMI_CHECKSUMS_URL)") || \
+		{ echo "cannot download $(PULUMI_CHECKSUMS_URL): check the network, and that PULUMI_VERSION $(PULUMI_VERSION) is a Pulumi release" >&2; exit 1; }; \
+	printf '%s\n' "# SHA-256 of Pulumi's linux release archives of pulumi $(PULUMI_VERSION), from" \
+		"# $(PULUMI_CHECKSUMS_URL)." \
+		"# Written by make pulumi-checksums; the Dockerfile checks the image's pulumi against it." > "$$tmp"; \
+	for arch in x64 arm64; do \
+		archive=pulumi-$(PULUMI_VERSION)-linux-$$arch.tar.gz; \
+		sum=$$(printf '%s\n' "$$sums" | awk -v f="$$archive" '$$2 == f || $$2 == "*" f { print $$1 }'); \
+		printf '%s\n' "$$sum" | grep -Eqx '[0-9a-f]{64}' || \
+			{ echo "$(PULUMI_CHECKSUMS_URL) lists no SHA-256 for $$archive: check PULUMI_VERSION" >&2; exit 1; }; \
+		echo "$$sum  $$archive" >> "$$tmp"; \
+	done; \
+	mv "$$tmp" "$(PULUMI_SHA256)"; \
+	echo "wrote $(PULUMI_SHA256) for pulumi $(PULUMI_VERSION): commit it"
 
 KUBE_VERSION := v1.32.4
 KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
@@ -104,9 +133,9 @@ bench: build tools
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzNames -fuzztime 60s ./internal/naming
 
-## lint: actionlint on the example workflows
+## lint: actionlint on the example workflows and the release workflow
 lint:
-	$(GO) run github.com/rhysd/actionlint/cmd/actionlint examples/workflows/*.yml
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint examples/workflows/*.yml .github/workflows/*.yml
 
 clean:
 	rm -rf $(BIN)

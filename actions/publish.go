@@ -54,6 +54,9 @@ func (x *Step) report(s *session.Session, res automation.Result, status comment.
 		// can quote a database row or a command's output, only the run.
 		r.Note = "The run failed; the cause is in [its log](" + x.runURL() + ")."
 	}
+	if s.ChangesUnknown != "" {
+		r.Notices = append(r.Notices, changesUnknownNotice)
+	}
 	for _, svc := range s.Blueprint.Services {
 		if s.Blueprint.RunsOwn(svc, s.Env, s.Changed) {
 			r.Sandboxed = append(r.Sandboxed, svc.Name)

@@ -121,6 +121,10 @@ func (x *Step) options() session.Options {
 	if base := x.Runner.Getenv("GITHUB_BASE_REF"); base != "" && x.Runner.Getenv("PRENV_BASE_REF") == "" {
 		o.Base = "origin/" + base
 	}
+	// Under Actions GitHub lists the PR's files, and git is the fallback.
+	if x.plan.PR != 0 && x.Runner.Getenv("GITHUB_ACTIONS") == "true" {
+		o.ChangedFiles = x.changedFiles
+	}
 	return o
 }
 

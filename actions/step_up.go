@@ -18,6 +18,7 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 		return err
 	}
 	s.Env.Config = x.in.ConfigMap
+	x.noticeUnknownChanges(s.Env.Name, s.ChangesUnknown)
 	if err := x.saveState(s); err != nil {
 		return err
 	}

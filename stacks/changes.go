@@ -2,14 +2,25 @@ package stacks
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
+// everyFile stands for every file in UnknownChanges' list. Neither git nor
+// GitHub reports a path holding a NUL byte, so no real list holds it.
+const everyFile = "\x00every file"
+
+// UnknownChanges is the changed-files list of a PR whose changes could not
+// be listed: every service counts as changed, so the PR runs its own
+// instance of each rather than a baseline that may lack its change.
+func UnknownChanges() []string { return []string{everyFile} }
+
 // Changed reports whether any of files (repository-relative paths, as git
 // diff --name-only prints them) matches one of the service's paths globs.
-// A service with no paths is always changed: prenv cannot tell otherwise.
+// A service with no paths is always changed: prenv cannot tell otherwise;
+// so is every service when files is UnknownChanges().
 func (s Service) Changed(files []string) bool {
-	if len(s.Paths) == 0 {
+	if len(s.Paths) == 0 || slices.Contains(files, everyFile) {
 		return true
 	}
 	for _, f := range files {

@@ -25,8 +25,9 @@ type Report struct {
 	Database  string   // where its database comes from
 	Outputs   map[string]automation.Output
 	Error     string
-	Note      string // what to do next, e.g. how to recreate it
-	Log       string // the run's progress, for the details
+	Notices   []string // what a reviewer should know of how the run went, a line each
+	Note      string   // what to do next, e.g. how to recreate it
+	Log       string   // the run's progress, for the details
 }
 
 // Status is what became of an environment in one run.
@@ -101,6 +102,9 @@ func (r Report) summary() string {
 	row("Database", r.Database)
 	if r.Error != "" {
 		row("Error", "`"+oneLine(r.Error)+"`")
+	}
+	for _, n := range r.Notices {
+		fmt.Fprintf(&b, "\n⚠️ %s\n", oneLine(n))
 	}
 	if r.Note != "" {
 		fmt.Fprintf(&b, "\n%s\n", r.Note)

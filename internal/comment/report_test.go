@@ -29,3 +29,15 @@ func TestReportFitsTheLimit(t *testing.T) {
 		t.Errorf("capped report: %d characters, cut note present = %v", len(capped), strings.Contains(capped, "were cut"))
 	}
 }
+
+func TestReportShowsNotices(t *testing.T) {
+	t.Parallel()
+	r := Report{Env: "pr-7", Status: StatusReady, Sandboxed: []string{"web", "api"}, Notices: []string{"Every service runs its own instance.\nA second line."}}
+	md := r.Markdown(CommentLimit)
+	if !strings.Contains(md, "\n⚠️ Every service runs its own instance. A second line.\n") {
+		t.Errorf("the notice is not one line of its own in:\n%s", md)
+	}
+	if summary, _, _ := strings.Cut(md, "```mermaid"); !strings.Contains(summary, "⚠️") {
+		t.Error("the notice is not in the summary, above the diagram")
+	}
+}

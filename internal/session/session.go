@@ -35,6 +35,13 @@ type Options struct {
 	// Base is the git ref a PR is compared with (default $PRENV_BASE_REF,
 	// else the origin's default branch).
 	Base string
+	// ChangedFiles, when set, lists a sandbox-mode PR's changed files
+	// without git, as the Action does from GitHub, so a shallow checkout
+	// works. When it fails (or its list is incomplete) git diff against
+	// Base is asked instead, and when neither answers every service counts
+	// as changed (Session.ChangesUnknown) rather than the run failing.
+	// Unset, git alone answers and its failure is an input error.
+	ChangedFiles func(ctx context.Context) ([]string, error)
 	// Program is set for up and preview: the target's program will run,
 	// so the PR's changed files are read and the target's checks run.
 	Program bool
@@ -55,6 +62,9 @@ type Session struct {
 	Engine    automation.Engine
 	// Changed lists the files a sandbox-mode PR changed (up and preview).
 	Changed []string
+	// ChangesUnknown says why Changed is stacks.UnknownChanges(): neither
+	// Options.ChangedFiles nor git could list them. The caller reports it.
+	ChangesUnknown string
 	// Home is prenv's own directory; Backend the state backend's URL.
 	Home, Backend string
 }
@@ -128,7 +138,7 @@ func (h Host) prepareTarget(ctx context.Context, s *Session, o Options) (stacks.
 	sandbox := program && bp.Routing.Mode == stacks.RoutingSandbox && s.Env.PR != 0
 	if program && s.Env.PR != 0 {
 		base, err := h.BaseRef(ctx, o.Base, bp.AbsDir())
-		if err != nil && sandbox {
+		if err != nil && sandbox && o.ChangedFiles == nil {
 			return nil, stacks.Input(err)
 		}
 		setup.Base = base // empty without one: the aws Job then covers every ruled table
@@ -146,9 +156,8 @@ func (h Host) prepareTarget(ctx context.Context, s *Session, o Options) (stacks.
 		}
 	}
 	if sandbox {
-		s.Changed, err = checkout.ChangedFiles(ctx, bp.AbsDir(), setup.Base)
-		if err != nil {
-			return nil, stacks.Input(err)
+		if s.Changed, s.ChangesUnknown, err = h.changedFiles(ctx, o, bp.AbsDir(), setup.Base); err != nil {
+			return nil, err
 		}
 		setup.Changed = s.Changed
 	}

@@ -48,6 +48,10 @@ type FakePR struct {
 	// Unlisted keeps an open PR out of the open-PR listing, as a listing
 	// whose pages shifted while it was read would miss it.
 	Unlisted bool
+	// Files are the paths the PR changes, as its files listing gives them;
+	// Renames maps a renamed file's new path to its old one.
+	Files   []string
+	Renames map[string]string
 }
 
 // FakeComment is an issue comment written to the server.
@@ -90,6 +94,7 @@ func NewGitHub(t testing.TB, repo, token string) *GitHub {
 	})
 	mux.HandleFunc("GET "+base+"/pulls", g.listPulls)
 	mux.HandleFunc("GET "+base+"/pulls/{n}", g.getPull)
+	mux.HandleFunc("GET "+base+"/pulls/{n}/files", g.listFiles)
 	mux.HandleFunc("GET "+base+"/issues/{n}/comments", g.listComments)
 	mux.HandleFunc("POST "+base+"/issues/{n}/comments", g.createComment)
 	mux.HandleFunc("PATCH "+base+"/issues/comments/{id}", g.editComment)
@@ -241,6 +246,33 @@ func (g *GitHub) getPull(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, body)
 }
 
+// maxPRFiles is where GitHub stops listing a pull request's files.
+const maxPRFiles = 3000
+
+// listFiles lists a PR's files as GitHub does: paged, and at most
+// maxPRFiles of them however many the PR changes.
+func (g *GitHub) listFiles(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.PathValue("n"))
+	g.mu.Lock()
+	pr, ok := g.pulls[n]
+	var files []map[string]any
+	if ok {
+		for _, f := range pr.Files[:min(len(pr.Files), maxPRFiles)] {
+			file := map[string]any{"filename": f, "status": "modified"}
+			if old, renamed := pr.Renames[f]; renamed {
+				file["status"], file["previous_filename"] = "renamed", old
+			}
+			files = append(files, file)
+		}
+	}
+	g.mu.Unlock()
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	g.page(w, r, files)
+}
+
 // pullJSON is pr in GitHub's shape. g.mu is held.
 func (g *GitHub) pullJSON(pr *FakePR) map[string]any {
 	head := pr.HeadRepo
@@ -252,7 +284,7 @@ func (g *GitHub) pullJSON(pr *FakePR) map[string]any {
 		labels = append(labels, map[string]string{"name": l})
 	}
 	return map[string]any{
-		"number": pr.Number, "state": pr.State, "draft": pr.Draft, "title": pr.Title, "labels": labels,
+		"number": pr.Number, "state": pr.State, "draft": pr.Draft, "title": pr.Title, "labels": labels, "changed_files": len(pr.Files),
 		"head": map[string]any{"sha": pr.HeadSHA, "ref": pr.Branch, "repo": map[string]string{"full_name": head}},
 		"base": map[string]any{"ref": "main", "repo": map[string]string{"full_name": g.Repo}},
 	}

@@ -42,10 +42,16 @@ func Pulumi(t testing.TB) string {
 	return p
 }
 
-// Prenv returns the path of the prenv binary that `make build` writes.
+// Prenv returns the path of the prenv binary that `make build` writes, or
+// PRENV_BINARY when set (a build of another checkout, beside its
+// prenv-action-post and pulumi-resource-prenv links, as make build BIN=dir
+// leaves them).
 func Prenv(t testing.TB) string {
 	t.Helper()
 	RequireTool(t, "the prenv binary", "make build")
+	if p := os.Getenv("PRENV_BINARY"); p != "" {
+		return p
+	}
 	p := filepath.Join(RepoRoot(t), "bin", "prenv")
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("prenv binary not found at %s: run `make build`", p)
