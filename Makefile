@@ -10,11 +10,7 @@ VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || ec
 GO             ?= go
 BIN            := $(CURDIR)/bin
 
-<<<<<<< HEAD
-.PHONY: all build tools test-deps postgres demo demo-lifecycle test unit bench fuzz lint clean
-=======
-.PHONY: all build tools pulumi-checksums test-deps demo demo-lifecycle test unit bench fuzz lint clean
->>>>>>> ship
+.PHONY: all build tools pulumi-checksums test-deps postgres demo demo-lifecycle test unit bench fuzz lint clean
 
 all: build
 
