@@ -2,13 +2,8 @@ package local
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 
 	"github.com/prenv/prenv/internal/pg"
-	"github.com/prenv/prenv/internal/router"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -36,46 +31,29 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 // PrepareMachine starts (or finds) the PostgreSQL and the router the local
 // target uses, and says where its state lives under s.Home.
 func PrepareMachine(ctx context.Context, s stacks.Setup) (Target, error) {
-	port := router.DefaultPort
-	if p := s.Getenv("PRENV_ROUTER_PORT"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return Target{}, stacks.Input(fmt.Errorf("PRENV_ROUTER_PORT=%q is not a port: use 1-65535", p))
-		}
-		port = n
+	m, err := Locate(s)
+	if err != nil {
+		return Target{}, err
 	}
 	t := Target{
-		RoutesDir:  filepath.Join(s.Home, "routes"),
-		LogsDir:    filepath.Join(s.Home, "envs"),
-		RouterPort: port,
-		AdminURL:   s.Getenv("PRENV_POSTGRES_URL"),
+		RoutesDir:  m.RoutesDir,
+		LogsDir:    m.LogsDir,
+		RouterPort: m.RouterPort,
+		AdminURL:   m.PostgresURL,
 		Golden:     s.Getenv("PRENV_GOLDEN"),
 		Home:       s.Home,
 		Binary:     s.Binary,
 	}
 	if t.AdminURL == "" {
-		cluster := &pg.Cluster{Dir: postgresDir(s)}
+		cluster := &pg.Cluster{Dir: m.ClusterDir}
 		url, err := cluster.Start(ctx)
 		if err != nil {
 			return t, err
 		}
 		t.AdminURL = url
 	}
-	if err := ensureRouter(ctx, s, t.RoutesDir, port); err != nil {
+	if err := ensureRouter(ctx, s, m); err != nil {
 		return t, err
 	}
 	return t, nil
-}
-
-// postgresDir is where the managed cluster lives: <prenv home>/postgres,
-// or /var/lib/prenv/postgres for root's default home, which the postgres
-// user cannot enter.
-func postgresDir(s stacks.Setup) string {
-	if d := s.Getenv("PRENV_POSTGRES_DIR"); d != "" {
-		return d
-	}
-	if os.Geteuid() == 0 && s.Getenv("PRENV_HOME") == "" {
-		return "/var/lib/prenv/postgres"
-	}
-	return filepath.Join(s.Home, "postgres")
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -20,12 +19,12 @@ import (
 
 // ensureRouter starts `prenv router` in the background unless something
 // already answers on its port.
-func ensureRouter(ctx context.Context, s stacks.Setup, routes string, port int) error {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+func ensureRouter(ctx context.Context, s stacks.Setup, m Machine) error {
+	addr, routes := m.RouterAddr(), m.RoutesDir
 	if dialable(addr) {
 		return checkRouter(ctx, addr, routes)
 	}
-	logPath := filepath.Join(s.Home, "router.log")
+	logPath := m.RouterLog()
 	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
