@@ -42,11 +42,17 @@ func Pulumi(t testing.TB) string {
 	return p
 }
 
-// Prenv returns the path of the prenv binary that `make build` writes.
+// Prenv returns the path of the prenv binary that `make build` writes, or
+// PRENV_BINARY when set (a build of a branch whose ./bin is another's).
+// Beside it must be the links make build makes: pulumi-resource-prenv and
+// prenv-action-post.
 func Prenv(t testing.TB) string {
 	t.Helper()
 	RequireTool(t, "the prenv binary", "make build")
 	p := filepath.Join(RepoRoot(t), "bin", "prenv")
+	if b := os.Getenv("PRENV_BINARY"); b != "" {
+		p = b
+	}
 	if _, err := os.Stat(p); err != nil {
 		t.Fatalf("prenv binary not found at %s: run `make build`", p)
 	}
