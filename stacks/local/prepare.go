@@ -8,11 +8,12 @@ import (
 )
 
 // Prepare readies this machine for the local target: PostgreSQL (the one
-// PRENV_POSTGRES_URL names, or prenv's managed cluster) and the router.
-// For up and preview it also fingerprints the services' sources and the
-// migrations, so a change restarts exactly what it touched.
+// PRENV_POSTGRES_URL names, or prenv's managed cluster) when the blueprint
+// has a database, and the router. For up and preview it also fingerprints
+// the services' sources and the migrations, so a change restarts exactly
+// what it touched.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
-	t, err := PrepareMachine(ctx, s)
+	t, err := prepareMachine(ctx, s, bp.HasDatabase())
 	if err != nil {
 		return nil, err
 	}
@@ -31,6 +32,12 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 // PrepareMachine starts (or finds) the PostgreSQL and the router the local
 // target uses, and says where its state lives under s.Home.
 func PrepareMachine(ctx context.Context, s stacks.Setup) (Target, error) {
+	return prepareMachine(ctx, s, true)
+}
+
+// prepareMachine is PrepareMachine; without withDatabase it starts no
+// PostgreSQL, for an application that has no database.
+func prepareMachine(ctx context.Context, s stacks.Setup, withDatabase bool) (Target, error) {
 	m, err := Locate(s)
 	if err != nil {
 		return Target{}, err
@@ -44,7 +51,7 @@ func PrepareMachine(ctx context.Context, s stacks.Setup) (Target, error) {
 		Home:       s.Home,
 		Binary:     s.Binary,
 	}
-	if t.AdminURL == "" {
+	if t.AdminURL == "" && withDatabase {
 		cluster := &pg.Cluster{Dir: m.ClusterDir}
 		url, err := cluster.Start(ctx)
 		if err != nil {
