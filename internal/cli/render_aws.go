@@ -88,6 +88,9 @@ func (r *renderFlags) apply(bp *stacks.Blueprint) error {
 		if !slices.Contains([]string{"rds-snapshot", "aurora-clone", "ebs-snapshot"}, r.source) {
 			return usage(fmt.Errorf("--database-source %q is not an aws source: use rds-snapshot, aurora-clone or ebs-snapshot", r.source))
 		}
+		if !bp.HasDatabase() {
+			return usage(fmt.Errorf("--database-source: %s has no database section, so its environments have no database to render: add one with database.golden, or drop the flag", bp.Path()))
+		}
 		bp.Database.Source = r.source
 	}
 	if r.mode != "" {
