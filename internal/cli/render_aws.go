@@ -59,6 +59,10 @@ func (a *App) render(ctx context.Context, f *envFlags, r *renderFlags) error {
 	if env.SHA == "" {
 		return usage(fmt.Errorf("no commit SHA to tag the images with: run inside the repository's git checkout or set GITHUB_SHA"))
 	}
+	if env.Repo == "" {
+		// A rendering may leave it empty; up and preview refuse to.
+		a.notice("warning: no repository, so prenv:repo and prenv.dev/repo are empty in this rendering and up would refuse it: pass --repo owner/name, or run in a git checkout whose origin is on GitHub")
+	}
 	rendering, err := awstarget.Render(bp, env, s.Target.(awstarget.Target))
 	if err != nil {
 		return err
