@@ -139,7 +139,7 @@ func TestBinaryLocalStatusAndStop(t *testing.T) {
 	}
 
 	_, stderr, code := s.run("local", "stop")
-	if code != 1 || !strings.Contains(stderr, "environments baseline still exist") || !strings.Contains(stderr, "--force") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+	if code != 1 || !strings.Contains(stderr, "environment baseline still exists on this machine") || !strings.Contains(stderr, "--force") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 		t.Errorf("stop with baseline up: exit %d, %q; want 1 and one line naming baseline and --force", code, stderr)
 	}
 	if again := s.status(); !again.Router.Running || !again.Postgres.Running {

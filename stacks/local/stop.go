@@ -46,7 +46,11 @@ func (m Machine) Stop(ctx context.Context, o StopOptions) (StopReport, error) {
 		rep.Left = append(rep.Left, e.Name)
 	}
 	if len(rep.Left) > 0 && !o.Force {
-		return rep, fmt.Errorf("environments %s still exist on this machine: destroy them first (prenv destroy --env NAME), or pass --force to stop the router and PostgreSQL under them", strings.Join(rep.Left, ", "))
+		which := "environment " + rep.Left[0] + " still exists"
+		if len(rep.Left) > 1 {
+			which = "environments " + strings.Join(rep.Left, ", ") + " still exist"
+		}
+		return rep, fmt.Errorf("%s on this machine: destroy them first (prenv destroy --env NAME), or pass --force to stop the router and PostgreSQL under them", which)
 	}
 	pids := m.routerPIDs()
 	for _, pid := range pids {
