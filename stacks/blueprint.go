@@ -10,7 +10,7 @@ type Blueprint struct {
 	TTLFrom   TTLFrom    `yaml:"ttl-from" enum:"creation,last-update" doc:"Whether the TTL counts from creation or from the last update. Default creation."`
 	Backend   string     `yaml:"backend" doc:"State backend URL: file://<dir> or s3://<bucket>. Default file://~/.prenv/state."`
 	Services  []Service  `yaml:"services" doc:"The services that make up the application."`
-	Database  Database   `yaml:"database" doc:"The database every environment clones from the anonymised golden copy."`
+	Database  Database   `yaml:"database" doc:"The database every environment clones from the anonymised golden copy. Leave it out for an application without a database: its environments get none, and its services no DATABASE_URL."`
 	Routing   Routing    `yaml:"routing" doc:"How requests reach an environment's services."`
 	DNS       DNS        `yaml:"dns" doc:"The environment's public names."`
 	Policy    Policy     `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
@@ -121,6 +121,11 @@ type Resources struct {
 // Path returns the file the blueprint was loaded from, or "" if it was built
 // in code.
 func (bp *Blueprint) Path() string { return bp.path }
+
+// HasDatabase reports whether the blueprint's environments have a
+// database: a blueprint without a database section (so without
+// database.golden) describes a stateless application, which gets none.
+func (bp *Blueprint) HasDatabase() bool { return bp.Database.Golden != "" }
 
 // EntryService returns the service marked entry, or nil if none is.
 func (bp *Blueprint) EntryService() *Service {

@@ -100,6 +100,11 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`prenv.yaml:2: backend: "ftp://x" is not a state backend URL`},
 		},
 		{
+			name: "database section without a golden",
+			yaml: "project: shop\ntarget: local\nservices:\n  - {name: web, run: ./web}\ndatabase:\n  migrations: db/migrations\n",
+			want: []string{"prenv.yaml:5: database.golden: is required in a database section", "leave the database section out"},
+		},
+		{
 			name: "syntax",
 			yaml: "project: [\n",
 			want: []string{"prenv.yaml: yaml: line", "fix the YAML syntax"},
@@ -184,5 +189,32 @@ func TestExamplesLoad(t *testing.T) {
 		if _, err := Load(m); err != nil {
 			t.Errorf("example %s does not load: %v", m, err)
 		}
+	}
+}
+
+// TestStatelessBlueprint: without a database section a blueprint is valid
+// on every target, has no database and gets no database defaults, which
+// would otherwise fail the aws checks (source template is local's).
+func TestStatelessBlueprint(t *testing.T) {
+	t.Parallel()
+	for _, target := range []string{"local", "aws"} {
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			src := "project: shop\ntarget: " + target + "\nservices:\n  - {name: web, run: ./web, image: example.com/web}\n"
+			if target == "aws" {
+				src += "dns: {domain: preview.example.com}\naws: {region: eu-west-1, gateway: istio-system/preview, gateway-hostname: lb.example.com, hosted-zone-id: Z1}\n"
+			}
+			bp, err := Parse("prenv.yaml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bp.HasDatabase() || bp.Database.Source != "" || bp.Database.Engine != "" {
+				t.Errorf("HasDatabase = %v, source %q, engine %q; want no database and no database defaults", bp.HasDatabase(), bp.Database.Source, bp.Database.Engine)
+			}
+		})
+	}
+	bp, err := Load("testdata/valid.yaml")
+	if err != nil || !bp.HasDatabase() {
+		t.Errorf("testdata/valid.yaml: HasDatabase = false, %v; want its golden to give it a database", err)
 	}
 }

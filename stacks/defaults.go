@@ -29,9 +29,11 @@ func (bp *Blueprint) applyDefaults() {
 	if len(bp.Services) == 1 {
 		bp.Services[0].Entry = true
 	}
-	setDefault(&bp.Database.Engine, "postgres")
-	setDefault(&bp.Database.Source, "template")
-	setDefault(&bp.Database.Anonymize.Scope, "migrations")
+	if bp.HasDatabase() { // a stateless application's database section stays empty
+		setDefault(&bp.Database.Engine, "postgres")
+		setDefault(&bp.Database.Source, "template")
+		setDefault(&bp.Database.Anonymize.Scope, "migrations")
+	}
 	setDefault(&bp.Routing.Mode, RoutingIsolated)
 	setDefault(&bp.Routing.Header, DefaultHeader)
 	if bp.Target == TargetLocal {

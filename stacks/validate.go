@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"path"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -64,6 +65,11 @@ func (bp *Blueprint) validate(line func(string) int) []error {
 		if _, err := path.Match(glob, ""); err != nil {
 			fail(fmt.Sprintf("policy.protect[%d]", i), "%q is not a valid glob", glob)
 		}
+	}
+	// The none target makes no database: its database section may hold
+	// only the rules prenv anonymize reads.
+	if bp.Target != TargetNone && !bp.HasDatabase() && !reflect.ValueOf(bp.Database).IsZero() {
+		fail("database.golden", "is required in a database section: the golden each environment's database is cloned from (a SQL file or postgres:// URL on the local target, a snapshot or cluster on aws); for an application without a database, leave the database section out")
 	}
 	for col := range bp.Database.Anonymize.Rules {
 		if !columnPattern.MatchString(col) {
@@ -138,7 +144,6 @@ func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
 		{"aws.gateway-hostname", a.GatewayHostname, "the DNS name of the gateway's load balancer"},
 		{"aws.hosted-zone-id", a.HostedZoneID, "the Route53 zone of dns.domain"},
 		{"dns.domain", bp.DNS.Domain, "the domain under which pr-<n>.<domain> is created"},
-		{"database.golden", bp.Database.Golden, "the snapshot or source cluster each environment's database is cloned from"},
 	}
 	if len(bp.Database.Anonymize.Rules) > 0 {
 		required = append(required, struct{ field, value, what string }{"aws.anonymizer-image", a.AnonymizerImage, "an image with prenv and the repository that runs prenv anonymize"})

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # make demo: the example app's baseline, then PR 1 with a visible change in
 # one service, side by side on this machine; then PR 1 is destroyed.
-# KEEP=1 leaves everything running so you can open it in a browser.
+# KEEP=1 leaves everything running so you can open it in a browser;
+# otherwise the router and the managed PostgreSQL are stopped at the end.
+# PRENV_BINARY runs another prenv build than ./bin/prenv.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-prenv="$repo/bin/prenv"
+prenv="${PRENV_BINARY:-$repo/bin/prenv}"
 port="${PRENV_ROUTER_PORT:-7070}"
 blueprint="$repo/examples/app/prenv.yaml"
 
@@ -17,6 +19,8 @@ finish() {
   if [ "${KEEP:-0}" != 1 ]; then
     "$prenv" destroy --pr 1 --blueprint "$pr/examples/app/prenv.yaml" >/dev/null 2>&1 || true
     "$prenv" destroy --env baseline --blueprint "$blueprint" >/dev/null 2>&1 || true
+    # It refuses, naming them, while other environments of this prenv home exist.
+    "$prenv" local stop >/dev/null || true
     git -C "$repo" worktree remove --force "$pr" 2>/dev/null || true
     rm -rf "$work"
   fi
@@ -61,11 +65,13 @@ echo "baseline up: $baseline_time"
 echo "pr-1 up:     $pr_time"
 if [ "${KEEP:-0}" = 1 ]; then
   echo
-  echo "Kept. Open http://pr-1.localhost:$port/ in a browser. Remove it with:"
+  echo "Kept. Open http://pr-1.localhost:$port/ in a browser; $prenv local status shows what runs."
+  echo "Remove it, then stop the router and PostgreSQL, with:"
   echo "  $prenv destroy --pr 1 --blueprint $pr/examples/app/prenv.yaml"
   echo "  $prenv destroy --env baseline --blueprint $blueprint"
+  echo "  $prenv local stop"
 else
   echo
-  echo "Destroying pr-1 and the baseline. Run KEEP=1 make demo to keep them and open"
-  echo "http://pr-1.localhost:$port/ in a browser."
+  echo "Destroying pr-1 and the baseline, then stopping the router and PostgreSQL."
+  echo "Run KEEP=1 make demo to keep them and open http://pr-1.localhost:$port/ in a browser."
 fi

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
 
@@ -60,6 +61,9 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	bp, err := stacks.Load(f.blueprint)
 	if err != nil {
 		return usage(err)
+	}
+	if reflect.ValueOf(bp.Database).IsZero() {
+		return usage(fmt.Errorf("%s has no database section, so its environments have no database to anonymise: add database.anonymize.rules to anonymise one by them", f.blueprint))
 	}
 	dbURL := session.FirstOf(f.databaseURL, a.Getenv("PRENV_DATABASE_URL"))
 	if dbURL == "" {

@@ -28,6 +28,9 @@ func (a *App) goldenCommand() *cobra.Command {
 		if bp.Target != stacks.TargetLocal {
 			return usage(errors.New("prenv golden rebuilds the local target's golden; the aws target restores from snapshots"))
 		}
+		if !bp.HasDatabase() {
+			return usage(fmt.Errorf("%s has no database section, so its environments have no database and no golden to rebuild: add database.golden to give them one", blueprint))
+		}
 		t, err := a.host().LocalMachine(cmd.Context())
 		if err != nil {
 			return err

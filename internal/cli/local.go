@@ -9,14 +9,14 @@ import (
 	"github.com/prenv/prenv/stacks/local"
 )
 
-// The hidden `prenv local` commands are the local target's resources for
-// modules/local: Terraform's local-exec provisioners run them with the
-// resource's spec as one JSON argument (no shell between).
+// `prenv local` shows and stops what the local target runs on this
+// machine (status, stop). Its hidden commands are the local target's
+// resources for modules/local: Terraform's local-exec provisioners run
+// them with the resource's spec as one JSON argument (no shell between).
 func (a *App) localCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:    "local",
-		Short:  "The local target's resources, for modules/local's provisioners",
-		Hidden: true,
+		Use:   "local",
+		Short: "Show or stop the local target's router and PostgreSQL on this machine",
 	}
 	res := local.ModuleResources{
 		AdminURL: func(ctx context.Context) (string, error) {
@@ -32,12 +32,12 @@ func (a *App) localCommand() *cobra.Command {
 			RunE: func(c *cobra.Command, args []string) error { return run(c.Context(), []byte(args[0])) },
 		}
 	}
-	db := &cobra.Command{Use: "database", Short: "Create or delete an environment's database"}
+	db := &cobra.Command{Use: "database", Short: "Create or delete an environment's database", Hidden: true}
 	db.AddCommand(step("create", res.DatabaseCreate), step("delete", res.DatabaseDelete))
-	svc := &cobra.Command{Use: "service", Short: "Start or stop one of an environment's services"}
+	svc := &cobra.Command{Use: "service", Short: "Start or stop one of an environment's services", Hidden: true}
 	svc.AddCommand(step("start", res.ServiceStart), step("stop", res.ServiceStop))
-	route := &cobra.Command{Use: "route", Short: "Publish or remove an environment's route"}
+	route := &cobra.Command{Use: "route", Short: "Publish or remove an environment's route", Hidden: true}
 	route.AddCommand(step("publish", res.RoutePublish), step("remove", res.RouteRemove))
-	cmd.AddCommand(db, svc, route)
+	cmd.AddCommand(a.localStatusCommand(), a.localStopCommand(), db, svc, route)
 	return cmd
 }

@@ -59,6 +59,10 @@ func (a *App) render(ctx context.Context, f *envFlags, r *renderFlags) error {
 	if env.SHA == "" {
 		return usage(fmt.Errorf("no commit SHA to tag the images with: run inside the repository's git checkout or set GITHUB_SHA"))
 	}
+	if env.Repo == "" {
+		// A rendering may leave it empty; up and preview refuse to.
+		a.notice("warning: no repository, so prenv:repo and prenv.dev/repo are empty in this rendering and up would refuse it: pass --repo owner/name, or run in a git checkout whose origin is on GitHub")
+	}
 	rendering, err := awstarget.Render(bp, env, s.Target.(awstarget.Target))
 	if err != nil {
 		return err
@@ -87,6 +91,9 @@ func (r *renderFlags) apply(bp *stacks.Blueprint) error {
 	if r.source != "" {
 		if !slices.Contains([]string{"rds-snapshot", "aurora-clone", "ebs-snapshot"}, r.source) {
 			return usage(fmt.Errorf("--database-source %q is not an aws source: use rds-snapshot, aurora-clone or ebs-snapshot", r.source))
+		}
+		if !bp.HasDatabase() {
+			return usage(fmt.Errorf("--database-source: %s has no database section, so its environments have no database to render: add one with database.golden, or drop the flag", bp.Path()))
 		}
 		bp.Database.Source = r.source
 	}

@@ -123,3 +123,33 @@ func TestBinaryRoutes(t *testing.T) {
 		t.Errorf("routes without the plugins: exit %d, want 1 naming the install command: %s", code, stderr)
 	}
 }
+
+// TestBinaryAWSNeedsARepository: with no --repo, GITHUB_REPOSITORY or git
+// origin, preview and up on aws refuse in one line before anything runs,
+// while render still prints, warning that the repository tags are empty.
+func TestBinaryAWSNeedsARepository(t *testing.T) {
+	t.Parallel()
+	s := newSandbox(t) // its directory is no git checkout
+	s.extraEnv = append(s.extraEnv, "GITHUB_REPOSITORY=", "GITHUB_SHA=0123abcd", "PULUMI_HOME="+t.TempDir())
+	blueprint := filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml")
+	for _, cmd := range []string{"preview", "up"} {
+		_, stderr, code := s.run(cmd, "--blueprint", blueprint, "--pr", "3")
+		lines := strings.Split(strings.TrimSpace(stderr), "\n") // notices, then the error
+		last := lines[len(lines)-1]
+		if code != 2 || !strings.HasPrefix(last, "prenv: no repository to tag the aws resources with") || !strings.HasSuffix(last, "whose origin is on GitHub") {
+			t.Errorf("%s without a repository: exit %d, %q; want 2 and one line asking for --repo", cmd, code, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(s.backend); len(entries) != 0 {
+		t.Errorf("the refused runs wrote to the backend: %v", entries)
+	}
+	out, stderr, code := s.run("render", "--blueprint", blueprint, "--pr", "3", "--output", "table")
+	if code != 0 || !strings.Contains(stderr, "warning: no repository, so prenv:repo and prenv.dev/repo are empty") || !strings.Contains(out, "aws:route53/record:Record") {
+		t.Errorf("render without a repository: exit %d, %s\n%s; want the rendering and a warning", code, stderr, out)
+	}
+	// With one, preview gets past the check, to the missing plugins.
+	_, stderr, code = s.run("preview", "--blueprint", blueprint, "--pr", "3", "--repo", "acme/shop")
+	if code == 0 || strings.Contains(stderr, "no repository") || !strings.Contains(stderr, "pulumi plugin install") {
+		t.Errorf("preview with --repo: exit %d, %s; want it past the repository check, stopped by the missing plugins", code, stderr)
+	}
+}

@@ -38,7 +38,7 @@ database:
 	return s
 }
 
-func (s *localSandbox) upJSON(args ...string) map[string]any {
+func (s *sandbox) upJSON(args ...string) map[string]any {
 	s.t.Helper()
 	stdout, stderr, code := s.run(append([]string{"up", "--json"}, args...)...)
 	if code != 0 {

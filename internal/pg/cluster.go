@@ -83,9 +83,16 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 	return adminURL(strings.TrimSpace(string(password)), port), nil
 }
 
-// Stop shuts the cluster down, ending open sessions. A stopped cluster is
-// not an error.
+// Stop shuts the cluster down, ending open sessions; with Binaries zero it
+// finds them as Start does. A stopped cluster is not an error.
 func (c *Cluster) Stop(ctx context.Context) error {
+	if c.Binaries.Dir == "" {
+		b, err := FindBinaries(ctx, "")
+		if err != nil {
+			return err
+		}
+		c.Binaries = b
+	}
 	owner, err := serverUser()
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package pg_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -116,6 +117,9 @@ func TestClusterRestartReusesPort(t *testing.T) {
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o755)
 	c := &pg.Cluster{Dir: dir, Binaries: bins}
+	if st, err := c.Status(); err != nil || st.Initialised || st.Running {
+		t.Errorf("Status before the first Start = %+v, %v; want neither initialised nor running", st, err)
+	}
 	first, err := c.Start(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -125,8 +129,17 @@ func TestClusterRestartReusesPort(t *testing.T) {
 	if err != nil || again != first {
 		t.Fatalf("second Start = %q, %v; want the running cluster %q", again, err, first)
 	}
-	if err := c.Stop(ctx); err != nil {
+	st, err := c.Status()
+	if err != nil || !st.Initialised || !st.Running || st.PID == 0 || st.SizeBytes == 0 || time.Since(st.Started) > time.Minute ||
+		!strings.Contains(first, fmt.Sprintf("127.0.0.1:%d/", st.Port)) {
+		t.Errorf("Status of the running cluster = %+v, %v; want its pid, its port (URL %s), a start time and a size", st, err, first)
+	}
+	// Without Binaries, as prenv local stop builds it: Stop finds them.
+	if err := (&pg.Cluster{Dir: dir}).Stop(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := c.Status(); err != nil || st.Running || !st.Initialised {
+		t.Errorf("Status after Stop = %+v, %v; want initialised, not running", st, err)
 	}
 	restarted, err := c.Start(ctx)
 	if err != nil || restarted != first {

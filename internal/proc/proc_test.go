@@ -62,3 +62,31 @@ func TestWithArgs(t *testing.T) {
 		t.Errorf("WithArgs out of order = %v, want none", got)
 	}
 }
+
+func TestStartedAtAndArgs(t *testing.T) {
+	t.Parallel()
+	before := time.Now().Add(-time.Second) // start times are in ticks of 10ms; boot time in whole seconds
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	at, err := StartedAt(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at.Before(before) || at.After(time.Now().Add(time.Second)) {
+		t.Errorf("StartedAt = %s, want about now (%s)", at, time.Now())
+	}
+	var args []string
+	for deadline := time.Now().Add(5 * time.Second); !slices.Equal(args, []string{"sleep", "30"}) && time.Now().Before(deadline); {
+		args, _ = Args(cmd.Process.Pid) // the parent's until the child execs
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !slices.Equal(args, []string{"sleep", "30"}) {
+		t.Errorf("Args = %q, want [sleep 30]", args)
+	}
+	if _, err := StartedAt(-1); err == nil {
+		t.Error("StartedAt(-1) = nil error")
+	}
+}

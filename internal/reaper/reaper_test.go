@@ -132,3 +132,35 @@ func TestRunGoesOnPastAFailedDestroy(t *testing.T) {
 		t.Errorf("deactivated %v, printed\n%s\nwant pr-2 FAILED and only pr-3 deactivated", notifier.deactivated, out)
 	}
 }
+
+// TestTableSaysUnknownForUnjudgedPRs: the table says a PR is open or
+// closed only when the plan judged it; a stack whose lifetime it could not
+// read (or that it kept for another reason first) is "unknown", not open.
+func TestTableSaysUnknownForUnjudgedPRs(t *testing.T) {
+	t.Parallel()
+	eng := &fakeEngine{stacks: []automation.StackInfo{
+		prenvStack("pr-1", now, now.Add(time.Hour)),  // open, within its TTL
+		prenvStack("pr-2", now, now.Add(time.Hour)),  // closed
+		prenvStack("pr-3", now, now.Add(-time.Hour)), // open, expired
+		{Name: "pr-5"}, // lifetime unreadable
+		prenvStack("pr-7", now, now.Add(time.Hour)), // closed, protected
+		{Name: "baseline", CreatedAt: now},
+	}}
+	opts := reaper.DefaultOptions()
+	opts.DryRun, opts.Protect = true, []string{"pr-7"}
+	out, err := run(t, &reaper.Reaper{Project: "shop", Engine: eng, PRs: reaper.StaticPRs{Open: []int{1, 3}}}, opts)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out)
+	}
+	for stack, want := range map[string]string{"pr-1": "open", "pr-2": "closed", "pr-3": "open", "pr-5": "unknown", "pr-7": "unknown", "baseline": "-"} {
+		var fields []string
+		for _, line := range strings.Split(out, "\n") {
+			if f := strings.Fields(line); len(f) > 1 && f[0] == stack {
+				fields = f
+			}
+		}
+		if len(fields) < 2 || fields[1] != want {
+			t.Errorf("%s's PR column = %v, want %s:\n%s", stack, fields, want, out)
+		}
+	}
+}

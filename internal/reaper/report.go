@@ -43,13 +43,7 @@ func reapRows(plan []automation.ReapDecision, results []automation.ReapResult, p
 	}
 	var rows []reapRow
 	for _, d := range plan {
-		r := reapRow{stack: d.Stack.Name, prState: "-", age: "-", expires: "-", action: "keep", result: d.Reason}
-		if d.PR != 0 {
-			r.prState = "open"
-			if d.Reason == "closed" {
-				r.prState = "closed"
-			}
-		}
+		r := reapRow{stack: d.Stack.Name, prState: prState(d), age: "-", expires: "-", action: "keep", result: d.Reason}
 		if !d.Stack.CreatedAt.IsZero() {
 			r.age = comment.Age(now.Sub(d.Stack.CreatedAt))
 		}
@@ -68,6 +62,22 @@ func reapRows(plan []automation.ReapDecision, results []automation.ReapResult, p
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// prState is d's PR as the plan judged it: closed, open, or unknown for a
+// stack whose PR it did not judge (its lifetime unreadable, protected,
+// another repository's, held by an update); "-" for no PR.
+func prState(d automation.ReapDecision) string {
+	switch {
+	case d.PR == 0:
+		return "-"
+	case d.Reason == "closed":
+		return "closed"
+	case d.Reason == "expired" || d.Reason == "open and within its TTL":
+		return "open"
+	default:
+		return "unknown"
+	}
 }
 
 // appendSummary appends to the step summary file when opts names one. A

@@ -22,3 +22,13 @@ func (h Host) LocalMachine(ctx context.Context) (local.Target, error) {
 	}
 	return local.PrepareMachine(ctx, stacks.Setup{Home: home, Getenv: h.Getenv, Notices: h.Notices, Binary: self})
 }
+
+// LocateLocal says where this machine's local target lives, starting
+// nothing, for prenv local status and stop.
+func (h Host) LocateLocal() (local.Machine, error) {
+	home, err := h.Home()
+	if err != nil {
+		return local.Machine{}, err
+	}
+	return local.Locate(stacks.Setup{Home: home, Getenv: h.Getenv})
+}

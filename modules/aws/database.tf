@@ -1,8 +1,9 @@
 # The environment's database, from one of three sources, with a role and
 # password of its own in a Secret, and the anonymisation Job that must
-# finish before any service starts.
+# finish before any service starts; none when var.database is null.
 
 resource "random_password" "database" {
+  count   = local.database
   length  = 32
   special = false
 }
@@ -161,18 +162,20 @@ resource "kubernetes_service_v1" "database" {
 }
 
 resource "kubernetes_secret_v1" "database" {
+  count = local.database
   metadata {
     name      = "database"
     namespace = kubernetes_namespace_v1.env.metadata[0].name
   }
   data = {
-    DATABASE_URL = "postgres://${local.db_role}:${random_password.database.result}@${local.db_endpoint}:5432/${local.db_name}"
+    DATABASE_URL = "postgres://${local.db_role}:${random_password.database[0].result}@${local.db_endpoint}:5432/${local.db_name}"
     PGUSER       = local.db_role
-    PGPASSWORD   = random_password.database.result
+    PGPASSWORD   = random_password.database[0].result
   }
 }
 
 resource "kubernetes_job_v1" "anonymize" {
+  count = local.database
   metadata {
     name      = "anonymize"
     namespace = kubernetes_namespace_v1.env.metadata[0].name
@@ -196,14 +199,14 @@ resource "kubernetes_job_v1" "anonymize" {
             name = "PRENV_DATABASE_URL"
             value_from {
               secret_key_ref {
-                name = kubernetes_secret_v1.database.metadata[0].name
+                name = kubernetes_secret_v1.database[0].metadata[0].name
                 key  = "DATABASE_URL"
               }
             }
           }
           env_from {
             secret_ref {
-              name = kubernetes_secret_v1.database.metadata[0].name
+              name = kubernetes_secret_v1.database[0].metadata[0].name
             }
           }
         }

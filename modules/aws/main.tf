@@ -21,10 +21,12 @@ locals {
   entry        = one([for name, s in var.services : name if s.entry])
   db_name      = replace("prenv_${var.env_name}", "-", "_")
   db_role      = replace("prenv_${var.env_name}", "-", "_")
-  rds          = var.database.source == "rds-snapshot" ? 1 : 0
-  aurora       = var.database.source == "aurora-clone" ? 1 : 0
-  ebs          = var.database.source == "ebs-snapshot" ? 1 : 0
-  db_endpoint  = local.rds == 1 ? aws_db_instance.database[0].address : local.aurora == 1 ? aws_rds_cluster.database[0].endpoint : "postgres.${var.env_name}.svc.cluster.local"
+  database     = var.database == null ? 0 : 1 # 0: a stateless application, which gets no database
+  source       = var.database == null ? "" : var.database.source
+  rds          = local.source == "rds-snapshot" ? 1 : 0
+  aurora       = local.source == "aurora-clone" ? 1 : 0
+  ebs          = local.source == "ebs-snapshot" ? 1 : 0
+  db_endpoint  = local.database == 0 ? null : local.rds == 1 ? aws_db_instance.database[0].address : local.aurora == 1 ? aws_rds_cluster.database[0].endpoint : "postgres.${var.env_name}.svc.cluster.local"
   scaled       = var.scale_to_zero ? var.services : {}
   ebs_services = local.ebs == 1 ? { postgres = true } : {}
 }
@@ -70,15 +72,18 @@ resource "kubernetes_network_policy_v1" "default_deny" {
         protocol = "UDP"
       }
     }
-    egress {
-      to {
-        ip_block {
-          cidr = var.database.cluster_cidr
+    dynamic "egress" {
+      for_each = local.database == 1 ? [var.database.cluster_cidr] : []
+      content {
+        to {
+          ip_block {
+            cidr = egress.value
+          }
         }
-      }
-      ports {
-        port     = 5432
-        protocol = "TCP"
+        ports {
+          port     = 5432
+          protocol = "TCP"
+        }
       }
     }
     egress {

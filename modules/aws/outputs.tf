@@ -9,7 +9,7 @@ output "namespace" {
 }
 
 output "databaseEndpoint" {
-  description = "The host of the environment's database."
+  description = "The host of the environment's database; none without one."
   value       = local.db_endpoint
 }
 

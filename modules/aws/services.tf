@@ -35,9 +35,12 @@ resource "kubernetes_deployment_v1" "service" {
               value = env.value
             }
           }
-          env_from {
-            secret_ref {
-              name = kubernetes_secret_v1.database.metadata[0].name
+          dynamic "env_from" {
+            for_each = kubernetes_secret_v1.database[*].metadata[0].name
+            content {
+              secret_ref {
+                name = env_from.value
+              }
             }
           }
           resources {

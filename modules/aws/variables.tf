@@ -112,7 +112,7 @@ variable "scale_to_zero" {
 }
 
 variable "database" {
-  description = "The database source: rds-snapshot, aurora-clone or ebs-snapshot, and what it is cloned from."
+  description = "The database source: rds-snapshot, aurora-clone or ebs-snapshot, and what it is cloned from. Null for an application without a database, which gets none."
   type = object({
     source          = string
     snapshot        = string
@@ -127,9 +127,10 @@ variable "database" {
     anonymize_image = string
     base_sha        = string
   })
+  default = null
 
   validation {
-    condition     = contains(["rds-snapshot", "aurora-clone", "ebs-snapshot"], var.database.source)
+    condition     = var.database == null ? true : contains(["rds-snapshot", "aurora-clone", "ebs-snapshot"], var.database.source)
     error_message = "database.source must be rds-snapshot, aurora-clone or ebs-snapshot."
   }
 }

@@ -19,7 +19,7 @@ locals {
     migrations_revision = ""
   }))
   database_state = "${var.state_dir}/database.json"
-  database_spec  = jsonencode(merge(var.database, { state = local.database_state, golden = false, source = "" }))
+  database_spec  = var.database == null ? null : jsonencode(merge(var.database, { state = local.database_state, golden = false, source = "" }))
 }
 
 resource "terraform_data" "golden" {
@@ -40,6 +40,7 @@ resource "terraform_data" "golden" {
 }
 
 resource "terraform_data" "database" {
+  count            = var.database == null ? 0 : 1
   triggers_replace = local.database_spec
   input            = { prenv = var.prenv, spec = local.database_spec }
   depends_on       = [terraform_data.golden]
@@ -59,12 +60,12 @@ resource "terraform_data" "database" {
 resource "terraform_data" "service" {
   for_each = var.services
   # A new database (so a new DATABASE_URL) or a changed service restarts it.
-  triggers_replace = [terraform_data.database.id, jsonencode(each.value)]
+  triggers_replace = [join(",", terraform_data.database[*].id), jsonencode(each.value)]
   input = {
     prenv = var.prenv
     spec = jsonencode(merge(each.value, {
       state    = "${var.state_dir}/service-${each.key}.json"
-      database = local.database_state
+      database = var.database == null ? "" : local.database_state
       env      = var.env_name
       name     = each.key
     }))

@@ -9,15 +9,15 @@ output "url__" {
 }
 
 output "database" {
-  description = "The environment's database."
-  value       = var.database.name
+  description = "The environment's database; none without one."
+  value       = var.database == null ? null : var.database.name
 }
 
 output "databaseUrl" {
-  description = "The database URL of the environment's own role, read from what `prenv local database create` made."
+  description = "The database URL of the environment's own role, read from what `prenv local database create` made; none without a database."
   sensitive   = true
   # Unknown until the database exists, so a new one's URL is read at apply.
-  value = terraform_data.database.id == "" ? "" : try(jsondecode(file(local.database_state)).URL, "")
+  value = var.database == null ? null : terraform_data.database[0].id == "" ? "" : try(jsondecode(file(local.database_state)).URL, "")
 }
 
 output "prenv__created-at" {

@@ -35,7 +35,7 @@ variable "state_dir" {
 }
 
 variable "database" {
-  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations, anonymised as the blueprint says (the salt comes from PRENV_ANONYMIZE_SALT)."
+  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations, anonymised as the blueprint says (the salt comes from PRENV_ANONYMIZE_SALT). Null for an application without a database."
   type = object({
     name                = string
     role                = string
@@ -45,6 +45,7 @@ variable "database" {
     migrations_revision = string
     anonymize           = string
   })
+  default = null
 }
 
 variable "golden" {
@@ -59,7 +60,7 @@ variable "golden" {
 }
 
 variable "services" {
-  description = "The services the environment runs itself, by name. DATABASE_URL is added to each one's environment."
+  description = "The services the environment runs itself, by name. DATABASE_URL is added to each one's environment when there is a database."
   type = map(object({
     command     = string
     dir         = string

@@ -74,7 +74,7 @@ func (e *envBuild) egress() netv1.NetworkPolicyEgressRuleArray {
 			Ports: ports(port{15012, "TCP"}),
 		},
 	}
-	if e.bp.Database.Source != "ebs-snapshot" && e.bp.AWS.ClusterCIDR != "" {
+	if e.bp.HasDatabase() && e.bp.Database.Source != "ebs-snapshot" && e.bp.AWS.ClusterCIDR != "" {
 		rules = append(rules, netv1.NetworkPolicyEgressRuleArgs{ // the RDS or Aurora database
 			To:    netv1.NetworkPolicyPeerArray{netv1.NetworkPolicyPeerArgs{IpBlock: netv1.IPBlockArgs{Cidr: pulumi.String(e.bp.AWS.ClusterCIDR)}}},
 			Ports: ports(port{5432, "TCP"}),

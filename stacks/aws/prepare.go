@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,9 +34,19 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 	return t, nil
 }
 
-// Check implements stacks.Checker: the policy, judged on the same
-// rendering prenv render prints, before up or preview on any engine.
+// ErrNoRepo refuses an up or preview that knows no repository: every AWS
+// resource's prenv:repo tag and the namespace's prenv.dev/repo annotation
+// would be empty, and the reaper tells repositories sharing a backend
+// apart by them.
+var ErrNoRepo = stacks.Input(errors.New("no repository to tag the aws resources with (prenv:repo, prenv.dev/repo): pass --repo owner/name, or run in a git checkout whose origin is on GitHub"))
+
+// Check implements stacks.Checker: a repository to record, and the policy,
+// judged on the same rendering prenv render prints, before up or preview
+// on any engine.
 func (t Target) Check(ctx context.Context, bp *stacks.Blueprint, env stacks.Env) error {
+	if env.Repo == "" {
+		return ErrNoRepo
+	}
 	r, err := Render(bp, env, t)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package aws_test
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -409,5 +410,63 @@ func TestBaseline(t *testing.T) {
 	}
 	if r.Outputs["url"] != "https://baseline.preview.example.com" {
 		t.Errorf("baseline url %v", r.Outputs["url"])
+	}
+}
+
+// TestStatelessApplication: a blueprint without a database section gets no
+// database: none of the database's AWS or Kubernetes resources, services
+// that read no database Secret and wait for no Job, no database egress and
+// no databaseEndpoint output; and the policy still passes it.
+func TestStatelessApplication(t *testing.T) {
+	t.Parallel()
+	section := "database:\n  source: rds-snapshot\n  golden: golden-1\n  anonymize:\n    rules:\n      users.email: {transformer: email}\n"
+	if !strings.Contains(awsBlueprint, section) {
+		t.Fatal("awsBlueprint's database section changed: update this test")
+	}
+	bp, err := stacks.Parse("prenv.yaml", []byte(strings.Replace(awsBlueprint, section, "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := prEnv(t, bp, 7)
+	r, err := aws.Render(bp, env, aws.Target{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{
+		"aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance", "aws:ec2/securityGroup:SecurityGroup",
+		"kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot", "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent",
+		"kubernetes:core/v1:PersistentVolumeClaim", "kubernetes:apps/v1:StatefulSet", "random:index/randomPassword:RandomPassword",
+		"kubernetes:core/v1:Secret", "kubernetes:batch/v1:Job",
+	} {
+		if got := r.Find(typ); len(got) != 0 {
+			t.Errorf("%d %s (%v), want none without a database", len(got), typ, names(got))
+		}
+	}
+	deployments := r.Find("kubernetes:apps/v1:Deployment")
+	if got := names(deployments); !slices.Equal(got, []string{"web"}) {
+		t.Fatalf("deployments %v, want web", got)
+	}
+	c := deployments[0].Inputs["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+	if from, ok := c["envFrom"]; ok {
+		t.Errorf("web reads %v, want no database Secret", from)
+	}
+	for _, v := range c["env"].([]any) {
+		if name := v.(map[string]any)["name"].(string); strings.HasPrefix(name, "PG") || name == "DATABASE_URL" {
+			t.Errorf("web has %s, want no database variable", name)
+		}
+	}
+	for _, p := range r.Find("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+		if strings.Contains(fmt.Sprint(p.Inputs), "5432") {
+			t.Errorf("network policy %s allows the database port: %v", p.Name, p.Inputs)
+		}
+	}
+	if v, ok := r.Outputs["databaseEndpoint"]; ok {
+		t.Errorf("output databaseEndpoint = %v, want none", v)
+	}
+	if r.Outputs["url"] != "https://pr-7.preview.example.com" || r.Outputs["namespace"] != "pr-7" {
+		t.Errorf("outputs %v, want the url and namespace", r.Outputs)
+	}
+	if got, err := r.Violations(t.Context(), bp); err != nil || len(got) != 0 {
+		t.Errorf("violations %v (%v), want none", got, err)
 	}
 }

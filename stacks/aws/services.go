@@ -20,9 +20,10 @@ import (
 const DefaultPort = 8080
 
 // services creates a Deployment and a Service for each service env runs,
-// after the database's anonymisation Job, and an ExternalName Service for
-// each shared one in isolated mode. It returns the names of those it runs.
-func (e *envBuild) services(db database) ([]string, error) {
+// after the database's anonymisation Job when there is a database (db not
+// nil), and an ExternalName Service for each shared one in isolated mode.
+// It returns the names of those it runs.
+func (e *envBuild) services(db *database) ([]string, error) {
 	var running []string
 	for _, s := range e.t.running(e.bp, e.env) {
 		if err := e.deployment(s, db); err != nil {
@@ -58,9 +59,17 @@ func (e *envBuild) services(db database) ([]string, error) {
 	return running, nil
 }
 
-func (e *envBuild) deployment(s stacks.Service, db database) error {
+func (e *envBuild) deployment(s stacks.Service, db *database) error {
 	app := pulumi.StringMap{"app": pulumi.String(s.Name)}
 	port := portOf(s)
+	env := e.serviceEnv(s)
+	var envFrom corev1.EnvFromSourceArrayInput
+	var ready []pulumi.Resource
+	if db != nil {
+		env = append(env, db.env...)
+		envFrom = corev1.EnvFromSourceArray{corev1.EnvFromSourceArgs{SecretRef: corev1.SecretEnvSourceArgs{Name: pulumi.String(DatabaseSecret)}}}
+		ready = db.ready
+	}
 	spec := appsv1.DeploymentSpecArgs{
 		Selector: metav1.LabelSelectorArgs{MatchLabels: app},
 		Template: corev1.PodTemplateSpecArgs{
@@ -69,8 +78,8 @@ func (e *envBuild) deployment(s stacks.Service, db database) error {
 				Name:    pulumi.String(s.Name),
 				Image:   pulumi.String(s.Image + ":" + e.env.SHA),
 				Ports:   corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(port)}},
-				Env:     append(e.serviceEnv(s), db.env...),
-				EnvFrom: corev1.EnvFromSourceArray{corev1.EnvFromSourceArgs{SecretRef: corev1.SecretEnvSourceArgs{Name: pulumi.String(DatabaseSecret)}}},
+				Env:     env,
+				EnvFrom: envFrom,
 				ReadinessProbe: corev1.ProbeArgs{
 					HttpGet:       corev1.HTTPGetActionArgs{Path: pulumi.String(s.Health), Port: pulumi.Int(port)},
 					PeriodSeconds: pulumi.Int(5),
@@ -89,7 +98,7 @@ func (e *envBuild) deployment(s stacks.Service, db database) error {
 	_, err := appsv1.NewDeployment(e.ctx, s.Name, &appsv1.DeploymentArgs{
 		Metadata: e.meta(s.Name, app),
 		Spec:     spec,
-	}, e.k8s(pulumi.DependsOn(db.ready))...)
+	}, e.k8s(pulumi.DependsOn(ready))...)
 	return err
 }
 

@@ -71,9 +71,13 @@ func (t Target) build(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env)
 	if err := e.namespace(); err != nil {
 		return nil, err
 	}
-	db, err := e.database()
-	if err != nil {
-		return nil, err
+	var db *database // nil: a stateless application, which gets none
+	if bp.HasDatabase() {
+		made, err := e.database()
+		if err != nil {
+			return nil, err
+		}
+		db = &made
 	}
 	running, err := e.services(db)
 	if err != nil {
@@ -82,13 +86,16 @@ func (t Target) build(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env)
 	if err := e.host(); err != nil {
 		return nil, err
 	}
-	return pulumi.Map{
-		"url":              pulumi.String("https://" + e.hostname()),
-		"namespace":        pulumi.String(e.ns),
-		"databaseEndpoint": db.endpoint,
-		"expiresAt":        pulumi.String(env.ExpiresAt.UTC().Format(time.RFC3339)),
-		"services":         pulumi.ToStringArray(running),
-	}, nil
+	outs := pulumi.Map{
+		"url":       pulumi.String("https://" + e.hostname()),
+		"namespace": pulumi.String(e.ns),
+		"expiresAt": pulumi.String(env.ExpiresAt.UTC().Format(time.RFC3339)),
+		"services":  pulumi.ToStringArray(running),
+	}
+	if db != nil {
+		outs["databaseEndpoint"] = db.endpoint
+	}
+	return outs, nil
 }
 
 // envBuild carries one run of the program.

@@ -7,4 +7,8 @@
 // as pulumi-resource-prenv it serves this package's provider, whose
 // Create, Read, Update and Delete act on the real PostgreSQL, processes and
 // route files, and whose Read notices drift.
+//
+// What the environments share on the machine, the router and the managed
+// PostgreSQL cluster, outlives them: Machine finds both without starting
+// anything, and its Status and Stop serve prenv local status and stop.
 package local

@@ -39,7 +39,7 @@ type databaseSpec struct {
 // serviceSpec is a Service's spec from modules/local.
 type serviceSpec struct {
 	State       string            `json:"state"`
-	Database    string            `json:"database"` // the database's state file, for DATABASE_URL
+	Database    string            `json:"database"` // the database's state file, for DATABASE_URL; "" without one
 	Env         string            `json:"env"`
 	Name        string            `json:"name"`
 	Command     string            `json:"command"`
@@ -131,11 +131,14 @@ func (m ModuleResources) ServiceStart(ctx context.Context, data []byte) error {
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	var db DatabaseState
-	if ok, err := readResourceState(s.Database, &db); err != nil || !ok {
-		return errors.Join(err, fmt.Errorf("service %s of %s: the database's state %s is missing: run `prenv up` again to recreate the database", s.Name, s.Env, s.Database))
+	environ := map[string]string{}
+	if s.Database != "" { // "": an application without a database
+		var db DatabaseState
+		if ok, err := readResourceState(s.Database, &db); err != nil || !ok {
+			return errors.Join(err, fmt.Errorf("service %s of %s: the database's state %s is missing: run `prenv up` again to recreate the database", s.Name, s.Env, s.Database))
+		}
+		environ["DATABASE_URL"] = db.URL
 	}
-	environ := map[string]string{"DATABASE_URL": db.URL}
 	for k, v := range s.Environment {
 		environ[k] = v
 	}

@@ -43,22 +43,12 @@ func (t Target) Orphans(ctx context.Context, project string, live []string) ([]O
 		return isPR && !slices.Contains(live, env)
 	}
 	var found []Orphan
-	admin, err := pg.Connect(ctx, t.AdminURL)
-	if err != nil {
-		return nil, err
-	}
-	defer admin.Close(context.Background())
-	prefix := "prenv_" + snake(project) + "_pr_"
-	for kind, list := range map[string]func(context.Context, string) ([]string, error){"database": admin.Databases, "role": admin.Roles} {
-		names, err := list(ctx, prefix)
+	if t.AdminURL != "" { // "": a stateless application, whose run started no PostgreSQL
+		dbs, err := t.databaseOrphans(ctx, project, orphaned)
 		if err != nil {
-			return nil, fmt.Errorf("list %ss: %w", kind, err)
+			return nil, err
 		}
-		for _, name := range names {
-			if env := "pr-" + strings.TrimPrefix(name, prefix); orphaned(env) {
-				found = append(found, Orphan{Kind: kind, Name: name, Env: env})
-			}
-		}
+		found = dbs
 	}
 	routes, _ := filepath.Glob(filepath.Join(t.RoutesDir, "pr-*.json"))
 	for _, f := range routes {
@@ -81,6 +71,30 @@ func (t Target) Orphans(ctx context.Context, project string, live []string) ([]O
 				continue // gone since it was listed
 			}
 			found = append(found, Orphan{Kind: "process", Name: fmt.Sprint(pid), Env: env, Started: started})
+		}
+	}
+	return found, nil
+}
+
+// databaseOrphans lists the project's PR databases and roles whose
+// environment orphaned says is gone.
+func (t Target) databaseOrphans(ctx context.Context, project string, orphaned func(env string) bool) ([]Orphan, error) {
+	admin, err := pg.Connect(ctx, t.AdminURL)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close(context.Background())
+	var found []Orphan
+	prefix := "prenv_" + snake(project) + "_pr_"
+	for kind, list := range map[string]func(context.Context, string) ([]string, error){"database": admin.Databases, "role": admin.Roles} {
+		names, err := list(ctx, prefix)
+		if err != nil {
+			return nil, fmt.Errorf("list %ss: %w", kind, err)
+		}
+		for _, name := range names {
+			if env := "pr-" + strings.TrimPrefix(name, prefix); orphaned(env) {
+				found = append(found, Orphan{Kind: kind, Name: name, Env: env})
+			}
 		}
 	}
 	return found, nil

@@ -2,20 +2,16 @@ package local
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 
 	"github.com/prenv/prenv/internal/pg"
-	"github.com/prenv/prenv/internal/router"
 	"github.com/prenv/prenv/stacks"
 )
 
 // Prepare readies this machine for the local target: PostgreSQL (the one
-// PRENV_POSTGRES_URL names, or prenv's managed cluster) and the router.
-// For up and preview it also fingerprints the services' sources and the
-// migrations, so a change restarts exactly what it touched.
+// PRENV_POSTGRES_URL names, or prenv's managed cluster) when the blueprint
+// has a database, and the router. For up and preview it also fingerprints
+// the services' sources and the migrations, so a change restarts exactly
+// what it touched.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
 	// Terraform's provisioners re-read the salt on any operation, so the
 	// local target needs it even for a destroy.
@@ -23,7 +19,7 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 	if err != nil {
 		return nil, err
 	}
-	t, err := PrepareMachine(ctx, s)
+	t, err := prepareMachine(ctx, s, bp.HasDatabase())
 	if err != nil {
 		return nil, err
 	}
@@ -42,46 +38,35 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 // PrepareMachine starts (or finds) the PostgreSQL and the router the local
 // target uses, and says where its state lives under s.Home.
 func PrepareMachine(ctx context.Context, s stacks.Setup) (Target, error) {
-	port := router.DefaultPort
-	if p := s.Getenv("PRENV_ROUTER_PORT"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return Target{}, stacks.Input(fmt.Errorf("PRENV_ROUTER_PORT=%q is not a port: use 1-65535", p))
-		}
-		port = n
+	return prepareMachine(ctx, s, true)
+}
+
+// prepareMachine is PrepareMachine; without withDatabase it starts no
+// PostgreSQL, for an application that has no database.
+func prepareMachine(ctx context.Context, s stacks.Setup, withDatabase bool) (Target, error) {
+	m, err := Locate(s)
+	if err != nil {
+		return Target{}, err
 	}
 	t := Target{
-		RoutesDir:  filepath.Join(s.Home, "routes"),
-		LogsDir:    filepath.Join(s.Home, "envs"),
-		RouterPort: port,
-		AdminURL:   s.Getenv("PRENV_POSTGRES_URL"),
+		RoutesDir:  m.RoutesDir,
+		LogsDir:    m.LogsDir,
+		RouterPort: m.RouterPort,
+		AdminURL:   m.PostgresURL,
 		Golden:     s.Getenv("PRENV_GOLDEN"),
 		Home:       s.Home,
 		Binary:     s.Binary,
 	}
-	if t.AdminURL == "" {
-		cluster := &pg.Cluster{Dir: postgresDir(s)}
+	if t.AdminURL == "" && withDatabase {
+		cluster := &pg.Cluster{Dir: m.ClusterDir}
 		url, err := cluster.Start(ctx)
 		if err != nil {
 			return t, err
 		}
 		t.AdminURL = url
 	}
-	if err := ensureRouter(ctx, s, t.RoutesDir, port); err != nil {
+	if err := ensureRouter(ctx, s, m); err != nil {
 		return t, err
 	}
 	return t, nil
-}
-
-// postgresDir is where the managed cluster lives: <prenv home>/postgres,
-// or /var/lib/prenv/postgres for root's default home, which the postgres
-// user cannot enter.
-func postgresDir(s stacks.Setup) string {
-	if d := s.Getenv("PRENV_POSTGRES_DIR"); d != "" {
-		return d
-	}
-	if os.Geteuid() == 0 && s.Getenv("PRENV_HOME") == "" {
-		return "/var/lib/prenv/postgres"
-	}
-	return filepath.Join(s.Home, "postgres")
 }

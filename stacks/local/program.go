@@ -78,49 +78,23 @@ func (t Target) upstream(env, svc string) string {
 	return fmt.Sprintf("http://127.0.0.1:%d%s%s/%s", t.RouterPort, router.PathPrefix, env, svc)
 }
 
-// Program implements stacks.Target.
+// Program implements stacks.Target. A blueprint without a database gets
+// none: no golden, no clone, and services without DATABASE_URL.
 func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		var deps []pulumi.Resource
-		if env.Name == stacks.BaselineName {
-			golden, err := newDatabase(ctx, "golden", pulumi.Map{
-				"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
-				"name":         pulumi.String(GoldenName(bp.Project)),
-				"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
-				"golden":       pulumi.Bool(true),
-				"source":       pulumi.ToSecret(pulumi.String(t.GoldenSource(bp))),
-				"anonymize":    pulumi.String(AnonymizationOf(bp)),
-				"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
-			})
-			if err != nil {
+		var db *databaseResource
+		if bp.HasDatabase() {
+			var err error
+			if db, err = t.database(ctx, bp, env); err != nil {
 				return err
 			}
-			deps = append(deps, golden)
-		}
-		dbArgs := pulumi.Map{
-			"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
-			"name":         pulumi.String(env.Database),
-			"role":         pulumi.String(env.Role),
-			"template":     pulumi.String(GoldenName(bp.Project)),
-			"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
-			"anonymize":    pulumi.String(AnonymizationOf(bp)),
-			"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
-		}
-		if bp.Database.Migrations != "" {
-			dbArgs["migrations"] = pulumi.String(bp.Resolve(bp.Database.Migrations))
-			dbArgs["migrationsRevision"] = pulumi.String(t.MigrationsRevision)
-		}
-		if bp.Database.Migrate != "" {
-			dbArgs["migrate"] = pulumi.String(bp.Database.Migrate)
-			dbArgs["dir"] = pulumi.String(bp.AbsDir())
-		}
-		db, err := newDatabase(ctx, "db", dbArgs, pulumi.DependsOn(deps))
-		if err != nil {
-			return err
 		}
 		urls, logs := pulumi.StringMap{}, pulumi.StringMap{}
 		for _, s := range t.running(bp, env) {
-			environ := pulumi.StringMap{"DATABASE_URL": db.URL}
+			environ := pulumi.StringMap{}
+			if db != nil {
+				environ["DATABASE_URL"] = db.URL
+			}
 			for k, v := range t.ServiceEnv(bp, env, s) {
 				environ[k] = pulumi.String(v)
 			}
@@ -155,10 +129,51 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			return err
 		}
 		ctx.Export("url", pulumi.String(t.URL(env.Name, "")))
-		ctx.Export("database", pulumi.String(env.Database))
-		ctx.Export("databaseUrl", db.URL)
+		if db != nil {
+			ctx.Export("database", pulumi.String(env.Database))
+			ctx.Export("databaseUrl", db.URL)
+		}
 		return nil
 	}
+}
+
+// database creates env's database, cloned from the golden, and for the
+// baseline the golden itself.
+func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env) (*databaseResource, error) {
+	var deps []pulumi.Resource
+	if env.Name == stacks.BaselineName {
+		golden, err := newDatabase(ctx, "golden", pulumi.Map{
+			"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
+			"name":         pulumi.String(GoldenName(bp.Project)),
+			"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
+			"golden":       pulumi.Bool(true),
+			"source":       pulumi.ToSecret(pulumi.String(t.GoldenSource(bp))),
+			"anonymize":    pulumi.String(AnonymizationOf(bp)),
+			"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
+		})
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, golden)
+	}
+	dbArgs := pulumi.Map{
+		"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
+		"name":         pulumi.String(env.Database),
+		"role":         pulumi.String(env.Role),
+		"template":     pulumi.String(GoldenName(bp.Project)),
+		"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
+		"anonymize":    pulumi.String(AnonymizationOf(bp)),
+		"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
+	}
+	if bp.Database.Migrations != "" {
+		dbArgs["migrations"] = pulumi.String(bp.Resolve(bp.Database.Migrations))
+		dbArgs["migrationsRevision"] = pulumi.String(t.MigrationsRevision)
+	}
+	if bp.Database.Migrate != "" {
+		dbArgs["migrate"] = pulumi.String(bp.Database.Migrate)
+		dbArgs["dir"] = pulumi.String(bp.AbsDir())
+	}
+	return newDatabase(ctx, "db", dbArgs, pulumi.DependsOn(deps))
 }
 
 // running lists the services env runs itself. The baseline runs them all.

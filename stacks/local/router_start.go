@@ -3,29 +3,24 @@ package local
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/prenv/prenv/internal/router"
 	"github.com/prenv/prenv/stacks"
 )
 
 // ensureRouter starts `prenv router` in the background unless something
 // already answers on its port.
-func ensureRouter(ctx context.Context, s stacks.Setup, routes string, port int) error {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+func ensureRouter(ctx context.Context, s stacks.Setup, m Machine) error {
+	addr, routes := m.RouterAddr(), m.RoutesDir
 	if dialable(addr) {
 		return checkRouter(ctx, addr, routes)
 	}
-	logPath := filepath.Join(s.Home, "router.log")
+	logPath := m.RouterLog()
 	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -57,18 +52,11 @@ func ensureRouter(ctx context.Context, s stacks.Setup, routes string, port int) 
 // checkRouter makes sure what answers on addr is prenv's router for this
 // routes directory, not another program or another PRENV_HOME's router.
 func checkRouter(ctx context.Context, addr, routes string) error {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+router.PingPath, nil)
-	client := &http.Client{Timeout: 2 * time.Second}
-	resp, err := client.Do(req)
-	if err == nil {
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		switch got := strings.TrimSpace(string(body)); {
-		case resp.StatusCode == http.StatusOK && got == routes:
-			return nil
-		case resp.StatusCode == http.StatusOK && filepath.IsAbs(got):
-			return fmt.Errorf("port %s serves the prenv router of %s, not of %s: stop it or set PRENV_ROUTER_PORT to another port", addr, got, routes)
-		}
+	switch got, answered := ping(ctx, addr); {
+	case answered && got == routes:
+		return nil
+	case answered && filepath.IsAbs(got):
+		return fmt.Errorf("port %s serves the prenv router of %s, not of %s: stop it or set PRENV_ROUTER_PORT to another port", addr, got, routes)
 	}
 	return fmt.Errorf("port %s is taken by a program that is not prenv's router: free it or set PRENV_ROUTER_PORT to another port", addr)
 }

@@ -20,23 +20,27 @@ func (t Target) TerraformEnv() map[string]string {
 
 // TerraformVars implements stacks.TerraformInputs: env on the local target
 // described to modules/local as the Pulumi program builds it: the database
-// cloned from the golden (and the golden itself for the baseline), the
-// services env runs itself with their environment, and the route.
+// cloned from the golden (and the golden itself for the baseline), unless
+// the blueprint has no database, the services env runs itself with their
+// environment, and the route.
 func (t Target) TerraformVars(bp *stacks.Blueprint, env stacks.Env) (map[string]any, error) {
 	envDir := filepath.Join(t.LogsDir, env.Name)
-	db := map[string]any{
-		"name": env.Database, "role": env.Role, "template": GoldenName(bp.Project),
-		"objects_owner": ObjectsOwner(bp.Project), "migrations": "", "migrations_revision": "",
-		"anonymize": AnonymizationOf(bp),
-	}
-	if bp.Database.Migrations != "" {
-		db["migrations"] = bp.Resolve(bp.Database.Migrations)
-		db["migrations_revision"] = t.MigrationsRevision
-	}
-	var golden any
-	if env.Name == stacks.BaselineName {
-		golden = map[string]any{"name": GoldenName(bp.Project), "objects_owner": ObjectsOwner(bp.Project), "source": t.GoldenSource(bp),
-			"anonymize": AnonymizationOf(bp)}
+	var db, golden any // null: no database
+	if bp.HasDatabase() {
+		clone := map[string]any{
+			"name": env.Database, "role": env.Role, "template": GoldenName(bp.Project),
+			"objects_owner": ObjectsOwner(bp.Project), "migrations": "", "migrations_revision": "",
+			"anonymize": AnonymizationOf(bp),
+		}
+		if bp.Database.Migrations != "" {
+			clone["migrations"] = bp.Resolve(bp.Database.Migrations)
+			clone["migrations_revision"] = t.MigrationsRevision
+		}
+		db = clone
+		if env.Name == stacks.BaselineName {
+			golden = map[string]any{"name": GoldenName(bp.Project), "objects_owner": ObjectsOwner(bp.Project), "source": t.GoldenSource(bp),
+				"anonymize": AnonymizationOf(bp)}
+		}
 	}
 	services, urls := map[string]any{}, map[string]string{}
 	for _, s := range bp.Services {
