@@ -57,9 +57,10 @@ func holdersOf(locks []state.Lock) []automation.LockHolder {
 }
 
 // breakStale removes the stack's locks if every one of them is provably
-// stale, and reports what it broke. It never touches a live lock, and
-// removes only the lock files it judged, so a lock taken since stays.
-func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Lock, o automation.Options) ([]string, error) {
+// stale, with the run records that traced them, and reports what it
+// broke. It never touches a live lock, and removes only the lock files it
+// judged, so a lock taken since stays.
+func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Lock, runs []state.RunRecord, o automation.Options, j *runJudge) ([]string, error) {
 	if len(locks) == 0 {
 		return nil, nil
 	}
@@ -72,6 +73,9 @@ func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Loc
 			why = fmt.Sprintf("it was taken on %s, whose run has ended", h.Host)
 		}
 		if why == "" {
+			why = j.ended(ctx, stack, h, runs, p.host, o.MaxJobTime)
+		}
+		if why == "" {
 			return nil, nil
 		}
 		reasons = append(reasons, fmt.Sprintf("broke stale lock of %s held by %s: %s", stack, h, why))
@@ -80,6 +84,9 @@ func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Loc
 		if err := p.state.RemoveLock(ctx, l); err != nil {
 			return nil, fmt.Errorf("remove stale lock of %s: %w", stack, err)
 		}
+		for _, r := range candidates(l.Holder, runs, o.MaxJobTime) {
+			_ = p.state.RemoveRun(ctx, r) // its run is over; a record left is harmless
+		}
 	}
 	return reasons, nil
 }
@@ -87,6 +94,8 @@ func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Loc
 // withLock runs op, and while it fails because the stack is locked, breaks
 // provably stale locks or waits with backoff up to o.WaitForLock.
 func (p *Engine) withLock(ctx context.Context, stack string, o automation.Options, op func() error) (recovered []string, err error) {
+	defer p.recordRun(ctx, stack, o)()
+	judge := newRunJudge(o)
 	start := time.Now()
 	backoff := 500 * time.Millisecond
 	torn := 0
@@ -95,7 +104,7 @@ func (p *Engine) withLock(ctx context.Context, stack string, o automation.Option
 		if err == nil {
 			return recovered, nil
 		}
-		locks, lerr := p.state.Locks(ctx, p.cfg.Project, stack)
+		locks, runs, lerr := p.stackLocks(ctx, stack, o)
 		fresh := holdersOf(locks)
 		var locked *automation.LockedError
 		switch {
@@ -120,7 +129,7 @@ func (p *Engine) withLock(ctx context.Context, stack string, o automation.Option
 			fmt.Fprintf(o.Progress, "cannot read the locks of %s: %v\n", stack, lerr)
 			holders, locks = locked.Holders, nil
 		}
-		broke, berr := p.breakStale(ctx, stack, locks, o)
+		broke, berr := p.breakStale(ctx, stack, locks, runs, o, judge)
 		if berr != nil {
 			return recovered, berr
 		}
