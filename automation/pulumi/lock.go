@@ -43,6 +43,10 @@ func tornRead(err error) bool {
 // another run was writing.
 const maxTornReads = 5
 
+// maxVanished is how often an operation refused a lock that was gone when
+// prenv looked is retried at once, before it waits as for any lock.
+const maxVanished = 3
+
 // lockWriteGrace is how long a lock file may lack its record: writing one
 // takes microseconds, so an empty file older than this was abandoned.
 const lockWriteGrace = 2 * time.Second
@@ -98,7 +102,7 @@ func (p *Engine) withLock(ctx context.Context, stack string, o automation.Option
 	judge := newRunJudge(o)
 	start := time.Now()
 	backoff := 500 * time.Millisecond
-	torn := 0
+	torn, vanished := 0, 0
 	for {
 		err := op()
 		if err == nil {
@@ -124,10 +128,18 @@ func (p *Engine) withLock(ctx context.Context, stack string, o automation.Option
 			return recovered, err
 		}
 		holders := fresh
-		if lerr != nil {
+		switch {
+		case lerr != nil:
 			// Unread locks are not provably stale: wait as for a live one.
 			fmt.Fprintf(o.Progress, "cannot read the locks of %s: %v\n", stack, lerr)
 			holders, locks = locked.Holders, nil
+		case len(fresh) == 0 && vanished < maxVanished:
+			// The holder released the lock between pulumi's refusal and
+			// this look: the stack is free now.
+			vanished++
+			continue
+		case len(fresh) == 0:
+			holders = locked.Holders // who pulumi saw, rather than nobody
 		}
 		broke, berr := p.breakStale(ctx, stack, locks, runs, o, judge)
 		if berr != nil {
