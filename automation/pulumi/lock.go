@@ -31,12 +31,22 @@ func staleReason(h automation.LockHolder, thisHost string, now time.Time, maxJob
 	return ""
 }
 
-// tornRead reports whether err is pulumi reading a file of the file
-// backend (a lock, its sidecar, a checkpoint) that another run was still
-// writing.
+// tornRead reports whether err is pulumi reading a file that another run
+// was still writing: on the file backend a lock, its sidecar or a
+// checkpoint cut short; on a bucket a checkpoint gone missing, as pulumi
+// saves one by copying it to .bak, deleting it and writing it anew. Pulumi
+// reports the bucket's answer without the key, so the answer is matched
+// alone: S3's NoSuchKey (seen on moto_server), and the same condition as
+// Azure (BlobNotFound) and GCS (object doesn't exist) name it.
 func tornRead(err error) bool {
 	text := err.Error()
-	return strings.Contains(text, "unexpected end of JSON input") || strings.Contains(text, "failed to load checkpoint: EOF")
+	for _, torn := range []string{"unexpected end of JSON input", "failed to load checkpoint: EOF",
+		"NoSuchKey", "BlobNotFound", "storage: object doesn't exist"} {
+		if strings.Contains(text, torn) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxTornReads is how often an operation is retried after reading a file
