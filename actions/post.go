@@ -3,6 +3,7 @@ package actions
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/prenv/prenv/automation"
@@ -21,6 +22,10 @@ func (x *Step) Post(ctx context.Context) error {
 	}
 	// The main step's engine and target inputs apply here too.
 	x.in.Engine, x.in.Target = stacks.EngineName(x.Runner.State("engine")), stacks.TargetName(x.Runner.State("target"))
+	runs, err := x.host().LockOptions(x.Runner.Input("github-token"))
+	if err != nil {
+		return err
+	}
 	s, err := x.host().Open(ctx, session.Options{
 		Blueprint: x.Runner.State("blueprint"), Backend: x.Runner.State("backend"), AllowLocalState: x.Runner.State("allow-local-state") == "true",
 		Env: env, NeedEnv: true, Adjust: x.adjust,
@@ -29,7 +34,7 @@ func (x *Step) Post(ctx context.Context) error {
 		return err
 	}
 	if host := x.Runner.State("host"); host != "" {
-		res, err := s.Engine.Cancel(ctx, s.Env, automation.FinishedHost(host), automation.Progress(x.Runner.Stdout))
+		res, err := s.Engine.Cancel(ctx, s.Env, append(slices.Clip(runs), automation.FinishedHost(host), automation.Progress(x.Runner.Stdout))...)
 		switch {
 		case err != nil && !automation.IsLocked(err):
 			x.warn(fmt.Errorf("release the main step's lock on %s: %w", env, err))
@@ -40,7 +45,7 @@ func (x *Step) Post(ctx context.Context) error {
 	if x.Runner.State("destroy-on-post") != "true" {
 		return nil
 	}
-	opts := []automation.Option{automation.WaitForLock(5 * time.Minute), automation.Progress(x.Progress)}
+	opts := append(slices.Clip(runs), automation.WaitForLock(5*time.Minute), automation.Progress(x.Progress))
 	if x.Runner.State("remove") == "true" {
 		opts = append(opts, automation.Remove())
 	}

@@ -25,6 +25,7 @@ type Step struct {
 	in   Inputs
 	plan Plan
 	gh   *github.Client
+	runs []automation.Option // the run this step belongs to, and GitHub's word on others (session.Host.LockOptions)
 }
 
 // host is the runner's process as the session package reads it.
@@ -55,6 +56,9 @@ func (x *Step) Main(ctx context.Context) error {
 	if x.plan.Mode == ModeSkip {
 		x.Runner.Notice("prenv skipped this run: " + x.plan.Reason)
 		return nil
+	}
+	if x.runs, err = x.host().LockOptions(in.GitHubToken); err != nil {
+		return err
 	}
 	if err := x.connect(ctx); err != nil {
 		return err
@@ -162,11 +166,12 @@ func (x *Step) saveState(s *session.Session) error {
 	return nil
 }
 
-// lockOptions are the engine options every mode shares.
+// lockOptions are the engine options every mode shares: the lock's bounds,
+// and the run this step belongs to.
 func (x *Step) lockOptions() []automation.Option {
-	return []automation.Option{
+	return append([]automation.Option{
 		automation.WaitForLock(x.in.WaitForLock), automation.MaxJobTime(automation.DefaultMaxJobTime),
-	}
+	}, x.runs...)
 }
 
 // ReapOptions are the reaper's defaults with the reap inputs applied; the

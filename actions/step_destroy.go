@@ -18,11 +18,10 @@ func (x *Step) destroy(ctx context.Context) error {
 	if err := x.saveState(s); err != nil { // a cancelled destroy's lock is freed by post
 		return err
 	}
-	var opts []automation.Option
+	opts := append(x.lockOptions(), automation.Progress(x.Progress))
 	if x.in.Remove {
 		opts = append(opts, automation.Remove())
 	}
-	opts = append(opts, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Progress))
 	resume := x.stopCommands()
 	res, err := s.Engine.Destroy(ctx, s.Env, opts...)
 	if err == nil {
@@ -59,7 +58,7 @@ func (x *Step) query(ctx context.Context) error {
 		if err := x.saveState(s); err != nil {
 			return err
 		}
-		if res, err = s.Engine.Refresh(ctx, s.Env, automation.WaitForLock(x.in.WaitForLock), automation.Progress(x.Progress)); err != nil {
+		if res, err = s.Engine.Refresh(ctx, s.Env, append(x.lockOptions(), automation.Progress(x.Progress))...); err != nil {
 			return err
 		}
 	}

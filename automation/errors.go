@@ -26,13 +26,24 @@ type LockHolder struct {
 	// Unreadable marks a lock file that holds no lock record: one a run
 	// was killed while writing. Since is then the file's time.
 	Unreadable bool
+	// Run is the GitHub Actions run that prenv recorded as taking the
+	// lock; zero when no record names one (a run outside Actions, or not
+	// prenv's).
+	Run RunInfo
 }
 
 func (h LockHolder) String() string {
 	if h.Unreadable {
 		return "an unfinished lock file written at " + h.Since.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("%s@%s (pid %d) since %s", h.User, h.Host, h.PID, h.Since.Format(time.RFC3339))
+	s := fmt.Sprintf("%s@%s (pid %d) since %s", h.User, h.Host, h.PID, h.Since.Format(time.RFC3339))
+	if !h.Run.IsZero() {
+		s += ", " + h.Run.String()
+		if h.Run.Job != "" {
+			s += " (job " + h.Run.Job + ")"
+		}
+	}
+	return s
 }
 
 // LockedError reports that a stack stayed locked by another run.

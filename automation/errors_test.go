@@ -3,6 +3,7 @@ package automation
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,17 @@ func TestDiagnostics(t *testing.T) {
 	}
 	if got, want := diagnostics("plain failure\nmore"), "plain failure"; got != want {
 		t.Errorf("diagnostics = %q, want %q", got, want)
+	}
+}
+
+func TestLockHolderNamesItsRun(t *testing.T) {
+	t.Parallel()
+	h := LockHolder{User: "ci", Host: "runner-7", PID: 42}
+	if s := h.String(); strings.Contains(s, ", run ") {
+		t.Errorf("holder without a run = %q, want no run named", s)
+	}
+	h.Run = RunInfo{Repo: "acme/shop", RunID: 123, Attempt: 2, Job: "preview"}
+	if s, want := h.String(), "ci@runner-7 (pid 42) since 0001-01-01T00:00:00Z, run 123 attempt 2 of acme/shop (job preview)"; s != want {
+		t.Errorf("holder = %q, want %q", s, want)
 	}
 }

@@ -24,6 +24,8 @@ type Options struct {
 	RefreshFirst bool
 	ExtendTo     time.Time // set by Extend; zero for an ordinary update
 	FinishedHost string
+	Run          RunInfo    // set by Run; zero outside GitHub Actions
+	RunStatus    RunChecker // set by RunStatus; nil when GitHub cannot be asked
 }
 
 // Resolve applies opts, in order, over the defaults: MaxJobTime
@@ -65,3 +67,13 @@ func Extend(t time.Time) Option { return func(o *Options) { o.ExtendTo = t } }
 // taken there are stale: the Action's post step passes the host its main
 // step ran on, whose container is gone, and releases only that run's lock.
 func FinishedHost(host string) Option { return func(o *Options) { o.FinishedHost = host } }
+
+// Run tells the engine which GitHub Actions run the operation belongs to,
+// so that the locks it takes can be traced to that run (and broken once
+// GitHub says the run has completed).
+func Run(r RunInfo) Option { return func(o *Options) { o.Run = r } }
+
+// RunStatus lets the engine ask GitHub whether the run that holds a lock
+// has completed: such a lock is stale, whatever its age. Without it, a
+// lock taken on another host is stale only past MaxJobTime.
+func RunStatus(check RunChecker) Option { return func(o *Options) { o.RunStatus = check } }

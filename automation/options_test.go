@@ -1,6 +1,7 @@
 package automation
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -13,5 +14,24 @@ func TestOptions(t *testing.T) {
 	}
 	if d := Resolve(nil); d.WaitForLock != 0 || d.MaxJobTime != DefaultMaxJobTime || d.Progress == nil {
 		t.Errorf("default options = %+v", d)
+	}
+}
+
+func TestRunOptions(t *testing.T) {
+	t.Parallel()
+	run := RunInfo{Repo: "acme/shop", RunID: 123, Attempt: 1, Job: "up"}
+	asked := RunInfo{}
+	o := Resolve([]Option{Run(run), RunStatus(func(_ context.Context, r RunInfo) (bool, error) { asked = r; return true, nil })})
+	if o.Run != run || o.RunStatus == nil {
+		t.Fatalf("options = %+v", o)
+	}
+	if done, err := o.RunStatus(t.Context(), run); !done || err != nil || asked != run {
+		t.Errorf("RunStatus asked about %+v: %v, %v", asked, done, err)
+	}
+	if d := Resolve(nil); !d.Run.IsZero() || d.RunStatus != nil {
+		t.Errorf("default options carry a run: %+v", d)
+	}
+	if got, want := run.String(), "run 123 attempt 1 of acme/shop"; got != want {
+		t.Errorf("RunInfo.String = %q, want %q", got, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/user"
 	"path/filepath"
 )
 
@@ -47,4 +48,13 @@ func hostname() string {
 		return ""
 	}
 	return h
+}
+
+// username is this process's user as Pulumi records it in lock files.
+func username() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	return u.Username
 }

@@ -13,7 +13,7 @@ import (
 // the holder. It never interrupts a live run.
 func (p *Engine) Cancel(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.CancelResult, error) {
 	o := automation.Resolve(opts)
-	locks, err := p.state.Locks(ctx, p.cfg.Project, env.Stack)
+	locks, runs, err := p.stackLocks(ctx, env.Stack, o)
 	if err != nil {
 		return automation.CancelResult{}, err
 	}
@@ -21,7 +21,7 @@ func (p *Engine) Cancel(ctx context.Context, env stacks.Env, opts ...automation.
 	if len(locks) == 0 {
 		return res, nil
 	}
-	broke, err := p.breakStale(ctx, env.Stack, locks, o)
+	broke, err := p.breakStale(ctx, env.Stack, locks, runs, o, newRunJudge(o))
 	if err != nil {
 		return res, err
 	}

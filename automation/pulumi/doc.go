@@ -6,7 +6,10 @@
 // the backend's state without pulumi (a stack's history, List, the
 // locks) is read through internal/state, alike on every backend; lock.go
 // breaks the locks that are provably stale: their holder's process is
-// gone on this host, or they are older than automation.MaxJobTime.
+// gone on this host, they are older than automation.MaxJobTime, or GitHub
+// says the run that took them has completed. Each operation that takes a
+// lock writes a run record beside it (provenance.go: host, pid, start and
+// automation.Run's GitHub run), which is how a lock is traced to its run.
 //
 //	binary, err := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")
 //	eng, err := pulumi.New(ctx, pulumi.Config{

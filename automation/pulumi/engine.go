@@ -57,7 +57,8 @@ type Engine struct {
 	cfg   Config
 	cli   *pulumiCLI
 	state *state.Backend // the backend's state, read without pulumi runs
-	host  string
+	host  string         // this machine and user, as pulumi records them in lock files
+	user  string
 }
 
 var _ automation.Engine = (*Engine)(nil)
@@ -81,7 +82,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg, cli: cli, state: st, host: hostname()}, nil
+	return &Engine{cfg: cfg, cli: cli, state: st, host: hostname(), user: username()}, nil
 }
 
 // workspace makes a throwaway workspace directory holding the project.

@@ -31,17 +31,31 @@ func staleReason(h automation.LockHolder, thisHost string, now time.Time, maxJob
 	return ""
 }
 
-// tornRead reports whether err is pulumi reading a file of the file
-// backend (a lock, its sidecar, a checkpoint) that another run was still
-// writing.
+// tornRead reports whether err is pulumi reading a file that another run
+// was still writing: on the file backend a lock, its sidecar or a
+// checkpoint cut short; on a bucket a checkpoint gone missing, as pulumi
+// saves one by copying it to .bak, deleting it and writing it anew. Pulumi
+// reports the bucket's answer without the key, so the answer is matched
+// alone: S3's NoSuchKey (seen on moto_server), and the same condition as
+// Azure (BlobNotFound) and GCS (object doesn't exist) name it.
 func tornRead(err error) bool {
 	text := err.Error()
-	return strings.Contains(text, "unexpected end of JSON input") || strings.Contains(text, "failed to load checkpoint: EOF")
+	for _, torn := range []string{"unexpected end of JSON input", "failed to load checkpoint: EOF",
+		"NoSuchKey", "BlobNotFound", "storage: object doesn't exist"} {
+		if strings.Contains(text, torn) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxTornReads is how often an operation is retried after reading a file
 // another run was writing.
 const maxTornReads = 5
+
+// maxVanished is how often an operation refused a lock that was gone when
+// prenv looked is retried at once, before it waits as for any lock.
+const maxVanished = 3
 
 // lockWriteGrace is how long a lock file may lack its record: writing one
 // takes microseconds, so an empty file older than this was abandoned.
@@ -57,9 +71,10 @@ func holdersOf(locks []state.Lock) []automation.LockHolder {
 }
 
 // breakStale removes the stack's locks if every one of them is provably
-// stale, and reports what it broke. It never touches a live lock, and
-// removes only the lock files it judged, so a lock taken since stays.
-func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Lock, o automation.Options) ([]string, error) {
+// stale, with the run records that traced them, and reports what it
+// broke. It never touches a live lock, and removes only the lock files it
+// judged, so a lock taken since stays.
+func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Lock, runs []state.RunRecord, o automation.Options, j *runJudge) ([]string, error) {
 	if len(locks) == 0 {
 		return nil, nil
 	}
@@ -72,6 +87,9 @@ func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Loc
 			why = fmt.Sprintf("it was taken on %s, whose run has ended", h.Host)
 		}
 		if why == "" {
+			why = j.ended(ctx, stack, h, runs, p.host, o.MaxJobTime)
+		}
+		if why == "" {
 			return nil, nil
 		}
 		reasons = append(reasons, fmt.Sprintf("broke stale lock of %s held by %s: %s", stack, h, why))
@@ -80,6 +98,9 @@ func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Loc
 		if err := p.state.RemoveLock(ctx, l); err != nil {
 			return nil, fmt.Errorf("remove stale lock of %s: %w", stack, err)
 		}
+		for _, r := range candidates(l.Holder, runs, o.MaxJobTime) {
+			_ = p.state.RemoveRun(ctx, r) // its run is over; a record left is harmless
+		}
 	}
 	return reasons, nil
 }
@@ -87,15 +108,17 @@ func (p *Engine) breakStale(ctx context.Context, stack string, locks []state.Loc
 // withLock runs op, and while it fails because the stack is locked, breaks
 // provably stale locks or waits with backoff up to o.WaitForLock.
 func (p *Engine) withLock(ctx context.Context, stack string, o automation.Options, op func() error) (recovered []string, err error) {
+	defer p.recordRun(ctx, stack, o)()
+	judge := newRunJudge(o)
 	start := time.Now()
 	backoff := 500 * time.Millisecond
-	torn := 0
+	torn, vanished := 0, 0
 	for {
 		err := op()
 		if err == nil {
 			return recovered, nil
 		}
-		locks, lerr := p.state.Locks(ctx, p.cfg.Project, stack)
+		locks, runs, lerr := p.stackLocks(ctx, stack, o)
 		fresh := holdersOf(locks)
 		var locked *automation.LockedError
 		switch {
@@ -115,12 +138,20 @@ func (p *Engine) withLock(ctx context.Context, stack string, o automation.Option
 			return recovered, err
 		}
 		holders := fresh
-		if lerr != nil {
+		switch {
+		case lerr != nil:
 			// Unread locks are not provably stale: wait as for a live one.
 			fmt.Fprintf(o.Progress, "cannot read the locks of %s: %v\n", stack, lerr)
 			holders, locks = locked.Holders, nil
+		case len(fresh) == 0 && vanished < maxVanished:
+			// The holder released the lock between pulumi's refusal and
+			// this look: the stack is free now.
+			vanished++
+			continue
+		case len(fresh) == 0:
+			holders = locked.Holders // who pulumi saw, rather than nobody
 		}
-		broke, berr := p.breakStale(ctx, stack, locks, o)
+		broke, berr := p.breakStale(ctx, stack, locks, runs, o, judge)
 		if berr != nil {
 			return recovered, berr
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/state"
 )
 
 func TestStaleReason(t *testing.T) {
@@ -44,10 +45,46 @@ func TestTornRead(t *testing.T) {
 	for text, want := range map[string]bool{
 		"stack pr-1: could not create stack: unexpected end of JSON input": true,
 		"stack pr-1: failed to load checkpoint: EOF":                       true,
-		"stack pr-1: program failed":                                       false,
+		// pulumi read pr-1.json from S3 while the holder's save had deleted it
+		"stack pr-1: 2 errors occurred:\n    1) operation error S3: GetObject, https response error StatusCode: 404, RequestID: x, HostID: y, NoSuchKey: The specified key does not exist.\n    2) NotFound": true,
+		"stack pr-1: program failed": false,
 	} {
 		if got := tornRead(errors.New(text)); got != want {
 			t.Errorf("tornRead(%q) = %v, want %v", text, got, want)
 		}
+	}
+}
+
+// TestWithLockRetriesALockReleasedMeanwhile: pulumi refused the lock, but
+// by the time prenv looks the holder has released it, so the operation
+// runs again at once instead of failing with nobody to name.
+func TestWithLockRetriesALockReleasedMeanwhile(t *testing.T) {
+	t.Parallel()
+	st, err := state.Open(t.Context(), "file://"+t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := &Engine{cfg: Config{Project: "e2e"}, state: st, host: "me"}
+	holder := automation.LockHolder{User: "ci", Host: "runner", PID: 9}
+	tries := 0
+	_, err = p.withLock(t.Context(), "pr-1", automation.Resolve(nil), func() error {
+		tries++
+		if tries == 1 {
+			return &automation.LockedError{Stack: "pr-1", Holders: []automation.LockHolder{holder}}
+		}
+		return nil
+	})
+	if err != nil || tries != 2 {
+		t.Errorf("withLock = %v after %d tries; want success on the second", err, tries)
+	}
+	tries = 0
+	_, err = p.withLock(t.Context(), "pr-1", automation.Resolve(nil), func() error {
+		tries++
+		return &automation.LockedError{Stack: "pr-1", Holders: []automation.LockHolder{holder}}
+	})
+	var locked *automation.LockedError
+	if !errors.As(err, &locked) || tries != maxVanished+1 || len(locked.Holders) != 1 || locked.Holders[0] != holder {
+		t.Errorf("withLock refused every time = %v after %d tries; want a LockedError naming the holder pulumi saw after %d", err, tries, maxVanished+1)
 	}
 }

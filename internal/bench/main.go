@@ -22,12 +22,13 @@ var benches = []struct {
 	{"clone", cloneSpeed},
 	{"anonymize", anonymizeSpeed},
 	{"reap", reapAtScale},
+	{"reap-s3", reapOnS3},
 	{"engines", engineRatio},
 }
 
 func main() {
 	bin := flag.String("bin", "bin", "directory holding prenv and pulumi")
-	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone, anonymize, reap, engines")
+	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone, anonymize, reap, reap-s3, engines")
 	backend := flag.Bool("serve-backend", false, "internal: serve the router benchmark's upstream on $PORT")
 	flag.Parse()
 	if *backend {

@@ -148,16 +148,21 @@ func cloneStack(dir string, n int) error {
 	if err != nil {
 		return fmt.Errorf("read pr-1's state (the file backend may have compressed it): %w", err)
 	}
-	name, pr := regexp.MustCompile(`pr-1\b`), regexp.MustCompile(`"pr":1\b`)
 	for i := 2; i <= n; i++ {
-		s := strconv.Itoa(i)
-		clone := pr.ReplaceAll(name.ReplaceAll(state, []byte("pr-"+s)), []byte(`"pr":`+s))
-		if err := os.WriteFile(filepath.Join(dir, "pr-"+s+".json"), clone, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "pr-"+strconv.Itoa(i)+".json"), cloneOfPR1(state, i), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// cloneOfPR1 is pr-1's state file renamed to PR pr's stack.
+func cloneOfPR1(state []byte, pr int) []byte {
+	n := strconv.Itoa(pr)
+	return prField.ReplaceAll(prName.ReplaceAll(state, []byte("pr-"+n)), []byte(`"pr":`+n))
+}
+
+var prName, prField = regexp.MustCompile(`pr-1\b`), regexp.MustCompile(`"pr":1\b`)
 
 // listedStacks reads `prenv ls --json`, requiring each stack's created and
 // expiry times, which reap decides on.

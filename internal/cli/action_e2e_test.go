@@ -26,9 +26,20 @@ type actionSandbox struct {
 
 const actionToken = "ghs_action-secret-token"
 
+// actionRunID is the workflow run every step of the sandbox belongs to.
+const actionRunID = "4242"
+
 func newActionSandbox(t *testing.T) *actionSandbox {
 	t.Helper()
+	return newActionSandboxOn(t, "file")
+}
+
+// newActionSandboxOn is newActionSandbox whose state is kept on a backend
+// of kind; on a bucket, the steps name it with backend-url alone.
+func newActionSandboxOn(t *testing.T, kind string) *actionSandbox {
+	t.Helper()
 	s := &actionSandbox{localSandbox: newLocalSandbox(t), gh: testenv.NewGitHub(t, "acme/shop", actionToken)}
+	s.useBackend(kind)
 	// The service is prenv's own router binary: a real process that
 	// answers a health path, with nothing else to build.
 	blueprint := fmt.Sprintf(`project: act
@@ -94,9 +105,15 @@ func (s *actionSandbox) startMain(event string, payload map[string]any, inputs m
 	if _, ok := inputs["github-token"]; !ok {
 		env = append(env, "INPUT_GITHUB-TOKEN="+actionToken)
 	}
-	// The sandbox's backend is a directory, which CI refuses unless told.
-	if _, ok := inputs["allow-local-state"]; !ok {
-		env = append(env, "INPUT_ALLOW-LOCAL-STATE=true")
+	switch _, given := inputs["backend-url"]; {
+	case strings.HasPrefix(s.backendURL, "file://"):
+		// The sandbox's backend is a directory, which CI refuses unless told.
+		if _, ok := inputs["allow-local-state"]; !ok {
+			env = append(env, "INPUT_ALLOW-LOCAL-STATE=true")
+		}
+	case !given:
+		// A bucket is named by the input alone, as a workflow names it.
+		env = append(env, "INPUT_BACKEND-URL="+s.backendURL, "PRENV_BACKEND_URL=")
 	}
 	for k, v := range inputs {
 		env = append(env, "INPUT_"+strings.ToUpper(k)+"="+v)
@@ -136,7 +153,8 @@ func (s *actionSandbox) start(program, files string, env []string, args ...strin
 	cmd := exec.CommandContext(s.t.Context(), program, args...)
 	cmd.Dir = s.dir
 	cmd.Env = append(s.command().Env, "CI=true", "GITHUB_ACTIONS=true", "GITHUB_REPOSITORY=acme/shop", "GITHUB_API_URL="+s.gh.URL,
-		"GITHUB_WORKSPACE="+s.dir, "GITHUB_SHA=fedcba9876543210fedcba9876543210fedcba98")
+		"GITHUB_WORKSPACE="+s.dir, "GITHUB_SHA=fedcba9876543210fedcba9876543210fedcba98",
+		"GITHUB_RUN_ID="+actionRunID, "GITHUB_RUN_ATTEMPT=1", "GITHUB_JOB=preview")
 	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -193,7 +211,11 @@ func (r step) String() string {
 
 func TestActionPullRequestLifecycle(t *testing.T) {
 	t.Parallel()
-	s := newActionSandbox(t)
+	forEachBackend(t, testActionPullRequestLifecycle)
+}
+
+func testActionPullRequestLifecycle(t *testing.T, kind string) {
+	s := newActionSandboxOn(t, kind)
 	s.gh.AddPR(testenv.FakePR{Number: 7})
 	if _, stderr, code := s.sandbox.run("up", "--env", "baseline"); code != 0 {
 		t.Fatalf("up baseline: %s", stderr)
@@ -348,7 +370,11 @@ func TestActionSkipsForksAndIgnoresInjection(t *testing.T) {
 
 func TestActionPostStep(t *testing.T) {
 	t.Parallel()
-	s := newActionSandbox(t)
+	forEachBackend(t, testActionPostStep)
+}
+
+func testActionPostStep(t *testing.T, kind string) {
+	s := newActionSandboxOn(t, kind)
 	if _, stderr, code := s.sandbox.run("up", "--env", "baseline"); code != 0 {
 		t.Fatalf("up baseline: %s", stderr)
 	}
@@ -374,9 +400,8 @@ func TestActionPostStep(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	lockDir := filepath.Join(s.backend, ".pulumi", "locks", "organization", "act", "pr-9")
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if entries, _ := os.ReadDir(lockDir); len(entries) > 0 {
+		if len(s.locks("act", "pr-9")) > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -388,22 +413,26 @@ func TestActionPostStep(t *testing.T) {
 	if cancelled.state["env"] != "pr-9" || cancelled.state["host"] == "" {
 		t.Fatalf("the killed main step saved state %v; the post step needs env and host", cancelled.state)
 	}
+	// The kill leaves the run's record beside its lock: the run is known.
+	if runs := s.runRecords("act", "pr-9"); len(runs) != 1 || runs[0].Run.RunID != 4242 || runs[0].Run.Repo != "acme/shop" || runs[0].Run.Job != "preview" {
+		t.Errorf("run records after the kill = %+v; want run 4242 of acme/shop, job preview", runs)
+	}
 	post := s.post(cancelled)
 	if post.code != 0 || !strings.Contains(post.stdout, "released the lock the cancelled main step left on pr-9") {
 		t.Fatalf("post after a cancel: %s", post)
 	}
-	if entries, _ := os.ReadDir(lockDir); len(entries) != 0 {
-		t.Errorf("locks left after the post step: %v", entries)
+	if locks, runs := s.locks("act", "pr-9"), s.runRecords("act", "pr-9"); len(locks) != 0 || len(runs) != 0 {
+		t.Errorf("after the post step, locks %+v and run records %+v are left", locks, runs)
 	}
 	// Another run's live lock is not the post step's to release.
-	writeLock(t, lockDir, 1, "another-runner", time.Now())
+	s.plantLock("act", "pr-9", 1, "another-runner", time.Now())
 	if post := s.post(cancelled); post.code != 0 {
 		t.Errorf("post beside another run's lock: %s", post)
 	}
-	if entries, _ := os.ReadDir(lockDir); len(entries) != 1 {
-		t.Errorf("the post step released another run's lock: %v", entries)
+	if locks := s.locks("act", "pr-9"); len(locks) != 1 {
+		t.Errorf("the post step released another run's lock: %+v", locks)
 	}
-	os.RemoveAll(lockDir) //nolint:errcheck
+	s.removeLocks("act", "pr-9")
 	if closed := s.run("pull_request", pullRequestEvent("closed", 9, nil), nil); closed.code != 0 {
 		t.Errorf("closing PR 9 after the cancel: %s", closed)
 	}

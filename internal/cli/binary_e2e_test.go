@@ -12,22 +12,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prenv/prenv/internal/state"
 	"github.com/prenv/prenv/internal/testenv"
 )
 
 // sandbox is one project directory with its own state, driven through the
 // built prenv binary exactly as a user or the Actions runner runs it.
 type sandbox struct {
-	t        *testing.T
-	dir      string
-	home     string
-	backend  string
-	extraEnv []string
+	t    *testing.T
+	dir  string
+	home string
+	// backend is the directory of the default file:// backend; backendURL
+	// is the backend prenv uses (that directory's URL, or a bucket's, see
+	// newSandboxOn), and backendEnv what a process needs to reach it.
+	backend    string
+	backendURL string
+	backendEnv []string
+	extraEnv   []string
+	opened     *state.Backend // the backend as prenv reads it, once opened
 }
 
 func newSandbox(t *testing.T) *sandbox {
 	t.Helper()
 	s := &sandbox{t: t, dir: t.TempDir(), home: t.TempDir(), backend: t.TempDir()}
+	s.backendURL = "file://" + s.backend
 	blueprint := "project: clitest\ntarget: none\nttl: 2h\n"
 	if err := os.WriteFile(filepath.Join(s.dir, "prenv.yaml"), []byte(blueprint), 0o644); err != nil {
 		t.Fatal(err)
@@ -40,13 +48,13 @@ func (s *sandbox) command(args ...string) *exec.Cmd {
 	cmd.Dir = s.dir
 	cmd.Env = append(hostEnv(),
 		"PRENV_HOME="+s.home,
-		"PRENV_BACKEND_URL=file://"+s.backend,
+		"PRENV_BACKEND_URL="+s.backendURL,
 		"PULUMI_CONFIG_PASSPHRASE=e2e",
 		"PRENV_PULUMI="+testenv.Pulumi(s.t),
 		"GITHUB_REPOSITORY=acme/shop",
 		"PRENV_ANONYMIZE_SALT=e2e-salt",
 	)
-	cmd.Env = append(cmd.Env, s.extraEnv...)
+	cmd.Env = append(append(cmd.Env, s.backendEnv...), s.extraEnv...)
 	return cmd
 }
 
@@ -77,10 +85,6 @@ func (s *sandbox) run(args ...string) (string, string, int) {
 		s.t.Fatalf("prenv %v: %v", args, err)
 	}
 	return stdout.String(), stderr.String(), code
-}
-
-func (s *sandbox) lockDir(stack string) string {
-	return filepath.Join(s.backend, ".pulumi", "locks", "organization", "clitest", stack)
 }
 
 func TestBinaryJSONAndExitCodes(t *testing.T) {
@@ -129,6 +133,13 @@ func TestBinaryJSONAndExitCodes(t *testing.T) {
 		})
 	}
 
+	s.extraEnv = []string{"GITHUB_ACTIONS=true", "GITHUB_RUN_ID=12x"}
+	if _, stderr, code := s.run("up", "--pr", "4", "--allow-local-state"); code != 2 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 ||
+		!strings.Contains(stderr, `GITHUB_RUN_ID "12x" is not a run number`) {
+		t.Errorf("up under a malformed GITHUB_RUN_ID: exit %d, %q; want 2 and one line naming it", code, stderr)
+	}
+	s.extraEnv = nil
+
 	_, stderr, code = s.run("up", "--pr", "4")
 	if code != 0 {
 		t.Fatalf("second up: exit %d: %s", code, stderr)
@@ -143,79 +154,84 @@ func TestBinaryJSONAndExitCodes(t *testing.T) {
 
 func TestBinaryLiveLockExits3(t *testing.T) {
 	t.Parallel()
-	s := newSandbox(t)
-	if _, stderr, code := s.run("up", "--pr", "5"); code != 0 {
-		t.Fatalf("up: %s", stderr)
-	}
-	host, _ := os.Hostname()
-	writeLock(t, s.lockDir("pr-5"), os.Getpid(), host, time.Now()) // this test process: alive
+	forEachBackend(t, func(t *testing.T, kind string) {
+		s := newSandboxOn(t, kind)
+		if _, stderr, code := s.run("up", "--pr", "5"); code != 0 {
+			t.Fatalf("up: %s", stderr)
+		}
+		host, _ := os.Hostname()
+		s.plantLock("clitest", "pr-5", os.Getpid(), host, time.Now()) // this test process: alive
 
-	_, stderr, code := s.run("up", "--pr", "5", "--wait-for-lock", "2s")
-	if code != 3 {
-		t.Fatalf("up on a live lock: exit %d, want 3: %s", code, stderr)
-	}
-	want := fmt.Sprintf("(pid %d)", os.Getpid())
-	if !strings.Contains(stderr, "stack pr-5 is locked by") || !strings.Contains(stderr, want) {
-		t.Errorf("stderr does not name the holder %s: %s", want, stderr)
-	}
-	if _, stderr, code := s.run("cancel", "--pr", "5"); code != 3 {
-		t.Errorf("cancel of a live lock: exit %d, want 3 and the lock kept: %s", code, stderr)
-	}
-	if entries, _ := os.ReadDir(s.lockDir("pr-5")); len(entries) != 1 {
-		t.Errorf("live lock was removed: %d lock files left", len(entries))
-	}
+		_, stderr, code := s.run("up", "--pr", "5", "--wait-for-lock", "2s")
+		if code != 3 {
+			t.Fatalf("up on a live lock: exit %d, want 3: %s", code, stderr)
+		}
+		want := fmt.Sprintf("(pid %d)", os.Getpid())
+		if !strings.Contains(stderr, "stack pr-5 is locked by") || !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not name the holder %s: %s", want, stderr)
+		}
+		if _, stderr, code := s.run("cancel", "--pr", "5"); code != 3 {
+			t.Errorf("cancel of a live lock: exit %d, want 3 and the lock kept: %s", code, stderr)
+		}
+		if locks := s.locks("clitest", "pr-5"); len(locks) != 1 {
+			t.Errorf("live lock was removed: %d lock files left", len(locks))
+		}
+	})
 }
 
 func TestBinaryOldLockIsBroken(t *testing.T) {
 	t.Parallel()
-	s := newSandbox(t)
-	if _, stderr, code := s.run("up", "--pr", "6"); code != 0 {
-		t.Fatalf("up: %s", stderr)
-	}
-	writeLock(t, s.lockDir("pr-6"), 1, "some-other-runner", time.Now().Add(-7*time.Hour))
-	_, stderr, code := s.run("up", "--pr", "6")
-	if code != 0 {
-		t.Fatalf("up past an expired lock: exit %d: %s", code, stderr)
-	}
-	if !strings.Contains(stderr, "recovered: broke stale lock of pr-6") || !strings.Contains(stderr, "maximum job time") {
-		t.Errorf("up did not report the broken lock: %s", stderr)
-	}
+	forEachBackend(t, func(t *testing.T, kind string) {
+		s := newSandboxOn(t, kind)
+		if _, stderr, code := s.run("up", "--pr", "6"); code != 0 {
+			t.Fatalf("up: %s", stderr)
+		}
+		s.plantLock("clitest", "pr-6", 1, "some-other-runner", time.Now().Add(-7*time.Hour))
+		_, stderr, code := s.run("up", "--pr", "6")
+		if code != 0 {
+			t.Fatalf("up past an expired lock: exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stderr, "recovered: broke stale lock of pr-6") || !strings.Contains(stderr, "maximum job time") {
+			t.Errorf("up did not report the broken lock: %s", stderr)
+		}
+	})
 }
 
 func TestBinaryKill9Recovers(t *testing.T) {
 	t.Parallel()
-	s := newSandbox(t)
-	if _, stderr, code := s.run("up", "--pr", "8"); code != 0 {
-		t.Fatalf("up: %s", stderr)
-	}
-	killed := false
-	for attempt := 0; attempt < 5 && !killed; attempt++ {
-		killed = s.killDuringUp("8")
-	}
-	if !killed {
-		t.Fatal("never caught an up holding its lock to kill it")
-	}
-	_, stderr, code := s.run("up", "--pr", "8")
-	if code != 0 {
-		var files []string
-		filepath.Walk(filepath.Join(s.backend, ".pulumi"), func(p string, fi os.FileInfo, err error) error {
-			if err == nil && !fi.IsDir() {
-				files = append(files, fmt.Sprintf("%s(%d)", strings.TrimPrefix(p, s.backend), fi.Size()))
-			}
-			return nil
-		})
-		t.Fatalf("up after kill -9: exit %d: %s\nbackend files: %v", code, stderr, files)
-	}
-	// The kill lands either after pulumi wrote its lock (a dead pid) or
-	// while it wrote it (an unfinished file): both are provably stale.
-	if !strings.Contains(stderr, "recovered: broke stale lock of pr-8") ||
-		!(strings.Contains(stderr, "is gone") || strings.Contains(stderr, "killed while taking it")) {
-		t.Errorf("up after kill -9 did not report its recovery: %s", stderr)
-	}
-	if entries, _ := os.ReadDir(s.lockDir("pr-8")); len(entries) != 0 {
-		data, _ := os.ReadFile(filepath.Join(s.lockDir("pr-8"), entries[0].Name()))
-		t.Errorf("%d lock files left after recovery: %s %s", len(entries), entries[0].Name(), data)
-	}
+	forEachBackend(t, func(t *testing.T, kind string) {
+		s := newSandboxOn(t, kind)
+		if _, stderr, code := s.run("up", "--pr", "8"); code != 0 {
+			t.Fatalf("up: %s", stderr)
+		}
+		killed := false
+		for attempt := 0; attempt < 5 && !killed; attempt++ {
+			killed = s.killDuringUp("8")
+		}
+		if !killed {
+			t.Fatal("never caught an up holding its lock to kill it")
+		}
+		host, _ := os.Hostname()
+		if left := s.runRecords("clitest", "pr-8"); len(left) != 1 || left[0].Host != host {
+			t.Errorf("run records after kill -9 = %+v; want the killed run's, on %s", left, host)
+		}
+		_, stderr, code := s.run("up", "--pr", "8")
+		if code != 0 {
+			t.Fatalf("up after kill -9: exit %d: %s\nlocks: %+v\nrecords: %+v", code, stderr, s.locks("clitest", "pr-8"), s.runRecords("clitest", "pr-8"))
+		}
+		// The kill lands either after pulumi wrote its lock (a dead pid) or
+		// while it wrote it (an unfinished file): both are provably stale.
+		if !strings.Contains(stderr, "recovered: broke stale lock of pr-8") ||
+			!(strings.Contains(stderr, "is gone") || strings.Contains(stderr, "killed while taking it")) {
+			t.Errorf("up after kill -9 did not report its recovery: %s", stderr)
+		}
+		if locks := s.locks("clitest", "pr-8"); len(locks) != 0 {
+			t.Errorf("%d lock files left after recovery: %+v", len(locks), locks)
+		}
+		if left := s.runRecords("clitest", "pr-8"); len(left) != 0 {
+			t.Errorf("run records left after recovery: %+v", left)
+		}
+	})
 }
 
 // killDuringUp starts an up and kill -9s its whole process group (prenv
@@ -230,28 +246,16 @@ func (s *sandbox) killDuringUp(pr string) bool {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if entries, _ := os.ReadDir(s.lockDir("pr-" + pr)); len(entries) > 0 {
+		if len(s.locks("clitest", "pr-"+pr)) > 0 {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			_ = cmd.Wait()
-			entries, _ := os.ReadDir(s.lockDir("pr-" + pr))
-			return len(entries) > 0
+			return len(s.locks("clitest", "pr-"+pr)) > 0
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	_ = cmd.Wait()
 	return false
-}
-
-func writeLock(t *testing.T, dir string, pid int, host string, since time.Time) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	body := fmt.Sprintf(`{"pid":%d,"username":"ci","hostname":%q,"timestamp":%q}`, pid, host, since.UTC().Format(time.RFC3339Nano))
-	if err := os.WriteFile(filepath.Join(dir, "test-lock.json"), []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestBinaryReap(t *testing.T) {

@@ -26,6 +26,10 @@ func (a *App) extendCommand() *cobra.Command {
 		if err != nil || by <= 0 {
 			return usage(fmt.Errorf("extend by %q: give a positive duration such as 24h or 2d", args[0]))
 		}
+		opts, err := a.lockOptions(f)
+		if err != nil {
+			return err
+		}
 		s, err := a.open(cmd.Context(), f, true)
 		if err != nil {
 			return err
@@ -46,8 +50,7 @@ func (a *App) extendCommand() *cobra.Command {
 			return usage(fmt.Errorf("extending %s to %s would keep it %s from now, over policy.max-ttl %s: extend by less, or raise the policy",
 				s.Env.Stack, until.Format(time.RFC3339), comment.Age(until.Sub(now)), s.Blueprint.Policy.MaxTTL))
 		}
-		res, err := s.Engine.Up(cmd.Context(), s.Env, automation.Extend(until),
-			automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
+		res, err := s.Engine.Up(cmd.Context(), s.Env, append(opts, automation.Extend(until))...)
 		if err != nil {
 			return err
 		}

@@ -58,3 +58,17 @@ func (f *envFlags) registerProject(cmd *cobra.Command) {
 	fs.StringVar(&f.repo, "repo", "", "owner/name of the repository (default $GITHUB_REPOSITORY or the git remote)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 }
+
+// lockOptions are the engine options of a command that may meet a lock:
+// the flags' bounds, progress to stderr, and what ties locks to GitHub
+// runs (this process's run under Actions, and with GITHUB_TOKEN the
+// check of another run's status; session.Host.LockOptions).
+func (a *App) lockOptions(f *envFlags) ([]automation.Option, error) {
+	runs, err := a.host().LockOptions("")
+	if err != nil {
+		return nil, err
+	}
+	return append([]automation.Option{
+		automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr),
+	}, runs...), nil
+}

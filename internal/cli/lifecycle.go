@@ -21,15 +21,15 @@ func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobr
 		more = extra(cmd, f)
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		opts, err := a.lockOptions(f) // a bad GITHUB_RUN_ID is refused before the target is touched
+		if err != nil {
+			return err
+		}
 		s, err := a.open(cmd.Context(), f, true)
 		if err != nil {
 			return err
 		}
-		opts := append([]automation.Option{
-			automation.WaitForLock(f.waitForLock),
-			automation.MaxJobTime(f.maxJobTime),
-			automation.Progress(a.Stderr),
-		}, more()...)
+		opts = append(opts, more()...)
 		res, err := op(s.Engine, cmd.Context(), s.Env, opts...)
 		for _, line := range res.Recovered {
 			a.notice("recovered: " + line)

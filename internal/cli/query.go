@@ -113,16 +113,21 @@ func (a *App) cancelCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cancel",
 		Short: "Break an environment's lock if its holder is provably gone",
-		Long:  "cancel removes a stack's lock only when it is stale: its holder's process is gone on this host, or it is older than --max-job-time. A live lock is reported and left alone.",
-		Args:  exactArgs(0),
+		Long: "cancel removes a stack's lock only when it is stale: its holder's process is gone on this host, it is older than --max-job-time, " +
+			"or (with GITHUB_TOKEN) GitHub says the workflow run that took it has completed. A live lock is reported and left alone.",
+		Args: exactArgs(0),
 	}
 	f.register(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		opts, err := a.lockOptions(f)
+		if err != nil {
+			return err
+		}
 		s, err := a.open(cmd.Context(), f, true)
 		if err != nil {
 			return err
 		}
-		res, err := s.Engine.Cancel(cmd.Context(), s.Env, automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
+		res, err := s.Engine.Cancel(cmd.Context(), s.Env, opts...)
 		if err != nil {
 			return err
 		}

@@ -12,9 +12,9 @@ import (
 	"github.com/prenv/prenv/internal/testenv"
 )
 
-// initRawStack creates a stack of project with no prenv outputs, through
-// the pulumi CLI, as someone else's tooling would.
-func initRawStack(t *testing.T, backend, project, name string) {
+// initRawStack creates a stack of project in s's backend with no prenv
+// outputs, through the pulumi CLI, as someone else's tooling would.
+func initRawStack(t *testing.T, s *sandbox, project, name string) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: "+project+"\nruntime: go\n"), 0o644); err != nil {
@@ -22,7 +22,7 @@ func initRawStack(t *testing.T, backend, project, name string) {
 	}
 	cmd := exec.CommandContext(t.Context(), testenv.Pulumi(t), "stack", "init", "organization/"+project+"/"+name, "--non-interactive")
 	cmd.Dir = dir
-	cmd.Env = append(hostEnv(), "PULUMI_BACKEND_URL=file://"+backend, "PULUMI_CONFIG_PASSPHRASE=e2e", "PULUMI_SKIP_UPDATE_CHECK=true")
+	cmd.Env = append(append(hostEnv(), s.backendEnv...), "PULUMI_BACKEND_URL="+s.backendURL, "PULUMI_CONFIG_PASSPHRASE=e2e", "PULUMI_SKIP_UPDATE_CHECK=true")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pulumi stack init %s: %v\n%s", name, err, out)
 	}
@@ -48,7 +48,11 @@ func (s *sandbox) stackNames() []string {
 
 func TestBinaryReapWithGitHub(t *testing.T) {
 	t.Parallel()
-	s := newSandbox(t)
+	forEachBackend(t, testReapWithGitHub)
+}
+
+func testReapWithGitHub(t *testing.T, kind string) {
+	s := newSandboxOn(t, kind)
 	gh := testenv.NewGitHub(t, "acme/shop", "ghs_reaper-token")
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	s.extraEnv = []string{"GITHUB_TOKEN=" + gh.Token, "GITHUB_API_URL=" + gh.URL, "GITHUB_STEP_SUMMARY=" + summary}
@@ -61,11 +65,15 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 	if _, stderr, code := s.run("up", "--env", "baseline"); code != 0 {
 		t.Fatalf("up baseline: %s", stderr)
 	}
+	// Another repository's closed PR 11, in the same project and backend.
+	if _, stderr, code := s.run("up", "--pr", "11", "--repo", "acme/other"); code != 0 {
+		t.Fatalf("up --pr 11 of acme/other: %s", stderr)
+	}
 	for _, name := range []string{"prod", "staging-pr-3", "PR-5", "pr-", "pr-12-old", "pr-9"} {
-		initRawStack(t, s.backend, "clitest", name)
+		initRawStack(t, s, "clitest", name)
 	}
 	other := newSandbox(t)
-	other.backend = s.backend
+	other.backend, other.backendURL, other.backendEnv = s.backend, s.backendURL, s.backendEnv
 	if err := os.WriteFile(filepath.Join(other.dir, "prenv.yaml"), []byte("project: other\ntarget: none\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +81,7 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 		t.Fatalf("other project's up: %s", stderr)
 	}
 	// PRs 1, 3 and 5 are open among 150, so the listing takes two pages;
-	// 2, 4, 7 (protected), 9 and 12 are closed.
+	// 2, 4, 7 (protected), 9, 11 (acme/other's) and 12 are closed.
 	for _, n := range append([]int{1, 3, 5}, seq(200, 347)...) {
 		gh.AddPR(testenv.FakePR{Number: n})
 	}
@@ -108,8 +116,8 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 	}
 	before := gh.CountCalls("GET", "/pulls")
 	out, stderr, code := s.run("reap", "--protect", "pr-7", "--dry-run")
-	if code != 0 || strings.Count(out, "dry run (closed)") != 2 {
-		t.Errorf("dry run: exit %d, %s\n%s", code, stderr, out)
+	if code != 0 || strings.Count(out, "dry run (closed)") != 2 || !strings.Contains(out, "another repository's (acme/other)") {
+		t.Errorf("dry run: exit %d, %s\n%s; want closed pr-2 and pr-4 planned, and acme/other's pr-11 kept", code, stderr, out)
 	}
 	if calls := gh.CountCalls("GET", "/pulls") - before; calls != 2 {
 		t.Errorf("listing 150 open PRs took %d calls, want 2", calls)
@@ -119,9 +127,8 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 	}
 
 	// A live lock on pr-4 (held by this test process) keeps it.
-	lock := s.lockDir("pr-4")
 	host, _ := os.Hostname()
-	writeLock(t, lock, os.Getpid(), host, time.Now())
+	s.plantLock("clitest", "pr-4", os.Getpid(), host, time.Now())
 	out, stderr, code = s.run("reap", "--protect", "pr-7")
 	if code != 0 || !strings.Contains(out, "destroyed (closed)") || !strings.Contains(out, "an update holds it") {
 		t.Fatalf("reap: exit %d, %s\n%s", code, stderr, out)
@@ -136,9 +143,7 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 	if data, _ := os.ReadFile(summary); !strings.Contains(string(data), "| `pr-2` | closed |") {
 		t.Errorf("step summary lacks pr-2's row:\n%s", data)
 	}
-	if err := os.RemoveAll(lock); err != nil {
-		t.Fatal(err)
-	}
+	s.removeLocks("clitest", "pr-4")
 
 	// pr-5's TTL passes while its PR is open: reaped, and told so.
 	short := filepath.Join(s.dir, "short.yaml")
@@ -162,7 +167,7 @@ func TestBinaryReapWithGitHub(t *testing.T) {
 			t.Errorf("%s survived the reaps", name)
 		}
 	}
-	for _, name := range []string{"baseline", "prod", "staging-pr-3", "PR-5", "pr-", "pr-12-old", "pr-9", "pr-7", "pr-1", "pr-3"} {
+	for _, name := range []string{"baseline", "prod", "staging-pr-3", "PR-5", "pr-", "pr-12-old", "pr-9", "pr-7", "pr-1", "pr-3", "pr-11"} {
 		if !slices.Contains(s.stackNames(), name) {
 			t.Errorf("%s was reaped; it is not a closed or expired prenv environment", name)
 		}

@@ -174,3 +174,39 @@ func TestStatusCodeSurvivesExplaining(t *testing.T) {
 		t.Errorf("StatusCode = %d, want 404 (err %v)", got, err)
 	}
 }
+
+func TestWorkflowRun(t *testing.T) {
+	srv := testenv.NewGitHub(t, repo, token)
+	srv.AddRun(testenv.FakeRun{ID: 123, Status: "completed", Conclusion: "cancelled"})
+	srv.AddRun(testenv.FakeRun{ID: 124})
+	srv.AddRun(testenv.FakeRun{ID: 125, Attempt: 2})
+	c := client(t, srv, token)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		id        int64
+		attempt   int
+		completed bool
+	}{
+		{123, 1, true},  // cancelled
+		{124, 1, false}, // in progress
+		{125, 1, true},  // attempt 2 runs, so attempt 1 is over
+		{125, 2, false},
+		{125, 0, false}, // an unknown attempt: only the run's end tells
+	} {
+		run, err := c.WorkflowRun(ctx, tc.id)
+		if err != nil || run.ID != tc.id || run.Completed(tc.attempt) != tc.completed {
+			t.Errorf("run %d attempt %d: %+v, %v; want completed = %v", tc.id, tc.attempt, run, err, tc.completed)
+		}
+	}
+	if got := srv.CountCalls("GET", "/actions/runs/125"); got != 3 {
+		t.Errorf("%d calls for run 125's three questions, want one each", got)
+	}
+	_, err := c.WorkflowRun(ctx, 999)
+	if err == nil || !strings.Contains(err.Error(), "read workflow run 999 of acme/shop: not found (404)") {
+		t.Errorf("a missing run: %v", err)
+	}
+	srv.Fail("GET", "/actions/runs", http.StatusForbidden, 1)
+	if _, err := c.WorkflowRun(ctx, 123); err == nil || !strings.Contains(err.Error(), "permissions: actions: read") {
+		t.Errorf("a token that may not read runs: %v", err)
+	}
+}

@@ -18,13 +18,15 @@ type fakeEngine struct {
 
 	mu        sync.Mutex
 	destroyed []string
+	runs      []automation.RunInfo // the run each destroy was told it belongs to
 }
 
 func (e *fakeEngine) List(context.Context) ([]automation.StackInfo, error) { return e.stacks, nil }
 
-func (e *fakeEngine) Destroy(_ context.Context, env stacks.Env, _ ...automation.Option) (automation.Result, error) {
+func (e *fakeEngine) Destroy(_ context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.runs = append(e.runs, automation.Resolve(opts).Run)
 	if err := e.fail[env.Name]; err != nil {
 		return automation.Result{}, err
 	}

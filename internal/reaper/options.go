@@ -44,6 +44,9 @@ type Options struct {
 	// DeleteOrphans deletes the orphans their target marks OnRequest (the
 	// aws target's namespaces), which are otherwise only reported.
 	DeleteOrphans bool
+	// Engine are options every destroy is given besides its progress,
+	// such as the GitHub run the reap is a step of (automation.Run).
+	Engine []automation.Option
 
 	// Out receives the reap's table and a line per orphan; nil discards.
 	Out io.Writer

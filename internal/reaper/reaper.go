@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/prenv/prenv/automation"
@@ -61,7 +62,7 @@ func (r *Reaper) Run(ctx context.Context, opts Options) error {
 	case opts.DryRun:
 		report(opts, plan, nil, "dry run")
 	default:
-		results = automation.Reap(ctx, r.Engine, r.Project, plan, opts.Concurrency, automation.Progress(opts.Log))
+		results = automation.Reap(ctx, r.Engine, r.Project, plan, opts.Concurrency, append(slices.Clone(opts.Engine), automation.Progress(opts.Log))...)
 		report(opts, plan, results, "")
 	}
 	failed := r.notify(ctx, results)

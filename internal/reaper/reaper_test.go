@@ -42,6 +42,8 @@ func TestRunReapsClosedAndExpiredStacks(t *testing.T) {
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	opts := reaper.DefaultOptions()
 	opts.Protect, opts.Repo, opts.StepSummary = []string{"pr-4"}, "acme/shop", summary
+	reapRun := automation.RunInfo{Repo: "acme/shop", RunID: 77, Attempt: 1, Job: "reap"}
+	opts.Engine = []automation.Option{automation.Run(reapRun)}
 	r := &reaper.Reaper{Project: "shop", Engine: eng, PRs: reaper.StaticPRs{Open: []int{1, 3}}, Notifier: notifier}
 
 	out, err := run(t, r, opts)
@@ -50,6 +52,9 @@ func TestRunReapsClosedAndExpiredStacks(t *testing.T) {
 	}
 	if got, want := eng.gone(), []string{"pr-2", "pr-3"}; !slices.Equal(got, want) {
 		t.Errorf("destroyed %v, want %v", got, want)
+	}
+	if !slices.Equal(eng.runs, []automation.RunInfo{reapRun, reapRun}) {
+		t.Errorf("the destroys were told they belong to %v, want %s each", eng.runs, reapRun)
 	}
 	for _, want := range []string{"destroyed (closed)", "destroyed (expired)", "protected", "not provably prenv's", "another repository's", "open and within its TTL"} {
 		if !strings.Contains(out, want) {

@@ -42,6 +42,11 @@ func (h Host) Reap(ctx context.Context, r ReapRequest) error {
 		return err
 	}
 	opts.Protect = append(slices.Clone(s.Blueprint.Policy.Protect), r.Options.Protect...)
+	lock, err := h.LockOptions(r.GitHubToken)
+	if err != nil {
+		return err
+	}
+	opts.Engine = append(slices.Clone(r.Options.Engine), lock...)
 	opts.StepSummary = h.Getenv("GITHUB_STEP_SUMMARY")
 	opts.SightingsDir = filepath.Join(s.Home, "orphans")
 	rp := &reaper.Reaper{Project: s.Blueprint.Project, Engine: s.Engine, PRs: prs}

@@ -8,6 +8,10 @@
 // one read per stack. It never decides whether a lock is stale; it reports
 // who holds each one, and removes the one it is told to.
 //
+// Beside pulumi's files it keeps prenv's own: under .prenv/runs/<project>/<stack>/,
+// one RunRecord per running operation (user, host, pid, start and GitHub
+// Actions run), which traces a lock pulumi wrote to the run that took it.
+//
 //	b, err := state.Open(ctx, "s3://team-state?region=eu-west-1")
 //	if err != nil {
 //		return err

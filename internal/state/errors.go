@@ -33,3 +33,14 @@ type ReadError struct {
 func (e *ReadError) Error() string { return fmt.Sprintf("read %s: %v", e.URL, e.Err) }
 
 func (e *ReadError) Unwrap() error { return e.Err }
+
+// WriteError is a file of the backend that could not be written or
+// deleted. URL names it; Err says why.
+type WriteError struct {
+	URL string
+	Err error
+}
+
+func (e *WriteError) Error() string { return fmt.Sprintf("write %s: %v", e.URL, e.Err) }
+
+func (e *WriteError) Unwrap() error { return e.Err }

@@ -25,6 +25,7 @@ type GitHub struct {
 	pulls       map[int]*FakePR
 	comments    []*FakeComment
 	deployments []*FakeDeployment
+	runs        map[int64]*FakeRun
 	faults      []fault
 	nextID      int64
 }
@@ -64,6 +65,14 @@ type FakeComment struct {
 	Author, AuthorType string
 }
 
+// FakeRun is a workflow run the server knows.
+type FakeRun struct {
+	ID         int64
+	Attempt    int    // the latest attempt; defaults to 1
+	Status     string // queued, in_progress (default) or completed
+	Conclusion string // cancelled, success, ... once completed
+}
+
 // FakeDeployment is a deployment and the states it went through.
 type FakeDeployment struct {
 	ID          int64
@@ -85,7 +94,7 @@ type fault struct {
 // test ends.
 func NewGitHub(t testing.TB, repo, token string) *GitHub {
 	t.Helper()
-	g := &GitHub{Repo: repo, Token: token, pulls: map[int]*FakePR{}, nextID: 1000}
+	g := &GitHub{Repo: repo, Token: token, pulls: map[int]*FakePR{}, runs: map[int64]*FakeRun{}, nextID: 1000}
 	mux := http.NewServeMux()
 	base := "/repos/" + repo
 	// An Actions token cannot read /user, as on GitHub.
@@ -101,6 +110,7 @@ func NewGitHub(t testing.TB, repo, token string) *GitHub {
 	mux.HandleFunc("GET "+base+"/deployments", g.listDeployments)
 	mux.HandleFunc("POST "+base+"/deployments", g.createDeployment)
 	mux.HandleFunc("POST "+base+"/deployments/{id}/statuses", g.createStatus)
+	mux.HandleFunc("GET "+base+"/actions/runs/{id}", g.getRun)
 	srv := httptest.NewServer(g.serve(mux))
 	t.Cleanup(srv.Close)
 	g.URL = srv.URL
@@ -170,6 +180,19 @@ func (g *GitHub) AddPR(pr FakePR) {
 		pr.State = "open"
 	}
 	g.pulls[pr.Number] = &pr
+}
+
+// AddRun adds or replaces a workflow run.
+func (g *GitHub) AddRun(run FakeRun) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if run.Attempt == 0 {
+		run.Attempt = 1
+	}
+	if run.Status == "" {
+		run.Status = "in_progress"
+	}
+	g.runs[run.ID] = &run
 }
 
 // Calls returns the calls received so far.
@@ -288,6 +311,27 @@ func (g *GitHub) pullJSON(pr *FakePR) map[string]any {
 		"head": map[string]any{"sha": pr.HeadSHA, "ref": pr.Branch, "repo": map[string]string{"full_name": head}},
 		"base": map[string]any{"ref": "main", "repo": map[string]string{"full_name": g.Repo}},
 	}
+}
+
+func (g *GitHub) getRun(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	g.mu.Lock()
+	run, ok := g.runs[id]
+	var body map[string]any
+	if ok {
+		var conclusion any // null until the run completes, as on GitHub
+		if run.Conclusion != "" {
+			conclusion = run.Conclusion
+		}
+		body = map[string]any{"id": run.ID, "run_attempt": run.Attempt, "status": run.Status, "conclusion": conclusion,
+			"repository": map[string]string{"full_name": g.Repo}}
+	}
+	g.mu.Unlock()
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (g *GitHub) listComments(w http.ResponseWriter, r *http.Request) {
