@@ -81,12 +81,9 @@ func candidates(h automation.LockHolder, runs []state.RunRecord, maxJobTime time
 			r.Started.After(h.Since) || h.Since.Sub(r.Started) > maxJobTime {
 			continue
 		}
-		i := len(out)
-		for i > 0 && out[i-1].Started.After(r.Started) {
-			i--
-		}
-		out = append(out[:i], append([]state.RunRecord{r}, out[i:]...)...)
+		out = append(out, r)
 	}
+	slices.SortStableFunc(out, func(a, b state.RunRecord) int { return a.Started.Compare(b.Started) })
 	return out
 }
 
