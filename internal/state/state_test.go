@@ -46,6 +46,13 @@ var backends = []struct {
 // seedBucket writes the fixture into the bucket at url, under prefix.
 func seedBucket(t *testing.T, url, prefix string) {
 	t.Helper()
+	seedBucketFrom(t, fixture, url, prefix)
+}
+
+// seedBucketFrom writes the files of directory fixture into the bucket at
+// url, under prefix.
+func seedBucketFrom(t *testing.T, fixture, url, prefix string) {
+	t.Helper()
 	bucket, err := blob.OpenBucket(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
