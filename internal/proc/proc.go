@@ -99,3 +99,14 @@ func WithArgs(args ...string) []int {
 	}
 	return pids
 }
+
+// Name is pid's command name as the kernel keeps it (/proc/<pid>/comm):
+// its executable's base name, cut to 15 bytes. It is "" for a process that
+// is gone.
+func Name(pid int) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(string(data), "\n")
+}

@@ -62,3 +62,24 @@ func TestWithArgs(t *testing.T) {
 		t.Errorf("WithArgs out of order = %v, want none", got)
 	}
 }
+
+func TestName(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	var got string
+	for deadline := time.Now().Add(5 * time.Second); got != "sleep" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		got = Name(pid) // the go binary's name until the child execs
+	}
+	if got != "sleep" {
+		t.Errorf("Name(%d) = %q, want sleep", pid, got)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if got := Name(pid); got != "" {
+		t.Errorf("Name of a reaped process = %q, want empty", got)
+	}
+}
