@@ -63,9 +63,10 @@ func TestWithArgs(t *testing.T) {
 	}
 }
 
-func TestName(t *testing.T) {
+func TestNameNamedAndGetenv(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command("sleep", "30")
+	cmd.Env = append(os.Environ(), "PROC_TEST_NAME=a=b c")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +77,15 @@ func TestName(t *testing.T) {
 	}
 	if got != "sleep" {
 		t.Errorf("Name(%d) = %q, want sleep", pid, got)
+	}
+	if named := Named("sleep", "no-such-command"); !slices.Contains(named, pid) {
+		t.Errorf("Named(sleep) = %v, want it to contain %d", named, pid)
+	}
+	if v, ok := Getenv(pid, "PROC_TEST_NAME"); !ok || v != "a=b c" {
+		t.Errorf("Getenv(%d, PROC_TEST_NAME) = %q, %v; want %q", pid, v, ok, "a=b c")
+	}
+	if v, ok := Getenv(pid, "PROC_TEST_NONE"); ok {
+		t.Errorf("Getenv of a variable it lacks = %q, true", v)
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
