@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -43,13 +44,9 @@ func OpenTerraform(ctx context.Context, backendURL string) (*TerraformBackend, e
 	if err != nil {
 		return nil, err
 	}
-	open := loc.open
-	if loc.dir != "" { // Terraform's directory holds Terraform's files: no fileblob sidecars beside them
-		sep := "?"
-		if strings.Contains(open, "?") {
-			sep = "&"
-		}
-		open += sep + "metadata=skip"
+	open, err := terraformOpenURL(loc)
+	if err != nil {
+		return nil, &URLError{URL: backendURL, Err: err}
 	}
 	bucket, err := blob.OpenBucket(ctx, open)
 	if err != nil {
@@ -59,6 +56,29 @@ func OpenTerraform(ctx context.Context, backendURL string) (*TerraformBackend, e
 		bucket = blob.PrefixedBucket(bucket, loc.prefix)
 	}
 	return &TerraformBackend{bucket: bucket, loc: loc}, nil
+}
+
+// terraformOpenURL is the URL gocloud opens for Terraform's files. On
+// file://, no fileblob sidecars are written beside them. On an
+// S3-compatible store, whose objects Terraform writes without checksums
+// (skip_s3_checksum), responses are not checked for one, which the AWS
+// SDK would warn of on every read.
+func terraformOpenURL(loc location) (string, error) {
+	u, err := url.Parse(loc.open)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	switch {
+	case u.Scheme == "file":
+		q.Set("metadata", "skip")
+	case u.Scheme == "s3" && q.Get("endpoint") != "" && q.Get("response_checksum_validation") == "":
+		q.Set("response_checksum_validation", "when_required")
+	default:
+		return loc.open, nil
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // Close releases the backend's connections.
