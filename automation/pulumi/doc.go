@@ -6,7 +6,10 @@
 // the backend's state without pulumi (a stack's history, List, the
 // locks) is read through internal/state, alike on every backend; lock.go
 // breaks the locks that are provably stale: their holder's process is
-// gone on this host, or they are older than automation.MaxJobTime.
+// gone on this host, or they are older than automation.MaxJobTime. A
+// stack's secrets are encrypted with the passphrase or with a key service
+// (Config.SecretsProvider, such as awskms://), which the stack's state
+// records and every later run must match.
 //
 //	binary, err := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")
 //	eng, err := pulumi.New(ctx, pulumi.Config{
