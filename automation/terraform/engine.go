@@ -70,6 +70,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	if need := be.minVersion(); found.LT(need) {
+		st.Close()
 		return nil, fmt.Errorf("terraform %s at %s cannot lock state in an %s backend, which needs %s or later (use_lockfile): upgrade it, or set PRENV_TERRAFORM to a newer one",
 			found, cfg.Binary, be.name(), need)
 	}
