@@ -144,3 +144,8 @@ func Getenv(pid int, key string) (value string, ok bool) {
 	}
 	return "", false
 }
+
+// Cwd returns pid's working directory.
+func Cwd(pid int) (string, error) {
+	return os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
+}

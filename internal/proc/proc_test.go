@@ -63,10 +63,11 @@ func TestWithArgs(t *testing.T) {
 	}
 }
 
-func TestNameNamedAndGetenv(t *testing.T) {
+func TestNameNamedGetenvAndCwd(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command("sleep", "30")
 	cmd.Env = append(os.Environ(), "PROC_TEST_NAME=a=b c")
+	cmd.Dir = t.TempDir()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +87,9 @@ func TestNameNamedAndGetenv(t *testing.T) {
 	}
 	if v, ok := Getenv(pid, "PROC_TEST_NONE"); ok {
 		t.Errorf("Getenv of a variable it lacks = %q, true", v)
+	}
+	if dir, err := Cwd(pid); err != nil || dir != cmd.Dir {
+		t.Errorf("Cwd(%d) = %q, %v; want %q", pid, dir, err, cmd.Dir)
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
