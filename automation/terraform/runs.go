@@ -1,6 +1,10 @@
 package terraform
 
 import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,7 +44,7 @@ func newRunFinder(host, binary string) runFinder {
 type run struct {
 	here     bool // the lock was taken on this host
 	pid      int  // the live run of prenv's that took it; 0 if none is left
-	unmarked bool // a terraform prenv did not start runs here: it may hold the lock
+	unmarked bool // a terraform prenv did not start works on the same state here: it may hold the lock
 }
 
 // holder finds, for a lock on lockPath held by h, the live terraform run
@@ -55,7 +59,7 @@ func (f runFinder) holder(lockPath string, h automation.LockHolder) run {
 	for _, pid := range proc.Named(f.names...) {
 		marker, ok := proc.Getenv(pid, runVar)
 		if !ok {
-			r.unmarked = true
+			r.unmarked = r.unmarked || mayHold(pid, lockPath)
 			continue
 		}
 		began, path, _ := strings.Cut(marker, " ")
@@ -68,4 +72,55 @@ func (f runFinder) holder(lockPath string, h automation.LockHolder) run {
 		}
 	}
 	return r
+}
+
+// mayHold reports whether pid, a terraform prenv did not start (one run
+// by hand), may hold the lock on lockPath: the directory it runs in is
+// initialised on the same S3 state, or prenv cannot tell.
+func mayHold(pid int, lockPath string) bool {
+	cwd, err := proc.Cwd(pid)
+	if err != nil {
+		return true
+	}
+	data := filepath.Join(cwd, ".terraform")
+	if d, ok := proc.Getenv(pid, "TF_DATA_DIR"); ok && d != "" {
+		data = d
+		if !filepath.IsAbs(d) {
+			data = filepath.Join(cwd, d)
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(data, "terraform.tfstate")) // the backend init configured
+	if errors.Is(err, fs.ErrNotExist) {
+		return false // no backend: its state is its own
+	}
+	var init struct {
+		Backend *struct {
+			Type   string         `json:"type"`
+			Config map[string]any `json:"config"`
+		} `json:"backend"`
+	}
+	if err != nil || json.Unmarshal(raw, &init) != nil {
+		return true
+	}
+	if init.Backend == nil || init.Backend.Type != "s3" {
+		return false
+	}
+	setting := func(name, def string) string {
+		if s, _ := init.Backend.Config[name].(string); s != "" {
+			return s
+		}
+		return def
+	}
+	workspace := "default"
+	if b, err := os.ReadFile(filepath.Join(data, "environment")); err == nil {
+		workspace = strings.TrimSpace(string(b))
+	}
+	if w, ok := proc.Getenv(pid, "TF_WORKSPACE"); ok && w != "" {
+		workspace = w
+	}
+	key := setting("key", "")
+	if workspace != "default" { // the s3 backend's key of a workspace
+		key = setting("workspace_key_prefix", "env:") + "/" + workspace + "/" + key
+	}
+	return setting("bucket", "")+"/"+key == lockPath
 }
