@@ -11,8 +11,8 @@ import (
 // live, by the rules pulumi's locks follow: its holder ran on this host
 // and no terraform run of its is left (run says what runs there), or its
 // host's run has ended (o.FinishedHost), or it is older than o.MaxJobTime.
-// A terraform that prenv did not start, running on the lock's host, may
-// be its holder: its lock is then judged by age alone.
+// A terraform that prenv did not start, running on the lock's host on
+// the same state, may be its holder: the lock is then judged by age alone.
 func staleReason(h automation.LockHolder, r run, now time.Time, o automation.Options) string {
 	age := now.Sub(h.Since).Round(time.Second)
 	switch {
