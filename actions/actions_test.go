@@ -67,8 +67,14 @@ func TestCommandsAreEscaped(t *testing.T) {
 func TestReadInputs(t *testing.T) {
 	t.Parallel()
 	in, err := ReadInputs(&Runner{Getenv: func(string) string { return "" }})
-	if err != nil || in.Command != "auto" || !in.Remove || in.WaitForLock != 5*time.Minute || in.ReapMaxDeletions != 20 {
-		t.Errorf("defaults = %+v, %v", in, err)
+	if err != nil || in.Command != "auto" || !in.Remove || in.WaitForLock != 5*time.Minute || in.ReapMaxDeletions != 20 || in.SecretsProvider != "" {
+		t.Errorf("defaults = %+v, %v (an empty secrets-provider leaves the blueprint's)", in, err)
+	}
+	for _, provider := range []string{"passphrase", "awskms://alias/prenv?region=eu-west-1"} {
+		r, _ := runner(t, map[string]string{InputEnv("secrets-provider"): provider})
+		if in, err := ReadInputs(r); err != nil || in.SecretsProvider != provider {
+			t.Errorf("secrets-provider %s: %q, %v", provider, in.SecretsProvider, err)
+		}
 	}
 	for input, value := range map[string]string{
 		"command": "deploy", "remove": "yes", "wait-for-lock": "soon", "pr-number": "0",

@@ -61,7 +61,7 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		Target:           stacks.TargetName(p.oneOf("target", "", []string{string(stacks.TargetLocal), string(stacks.TargetAWS), string(stacks.TargetNone)})),
 		BackendURL:       p.text("backend-url", ""),
 		AllowLocalState:  p.boolean("allow-local-state", false),
-		SecretsProvider:  p.oneOf("secrets-provider", "passphrase", []string{"passphrase"}),
+		SecretsProvider:  p.secretsProvider("secrets-provider"),
 		ConfigMap:        p.configMap("config-map"),
 		GitHubToken:      p.text("github-token", ""),
 		CommentOnPR:      p.boolean("comment-on-pr", true),
@@ -163,6 +163,19 @@ func (p *inputParser) pr(name string) int {
 		p.fail(name, err.Error())
 	}
 	return n
+}
+
+// secretsProvider reads passphrase or a key service's URL; empty leaves
+// the blueprint's.
+func (p *inputParser) secretsProvider(name string) string {
+	v := p.r.Input(name)
+	if v == "" {
+		return ""
+	}
+	if err := stacks.CheckSecretsProvider(v); err != nil {
+		p.fail(name, err.Error())
+	}
+	return v
 }
 
 // configMap reads a YAML map of stack config keys to string values.

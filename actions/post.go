@@ -20,7 +20,7 @@ func (x *Step) Post(ctx context.Context) error {
 	if env == "" {
 		return nil // the main step skipped, or failed before it began
 	}
-	// The main step's engine and target inputs apply here too.
+	// The main step's engine, target and secrets-provider inputs apply here too.
 	x.in.Engine, x.in.Target = stacks.EngineName(x.Runner.State("engine")), stacks.TargetName(x.Runner.State("target"))
 	runs, err := x.host().LockOptions(x.Runner.Input("github-token"))
 	if err != nil {
@@ -28,7 +28,7 @@ func (x *Step) Post(ctx context.Context) error {
 	}
 	s, err := x.host().Open(ctx, session.Options{
 		Blueprint: x.Runner.State("blueprint"), Backend: x.Runner.State("backend"), AllowLocalState: x.Runner.State("allow-local-state") == "true",
-		Env: env, NeedEnv: true, Adjust: x.adjust,
+		SecretsProvider: x.Runner.State("secrets-provider"), Env: env, NeedEnv: true, Adjust: x.adjust,
 	})
 	if err != nil {
 		return err

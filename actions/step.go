@@ -67,7 +67,7 @@ func (x *Step) Main(ctx context.Context) error {
 	case ModeReap:
 		return x.host().Reap(ctx, session.ReapRequest{
 			Session: session.Options{
-				Blueprint: x.blueprintPath(), Backend: in.BackendURL, AllowLocalState: in.AllowLocalState, Adjust: x.adjust,
+				Blueprint: x.blueprintPath(), Backend: in.BackendURL, AllowLocalState: in.AllowLocalState, SecretsProvider: in.SecretsProvider, Adjust: x.adjust,
 			},
 			GitHubToken: in.GitHubToken, Options: ReapOptions(in, x.Runner.Stdout, x.Progress),
 		})
@@ -115,7 +115,7 @@ func (x *Step) blueprintPath() string {
 // options are the session options the inputs amount to.
 func (x *Step) options() session.Options {
 	o := session.Options{
-		Blueprint: x.blueprintPath(), Backend: x.in.BackendURL, AllowLocalState: x.in.AllowLocalState,
+		Blueprint: x.blueprintPath(), Backend: x.in.BackendURL, AllowLocalState: x.in.AllowLocalState, SecretsProvider: x.in.SecretsProvider,
 		Env: x.plan.Env, NeedEnv: true, Adjust: x.adjust,
 		Program: x.plan.Mode == ModeUp || x.plan.Mode == ModePreview,
 	}
@@ -156,6 +156,7 @@ func (x *Step) saveState(s *session.Session) error {
 	for k, v := range map[string]string{
 		"env": s.Env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
 		"engine": string(x.in.Engine), "target": string(x.in.Target), "allow-local-state": fmt.Sprint(x.in.AllowLocalState),
+		"secrets-provider": x.in.SecretsProvider,
 		// A preview's post step never destroys the environment it previewed.
 		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == ModeUp), "remove": fmt.Sprint(x.in.Remove),
 	} {

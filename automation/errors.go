@@ -37,6 +37,9 @@ func (h LockHolder) String() string {
 		return "an unfinished lock file written at " + h.Since.UTC().Format(time.RFC3339)
 	}
 	s := fmt.Sprintf("%s@%s (pid %d) since %s", h.User, h.Host, h.PID, h.Since.Format(time.RFC3339))
+	if h.PID == 0 { // Terraform's S3 lock files name no process
+		s = fmt.Sprintf("%s@%s since %s", h.User, h.Host, h.Since.Format(time.RFC3339))
+	}
 	if !h.Run.IsZero() {
 		s += ", " + h.Run.String()
 		if h.Run.Job != "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLockedErrorIsClassifiedThroughWrapping(t *testing.T) {
@@ -22,6 +23,24 @@ func TestLockedErrorIsClassifiedThroughWrapping(t *testing.T) {
 	}
 	if IsLocked(errors.New("stack is locked")) {
 		t.Error("IsLocked matched a plain error by its text")
+	}
+}
+
+func TestLockHolderString(t *testing.T) {
+	t.Parallel()
+	since := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		h    LockHolder
+		want string
+	}{
+		{LockHolder{User: "runner", Host: "ci-7", PID: 4242, Since: since}, "runner@ci-7 (pid 4242) since 2026-11-21T10:00:00Z"},
+		{LockHolder{User: "runner", Host: "ci-7", Since: since}, "runner@ci-7 since 2026-11-21T10:00:00Z"},
+		{LockHolder{Unreadable: true, Since: since}, "an unfinished lock file written at 2026-11-21T10:00:00Z"},
+	}
+	for _, tt := range tests {
+		if got := tt.h.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
 	}
 }
 

@@ -31,7 +31,7 @@ func ExampleEngine() {
 		binary, _ := terraform.Find(os.Getenv("PRENV_TERRAFORM"), "bin")
 		mod, _ := modules.For(string(bp.Target))
 		eng, err = terraform.New(ctx, terraform.Config{
-			Project: bp.Project, StateDir: "state/terraform/" + bp.Project, Binary: binary, Module: mod,
+			Project: bp.Project, BackendURL: "file:///var/lib/prenv/state", Binary: binary, Module: mod,
 		})
 	default:
 		binary, _ := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")

@@ -105,6 +105,11 @@ func TestParseErrors(t *testing.T) {
 			want: []string{"prenv.yaml:5: database.golden: is required in a database section", "leave the database section out"},
 		},
 		{
+			name: "bad secrets provider",
+			yaml: "project: shop\nsecrets-provider: kms://alias/prenv\n",
+			want: []string{`prenv.yaml:2: secrets-provider: "kms://alias/prenv" is not a secrets provider: use passphrase, or a key's URL`},
+		},
+		{
 			name: "syntax",
 			yaml: "project: [\n",
 			want: []string{"prenv.yaml: yaml: line", "fix the YAML syntax"},
@@ -169,7 +174,7 @@ func TestJSONSchema(t *testing.T) {
 	if s.Additional {
 		t.Error("additionalProperties = true, want false so unknown keys are flagged")
 	}
-	for _, key := range []string{"project", "engine", "target", "ttl", "backend", "services", "database", "routing", "dns", "policy"} {
+	for _, key := range []string{"project", "engine", "target", "ttl", "backend", "secrets-provider", "services", "database", "routing", "dns", "policy"} {
 		if _, ok := s.Properties[key]; !ok {
 			t.Errorf("schema has no property %q", key)
 		}

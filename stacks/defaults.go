@@ -17,6 +17,7 @@ func (bp *Blueprint) applyDefaults() {
 	setDefault(&bp.Engine, DefaultEngine)
 	setDefault(&bp.Target, DefaultTarget)
 	setDefault(&bp.TTLFrom, DefaultTTLFrom)
+	setDefault(&bp.SecretsProvider, SecretsPassphrase)
 	if bp.TTL.Duration == 0 {
 		bp.TTL.Duration = DefaultTTL
 	}

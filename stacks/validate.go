@@ -48,6 +48,9 @@ func (bp *Blueprint) validate(line func(string) int) []error {
 			fail("backend", "%q is not a state backend URL; use file://<dir> or s3://<bucket>", bp.Backend)
 		}
 	}
+	if err := CheckSecretsProvider(bp.SecretsProvider); err != nil {
+		fail("secrets-provider", "%v", err)
+	}
 	bp.validateServices(fail)
 	if bp.Target == TargetAWS {
 		bp.validateAWS(fail)

@@ -10,6 +10,9 @@
 // says the run that took them has completed. Each operation that takes a
 // lock writes a run record beside it (provenance.go: host, pid, start and
 // automation.Run's GitHub run), which is how a lock is traced to its run.
+// A stack's secrets are encrypted with the passphrase or with a key
+// service (Config.SecretsProvider, such as awskms://), which the stack's
+// state records and every later run must match.
 //
 //	binary, err := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")
 //	eng, err := pulumi.New(ctx, pulumi.Config{

@@ -36,8 +36,13 @@ type Config struct {
 	Project    string      // the blueprint's project
 	BackendURL string      // file://<dir>, s3://<bucket>, gs://<bucket> or azblob://<container>
 	Binary     string      // the pulumi CLI, from Find
-	Passphrase string      // secrets passphrase for the backend's stacks
+	Passphrase string      // secrets passphrase, with the passphrase secrets provider
 	Program    ProgramFunc // the target's program for an environment
+	// SecretsProvider encrypts the stacks' secrets: stacks.SecretsPassphrase
+	// (the default) with Passphrase, or a key service's URL (awskms://...,
+	// gcpkms://..., azurekeyvault://..., hashivault://...), which the pulumi
+	// CLI reaches with the credentials of its environment.
+	SecretsProvider string
 	// TTL, when set, makes each update move the expiry to now+TTL
 	// (ttl-from: last-update). Otherwise the expiry counts from creation.
 	TTLFromUpdate bool
@@ -68,8 +73,14 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.Project == "" || cfg.BackendURL == "" || cfg.Program == nil {
 		return nil, fmt.Errorf("pulumi: Config needs Project, BackendURL and Program")
 	}
-	if cfg.Passphrase == "" {
-		return nil, fmt.Errorf("no secrets passphrase: set PULUMI_CONFIG_PASSPHRASE")
+	if cfg.SecretsProvider == "" {
+		cfg.SecretsProvider = stacks.SecretsPassphrase
+	}
+	if err := stacks.CheckSecretsProvider(cfg.SecretsProvider); err != nil {
+		return nil, err
+	}
+	if cfg.SecretsProvider == stacks.SecretsPassphrase && cfg.Passphrase == "" {
+		return nil, fmt.Errorf("no secrets passphrase: set PULUMI_CONFIG_PASSPHRASE, or a secrets provider such as awskms://alias/prenv?region=eu-west-1")
 	}
 	if err := checkBackend(cfg.BackendURL); err != nil {
 		return nil, err
@@ -103,13 +114,16 @@ func (p *Engine) workspace(ctx context.Context) (auto.Workspace, func(), error) 
 			proj.Plugins.Providers = append(proj.Plugins.Providers, workspace.PluginOptions{Name: name, Path: path})
 		}
 	}
-	env := map[string]string{"PULUMI_CONFIG_PASSPHRASE": p.cfg.Passphrase, "PULUMI_BACKEND_URL": p.cfg.BackendURL}
+	env := map[string]string{"PULUMI_BACKEND_URL": p.cfg.BackendURL}
+	if p.cfg.SecretsProvider == stacks.SecretsPassphrase {
+		env["PULUMI_CONFIG_PASSPHRASE"] = p.cfg.Passphrase
+	}
 	for k, v := range p.cfg.Env {
 		env[k] = v
 	}
 	opts := []auto.LocalWorkspaceOption{
 		auto.WorkDir(dir), auto.Project(proj), auto.Pulumi(p.cli), auto.EnvVars(env),
-		auto.SecretsProvider("passphrase"),
+		auto.SecretsProvider(p.cfg.SecretsProvider),
 	}
 	ws, err := auto.NewLocalWorkspace(ctx, opts...)
 	if err != nil {

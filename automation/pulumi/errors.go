@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
 )
 
 // lockLine matches the lines Pulumi's file backend prints for each lock:
@@ -51,6 +52,30 @@ func classify(ctx context.Context, stack string, err error) error {
 		return fmt.Errorf("stack %s does not exist: run `prenv up` for it first: %w", stack, automation.ErrStackNotFound)
 	case strings.Contains(text, "incorrect passphrase"), strings.Contains(text, "passphrase must be set"):
 		return fmt.Errorf("the passphrase does not open stack %s's secrets: set PULUMI_CONFIG_PASSPHRASE to the one the stack was created with", stack)
+	case keyServiceError.MatchString(text):
+		return keyServiceFailure(stack, text)
 	}
 	return &automation.EngineError{Stack: stack, Err: err}
+}
+
+// keyServiceError matches the error of a secrets provider's key service,
+// as gocloud reports it through pulumi:
+//
+//	secrets (code=NotFound): operation error KMS: Encrypt, https response error StatusCode: 400, RequestID: ..., NotFoundException: Key '...' does not exist
+var keyServiceError = regexp.MustCompile(`secrets \(code=(\w+)\): ([^\n]*)`)
+
+// keyServiceFailure is a failure of the stack's key service, its cause
+// cut to the service's own words. A key that does not exist, or that the
+// credentials may not use, is the user's input.
+func keyServiceFailure(stack, text string) error {
+	m := keyServiceError.FindStringSubmatch(text)
+	code, cause := m[1], m[2]
+	if i := strings.LastIndex(cause, "Exception: "); i >= 0 { // AWS: the rest is the request's metadata
+		cause = cause[i+len("Exception: "):]
+	}
+	err := fmt.Errorf("the secrets provider of stack %s failed: %s (%s): check the key's id, region and endpoint in secrets-provider, and that these credentials may use it", stack, strings.TrimSpace(cause), code)
+	if code == "NotFound" || code == "PermissionDenied" {
+		return stacks.Input(err)
+	}
+	return err
 }

@@ -3,10 +3,12 @@ package pulumi
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/stacks"
 )
 
 func TestParseLockHolders(t *testing.T) {
@@ -43,5 +45,19 @@ func TestClassifyLockListingRace(t *testing.T) {
 	notLock := errors.New(`blob (key ".pulumi/stacks/e2e/pr-1.json") (code=NotFound): NoSuchKey`)
 	if got := classify(context.Background(), "pr-1", notLock); automation.IsLocked(got) {
 		t.Errorf("classify(a missing stack file) = %v, want no lock error", got)
+	}
+}
+
+func TestKeyServiceFailure(t *testing.T) {
+	t.Parallel()
+	text := "failed to run update: exit status 255\nstderr: error: could not create secrets manager for new stack: secrets (code=NotFound): operation error KMS: Encrypt, https response error StatusCode: 400, RequestID: abc, NotFoundException: Key 'arn:aws:kms:us-east-1:1:key/k' does not exist\n"
+	err := classify(context.Background(), "pr-1", errors.New(text))
+	want := "the secrets provider of stack pr-1 failed: Key 'arn:aws:kms:us-east-1:1:key/k' does not exist (NotFound): check the key's id"
+	if !strings.HasPrefix(err.Error(), want) || !stacks.IsInput(err) {
+		t.Errorf("classify = %v, want an input error starting %q", err, want)
+	}
+	down := classify(context.Background(), "pr-1", errors.New("secrets (code=Unavailable): dial tcp: connection refused"))
+	if stacks.IsInput(down) || !strings.Contains(down.Error(), "dial tcp: connection refused (Unavailable)") {
+		t.Errorf("classify of an unreachable key service = %v, want a plain error with its cause", down)
 	}
 }

@@ -43,7 +43,7 @@ func (p *Engine) open(ctx context.Context, env stacks.Env) (*session, error) {
 type history struct {
 	createdAt time.Time // zero for a stack created now
 	expiresAt time.Time // the expiry the last update recorded
-	salt      string    // the stack's passphrase salt, when read from its state
+	secrets   secrets   // how the stack's secrets are encrypted, when read from its state
 	recovered []string  // what an interrupted run left that this run clears
 }
 
@@ -57,7 +57,10 @@ func (p *Engine) locate(ctx context.Context, ws auto.Workspace, stack string, cr
 	if err != nil {
 		return history{}, err
 	}
-	h := history{createdAt: s.CreatedAt, expiresAt: s.ExpiresAt, salt: s.Salt}
+	h := history{createdAt: s.CreatedAt, expiresAt: s.ExpiresAt, secrets: secretsOf(s)}
+	if err := h.secrets.check(stack, p.cfg.SecretsProvider); err != nil {
+		return h, err
+	}
 	if len(s.Pending) > 0 {
 		h.recovered = append(h.recovered, fmt.Sprintf("cleared %d pending operation(s) an interrupted update left: %v", len(s.Pending), s.Pending))
 	}
@@ -77,18 +80,17 @@ func (p *Engine) create(ctx context.Context, ws auto.Workspace, stack string, cr
 }
 
 // writeConfig records prenv's config in the workspace's stack settings
-// file, which the next pulumi run reads; no CLI call is needed. The salt
-// makes pulumi check the passphrase before it runs, as `stack select`
-// would have.
-func writeConfig(ctx context.Context, ws auto.Workspace, project string, env stacks.Env, salt string) error {
+// file, which the next pulumi run reads; no CLI call is needed. The
+// secrets provider's settings (the passphrase's salt, or the key's URL and
+// the data key it encrypted) make pulumi open the stack's secrets as
+// `stack select` would have, and check the passphrase before it runs.
+func writeConfig(ctx context.Context, ws auto.Workspace, project string, env stacks.Env, sec secrets) error {
 	settings, err := ws.StackSettings(ctx, env.Stack)
 	if err != nil {
 		// A stack that was never selected here has no settings file yet.
 		settings = &workspace.ProjectStack{}
 	}
-	if settings.EncryptionSalt == "" {
-		settings.EncryptionSalt = salt
-	}
+	sec.settle(settings)
 	if settings.Config == nil {
 		settings.Config = config.Map{}
 	}
@@ -121,7 +123,11 @@ func (p *Engine) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env,
 		return h, nil, err
 	}
 	env = automation.Dated(env, h.createdAt, h.expiresAt, p.cfg.TTLFromUpdate, o)
-	if err := writeConfig(ctx, ws, p.cfg.Project, env, h.salt); err != nil {
+	sec := h.secrets
+	if sec.provider == "" { // a stack created now, or never updated: the provider prenv was given
+		sec.provider = p.cfg.SecretsProvider
+	}
+	if err := writeConfig(ctx, ws, p.cfg.Project, env, sec); err != nil {
 		return h, nil, err
 	}
 	program, err := p.program(env)

@@ -8,25 +8,28 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
-// Cancel removes the lock record of env's workspace if no process holds
-// its lock, and otherwise returns an *automation.LockedError naming the
-// holder. The local backend's lock itself dies with its process, so only
-// a killed run's record can be stale.
-func (t *Engine) Cancel(_ context.Context, env stacks.Env, opts ...automation.Option) (automation.CancelResult, error) {
+// Cancel breaks the lock of env's workspace if it is provably stale, and
+// otherwise leaves it alone and returns an *automation.LockedError naming
+// the holder. It never interrupts a live run. On the local backend, whose
+// lock dies with its process, only a killed run's record can be stale.
+func (t *Engine) Cancel(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.CancelResult, error) {
 	o := automation.Resolve(opts)
-	if h, locked := t.lockHolder(env.Stack); locked {
-		return automation.CancelResult{Locks: []automation.LockHolder{h}}, &automation.LockedError{Stack: env.Stack, Holders: []automation.LockHolder{h}}
+	v, err := t.backend.inspect(ctx, env.Stack, o)
+	if err != nil || !v.found {
+		return automation.CancelResult{}, err
 	}
-	rec := t.lockRecord(env.Stack)
-	if rec.URL == "" {
-		return automation.CancelResult{}, nil
+	res := automation.CancelResult{Locks: []automation.LockHolder{v.holder}}
+	if v.stale == "" {
+		return res, &automation.LockedError{Stack: env.Stack, Holders: res.Locks}
 	}
-	line, err := t.breakStaleRecord(env.Stack)
+	line, err := t.breakStale(ctx, env.Stack, o)
 	if err != nil {
-		return automation.CancelResult{Locks: []automation.LockHolder{rec}}, err
+		return res, err
 	}
-	if line != "" {
-		fmt.Fprintln(o.Progress, line)
+	if line == "" { // taken again since it was judged
+		return res, t.lockedError(ctx, env.Stack, "")
 	}
-	return automation.CancelResult{Locks: []automation.LockHolder{rec}, Broken: line != ""}, nil
+	fmt.Fprintln(o.Progress, line)
+	res.Broken = true
+	return res, nil
 }

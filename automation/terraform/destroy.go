@@ -18,7 +18,7 @@ func (t *Engine) Destroy(ctx context.Context, env stacks.Env, opts ...automation
 	o := automation.Resolve(opts)
 	start := time.Now()
 	res := automation.Result{Stack: env.Stack, Op: "destroy", Changes: map[string]int{}}
-	err := t.destroy(ctx, env, o, &res)
+	err := t.withLock(ctx, env.Stack, o, &res, func(o automation.Options) error { return t.destroy(ctx, env, o, &res) })
 	res.Duration = time.Since(start)
 	return res, err
 }
@@ -35,7 +35,7 @@ func (t *Engine) destroy(ctx context.Context, env stacks.Env, o automation.Optio
 	stream := newUIStream(o.Progress)
 	err = r.tf.DestroyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(false))
 	changes, _, diags := stream.result()
-	if kept := t.keepErrored(r, env.Stack); kept != nil {
+	if kept := t.keepErrored(ctx, r, env.Stack); kept != nil {
 		return kept
 	}
 	if err != nil {

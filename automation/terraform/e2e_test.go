@@ -17,38 +17,69 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
-// engines are the Terraform engines the engine-agnostic tests of
-// enginetest run against.
-var engines = enginetest.Case{
-	None: func(t *testing.T) automation.Engine {
-		mod, err := modules.For("none")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return newEngine(t, mod, nil)
-	},
-	Gate: func(t *testing.T, hold time.Duration) (automation.Engine, enginetest.HoldGate) {
-		g := &gate{dir: t.TempDir()}
-		g.SetHold(hold)
-		return newEngine(t, os.DirFS("testdata/tfgate"), g.vars), g
-	},
+// backends are the kinds of backend the engine's end-to-end tests run
+// on: a file:// directory (Terraform's local backend), and an s3:// bucket
+// on a real S3 protocol server (moto_server; Terraform's s3 backend).
+var backends = []struct {
+	name string
+	url  func(t *testing.T) string
+}{
+	{"file", func(t *testing.T) string { return testenv.Backend(t) }},
+	{"s3", func(t *testing.T) string { return testenv.S3(t).URL }},
 }
 
-// newEngine returns a Terraform engine on a fresh state directory that
-// applies module with the variables vars makes.
-func newEngine(t *testing.T, module fs.FS, vars terraform.VarsFunc) *terraform.Engine {
+// forEachBackend runs test as a parallel subtest on a fresh backend of
+// each kind.
+func forEachBackend(t *testing.T, test func(t *testing.T, backend string)) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, b.url(t))
+		})
+	}
+}
+
+// enginesOn are the Terraform engines the engine-agnostic tests of
+// enginetest run against, on backend.
+func enginesOn(backend string) enginetest.Case {
+	return enginetest.Case{
+		None: func(t *testing.T) automation.Engine {
+			mod, err := modules.For("none")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return newEngine(t, backend, mod, nil)
+		},
+		Gate: func(t *testing.T, hold time.Duration) (automation.Engine, enginetest.HoldGate) {
+			g := &gate{dir: t.TempDir()}
+			g.SetHold(hold)
+			return newEngine(t, backend, os.DirFS("testdata/tfgate"), g.vars), g
+		},
+	}
+}
+
+// newEngine returns a Terraform engine on backend that applies module
+// with the variables vars makes.
+func newEngine(t *testing.T, backend string, module fs.FS, vars terraform.VarsFunc) *terraform.Engine {
 	t.Helper()
-	eng, err := terraform.New(t.Context(), terraform.Config{
-		Project:  enginetest.Project,
-		StateDir: t.TempDir(),
-		Binary:   testenv.Terraform(t),
-		Module:   module,
-		Vars:     vars,
-	})
+	cfg := terraformConfig(module, backend, testenv.Terraform(t))
+	cfg.Vars = vars
+	eng, err := newFromConfig(t, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return eng
+}
+
+// terraformConfig is the tests' project on backend, applying module with
+// binary.
+func terraformConfig(module fs.FS, backend, binary string) terraform.Config {
+	return terraform.Config{Project: enginetest.Project, BackendURL: backend, Binary: binary, Module: module}
+}
+
+func newFromConfig(t *testing.T, cfg terraform.Config) (*terraform.Engine, error) {
+	t.Helper()
+	return terraform.New(t.Context(), cfg)
 }
 
 // gate drives testdata/tfgate: a fresh run id replaces its resource on
@@ -87,20 +118,20 @@ func (g *gate) Entered(t *testing.T) {
 
 func TestEngineLifecycle(t *testing.T) {
 	t.Parallel()
-	enginetest.Lifecycle(t, engines)
+	forEachBackend(t, func(t *testing.T, backend string) { enginetest.Lifecycle(t, enginesOn(backend)) })
 }
 
 func TestEngineRacingUpsNeverOverlap(t *testing.T) {
 	t.Parallel()
-	enginetest.RacingUpsNeverOverlap(t, engines)
+	forEachBackend(t, func(t *testing.T, backend string) { enginetest.RacingUpsNeverOverlap(t, enginesOn(backend)) })
 }
 
 func TestEngineLockedFailsAfterBound(t *testing.T) {
 	t.Parallel()
-	enginetest.LockedFailsAfterBound(t, engines)
+	forEachBackend(t, func(t *testing.T, backend string) { enginetest.LockedFailsAfterBound(t, enginesOn(backend)) })
 }
 
 func TestEngineCancelReleasesLock(t *testing.T) {
 	t.Parallel()
-	enginetest.CancelReleasesLock(t, engines)
+	forEachBackend(t, func(t *testing.T, backend string) { enginetest.CancelReleasesLock(t, enginesOn(backend)) })
 }

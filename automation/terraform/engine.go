@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/state"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -26,12 +26,15 @@ type VarsFunc func(env stacks.Env) (map[string]any, error)
 // (url__ = {web = ...} is url:web).
 type Config struct {
 	Project string // the blueprint's project
-	// StateDir holds the project's workspaces through the local backend:
-	// <StateDir>/<workspace>/terraform.tfstate.
-	StateDir string
-	Binary   string // the terraform (or tofu) CLI, from Find
-	Module   fs.FS  // the root module: its *.tf files at the top
-	Vars     VarsFunc
+	// BackendURL is where the project's workspaces live, each in
+	// terraform/<project>/<workspace>/terraform.tfstate under its root: a
+	// file://<dir> (Terraform's local backend) or an s3://<bucket>[/<dir>]
+	// with the parameters pulumi takes (Terraform's s3 backend, locked by
+	// its own lock files, which needs terraform or OpenTofu S3Version).
+	BackendURL string
+	Binary     string // the terraform (or tofu) CLI, from Find
+	Module     fs.FS  // the root module: its *.tf files at the top
+	Vars       VarsFunc
 	// TTLFromUpdate makes each update move the expiry to now+TTL
 	// (ttl-from: last-update). Otherwise the expiry counts from creation.
 	TTLFromUpdate bool
@@ -44,37 +47,44 @@ type Config struct {
 type Engine struct {
 	cfg     Config
 	version string
+	backend backend                 // how Terraform is configured for the backend, and its locks
+	state   *state.TerraformBackend // the workspaces' state, read without terraform runs
 }
 
 var _ automation.Engine = (*Engine)(nil)
 
 // New checks cfg and the terraform binary and returns the engine.
 func New(ctx context.Context, cfg Config) (*Engine, error) {
-	if cfg.Project == "" || cfg.StateDir == "" || cfg.Module == nil {
-		return nil, errors.New("terraform: Config needs Project, StateDir and Module")
+	if cfg.Project == "" || cfg.BackendURL == "" || cfg.Module == nil {
+		return nil, errors.New("terraform: Config needs Project, BackendURL and Module")
 	}
 	if _, err := fs.Stat(cfg.Module, "main.tf"); err != nil {
 		return nil, fmt.Errorf("the Terraform module has no main.tf (%v): point the engine at a module directory", err)
 	}
-	dir, err := filepath.Abs(cfg.StateDir)
+	found, err := checkVersion(ctx, cfg.Binary)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("terraform state directory %s is unreachable: %v: pick a writable directory with --backend", dir, err)
-	}
-	cfg.StateDir = dir
-	v, err := Check(ctx, cfg.Binary)
+	be, st, err := openBackend(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg, version: v}, nil
+	if need := be.minVersion(); found.LT(need) {
+		st.Close()
+		return nil, fmt.Errorf("terraform %s at %s cannot lock state in an %s backend, which needs %s or later (use_lockfile): upgrade it, or set PRENV_TERRAFORM to a newer one",
+			found, cfg.Binary, be.name(), need)
+	}
+	return &Engine{cfg: cfg, version: "v" + found.String(), backend: be, state: st}, nil
 }
 
 // Version is the terraform CLI's version, as New checked it.
 func (t *Engine) Version() string { return t.version }
 
-// statePath is where the local backend keeps workspace's state.
-func (t *Engine) statePath(workspace string) string {
-	return filepath.Join(t.cfg.StateDir, workspace, "terraform.tfstate")
+// hostname is this machine's name as Terraform records it in lock files.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return ""
+	}
+	return h
 }

@@ -23,12 +23,10 @@ func (t *Engine) classify(ctx context.Context, stack string, err error, diags []
 	}
 	text := err.Error() + "\n" + strings.Join(diags, "\n")
 	switch {
-	case strings.Contains(text, "Error acquiring the state lock"):
-		holders := parseLockInfo(text)
-		if h, ok := t.lockHolder(stack); ok && len(holders) == 1 && holders[0].PID == 0 {
-			holders[0].PID = h.PID
-		}
-		return &automation.LockedError{Stack: stack, Holders: holders}
+	case strings.Contains(text, "Error acquiring the state lock"),
+		// The s3 backend locks a workspace it creates without retrying.
+		strings.Contains(text, "failed to lock s3 state"):
+		return t.lockedError(ctx, stack, text)
 	case strings.Contains(text, "doesn't exist") && strings.Contains(text, "orkspace"):
 		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", stack, automation.ErrStackNotFound)
 	}
@@ -113,6 +111,9 @@ func parseLockInfo(text string) []automation.LockHolder {
 	}
 	if p := lockPath.FindStringSubmatch(text); p != nil {
 		h.URL = "file://" + p[1]
+		if !strings.HasPrefix(p[1], "/") { // <bucket>/<key>: the s3 backend's, locked by <key>.tflock
+			h.URL = "s3://" + p[1] + ".tflock"
+		}
 	}
 	return []automation.LockHolder{h}
 }

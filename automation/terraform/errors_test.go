@@ -28,6 +28,10 @@ Lock Info:
 	if len(got) != 1 || got[0].URL != want.URL || got[0].User != want.User || got[0].Host != want.Host || !got[0].Since.Equal(want.Since) {
 		t.Errorf("parseLockInfo = %+v, want [%+v]", got, want)
 	}
+	s3 := strings.Replace(text, "/state/pr-1/terraform.tfstate", "team-state/terraform/shop/pr-1/terraform.tfstate", 1)
+	if got := parseLockInfo(s3); len(got) != 1 || got[0].URL != "s3://team-state/terraform/shop/pr-1/terraform.tfstate.tflock" {
+		t.Errorf("parseLockInfo of the s3 backend's lock = %+v, want its lock file named", got)
+	}
 	if got := parseLockInfo("Error: something else"); got != nil {
 		t.Errorf("parseLockInfo of another error = %+v, want none", got)
 	}

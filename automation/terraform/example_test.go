@@ -29,10 +29,10 @@ func ExampleEngine_Up() {
 		return
 	}
 	eng, err := terraform.New(ctx, terraform.Config{
-		Project:  bp.Project,
-		StateDir: "/var/lib/prenv/state/terraform/" + bp.Project,
-		Binary:   binary,
-		Module:   mod,
+		Project:    bp.Project,
+		BackendURL: "s3://team-state/prenv?region=eu-west-1",
+		Binary:     binary,
+		Module:     mod,
 	})
 	if err != nil {
 		fmt.Println(err)

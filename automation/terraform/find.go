@@ -42,28 +42,41 @@ func Find(explicit string, dirs ...string) (string, error) {
 		Version.String() + ", or run `make tools` to build OpenTofu into ./bin")
 }
 
+// S3Version is the oldest terraform (or OpenTofu) CLI that locks state
+// in an S3 bucket by itself, with a lock file beside it (use_lockfile),
+// without a DynamoDB table.
+var S3Version = semver.MustParse("1.10.0")
+
 // Check runs the binary at path and returns its version, or an
 // error naming the version found and the version needed.
 func Check(ctx context.Context, path string) (string, error) {
+	v, err := checkVersion(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	return "v" + v.String(), nil
+}
+
+func checkVersion(ctx context.Context, path string) (semver.Version, error) {
 	if path == "" {
-		return "", errors.New("no terraform binary given: use terraform.Find, or run `make tools`")
+		return semver.Version{}, errors.New("no terraform binary given: use terraform.Find, or run `make tools`")
 	}
 	out, err := exec.CommandContext(ctx, path, "version", "-json").Output()
 	if err != nil {
-		return "", fmt.Errorf("%s does not run as terraform (%v): install terraform >= %s or set PRENV_TERRAFORM", path, err, Version)
+		return semver.Version{}, fmt.Errorf("%s does not run as terraform (%v): install terraform >= %s or set PRENV_TERRAFORM", path, err, Version)
 	}
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
 	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
-		return "", fmt.Errorf("%s does not report a terraform version (%q): install terraform >= %s or set PRENV_TERRAFORM", path, out, Version)
+		return semver.Version{}, fmt.Errorf("%s does not report a terraform version (%q): install terraform >= %s or set PRENV_TERRAFORM", path, out, Version)
 	}
 	found, err := semver.ParseTolerant(v.Version)
 	if err != nil {
-		return "", fmt.Errorf("%s reports version %q, which is not a release: install terraform >= %s", path, v.Version, Version)
+		return semver.Version{}, fmt.Errorf("%s reports version %q, which is not a release: install terraform >= %s", path, v.Version, Version)
 	}
 	if found.LT(Version) {
-		return "", fmt.Errorf("terraform %s at %s is older than %s that prenv needs: upgrade it, or set PRENV_TERRAFORM to a newer one", found, path, Version)
+		return semver.Version{}, fmt.Errorf("terraform %s at %s is older than %s that prenv needs: upgrade it, or set PRENV_TERRAFORM to a newer one", found, path, Version)
 	}
-	return "v" + found.String(), nil
+	return found, nil
 }

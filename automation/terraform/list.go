@@ -2,37 +2,35 @@ package terraform
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/prenv/prenv/automation"
 )
 
 // List returns the workspaces of the engine's project, the default one
-// aside, with what their state says of each.
+// aside, with what their state says of each, read straight from the
+// backend: one listing and one read per workspace, no terraform run.
 func (t *Engine) List(ctx context.Context) ([]automation.StackInfo, error) {
-	r, err := t.workdir(ctx)
+	workspaces, err := t.state.Workspaces(ctx, t.cfg.Project)
 	if err != nil {
 		return nil, err
 	}
-	defer r.cleanup()
-	names, _, err := r.tf.WorkspaceList(ctx)
-	if err != nil {
-		return nil, t.classify(ctx, "(list)", err, nil)
-	}
-	var infos []automation.StackInfo
-	for _, name := range names {
-		if name == "default" {
-			continue
-		}
-		st, err := t.readState(name)
+	o := automation.Resolve(nil)
+	infos := make([]automation.StackInfo, 0, len(workspaces))
+	for _, w := range workspaces {
+		running, err := t.running(ctx, w.Name, o)
 		if err != nil {
-			return nil, fmt.Errorf("workspace %s: %w", name, err)
+			return nil, err
 		}
-		_, running := t.lockHolder(name)
 		infos = append(infos, automation.StackInfo{
-			Name: name, LastUpdate: st.modified, ResourceCount: st.resources, Running: running,
-			CreatedAt: st.createdAt, ExpiresAt: st.expiresAt, URL: st.url,
+			Name: w.Name, LastUpdate: w.LastUpdate, ResourceCount: w.ResourceCount, Running: running,
+			CreatedAt: w.CreatedAt, ExpiresAt: w.ExpiresAt, URL: w.URL, Repo: w.Repo,
 		})
 	}
 	return infos, nil
+}
+
+// running reports whether a run may hold workspace's lock now.
+func (t *Engine) running(ctx context.Context, workspace string, o automation.Options) (bool, error) {
+	v, err := t.backend.inspect(ctx, workspace, o)
+	return v.found && v.stale == "", err
 }

@@ -1,92 +1,69 @@
 package terraform
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/state"
 )
 
-// The local backend locks a workspace with an fcntl lock on its state file
-// and records the holder beside it. The kernel drops the lock with its
-// process, so a lock is never left behind by a killed run; only its
-// record can be.
-
-// lockInfoPath is the local backend's record of who holds workspace's lock.
-func (t *Engine) lockInfoPath(workspace string) string {
-	return filepath.Join(t.cfg.StateDir, workspace, ".terraform.tfstate.lock.info")
-}
-
-// lockHolder reports who holds workspace's lock now: ok is false when no
-// process holds it, whatever record a killed run left.
-func (t *Engine) lockHolder(workspace string) (automation.LockHolder, bool) {
-	pid, locked := fcntlHolder(t.statePath(workspace))
-	if !locked {
-		return automation.LockHolder{}, false
-	}
-	h := t.lockRecord(workspace)
-	h.PID = pid
-	return h, true
-}
-
-// lockRecord reads the holder's record; its zero value if there is none.
-func (t *Engine) lockRecord(workspace string) automation.LockHolder {
-	path := t.lockInfoPath(workspace)
-	data, err := os.ReadFile(path)
+// breakStale removes workspace's lock if it is provably stale, and says
+// what it did; it never touches a lock that may be live, nor one taken
+// again since it was judged.
+func (t *Engine) breakStale(ctx context.Context, workspace string, o automation.Options) (string, error) {
+	v, err := t.backend.inspect(ctx, workspace, o)
 	if err != nil {
-		return automation.LockHolder{}
+		return "", fmt.Errorf("read the lock of %s: %w", workspace, err)
 	}
-	var info struct {
-		Who     string
-		Created time.Time
-	}
-	h := automation.LockHolder{URL: "file://" + path}
-	if json.Unmarshal(data, &info) != nil {
-		h.Unreadable = true
-		return h
-	}
-	h.User, h.Host, _ = strings.Cut(info.Who, "@")
-	h.Since = info.Created
-	return h
-}
-
-// fcntlHolder asks the kernel whether a process holds a write lock on the
-// file at path, and which.
-func fcntlHolder(path string) (pid int, locked bool) {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return 0, false
-	}
-	defer f.Close()
-	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: 0, Start: 0, Len: 0}
-	if err := syscall.FcntlFlock(f.Fd(), syscall.F_GETLK, &lk); err != nil {
-		return 0, true // cannot tell: assume the worst
-	}
-	if lk.Type == syscall.F_UNLCK {
-		return 0, false
-	}
-	return int(lk.Pid), true
-}
-
-// breakStaleRecord removes the lock record a killed run left, if no
-// process holds the lock, and says what it did.
-func (t *Engine) breakStaleRecord(workspace string) (string, error) {
-	if _, locked := t.lockHolder(workspace); locked {
+	if !v.found || v.stale == "" {
 		return "", nil
 	}
-	path := t.lockInfoPath(workspace)
-	h := t.lockRecord(workspace)
-	if h.URL == "" {
-		return "", nil
+	if err := t.backend.release(ctx, workspace, v); errors.Is(err, state.ErrLockChanged) {
+		return "", nil // another run took the lock since: it may be live
+	} else if err != nil {
+		return "", err
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("remove stale lock record %s: %w", path, err)
+	return fmt.Sprintf("broke stale lock of %s held by %s: %s", workspace, v.holder, v.stale), nil
+}
+
+// withLock runs op, whose terraform runs wait for workspace's lock up to
+// o.WaitForLock. When op fails on a lock that has since become provably
+// stale (its holder was killed while op waited), it breaks the lock and
+// runs op again with what is left of the wait.
+func (t *Engine) withLock(ctx context.Context, workspace string, o automation.Options, res *automation.Result, op func(o automation.Options) error) error {
+	start, wait := time.Now(), o.WaitForLock
+	for {
+		err := op(o)
+		if !automation.IsLocked(err) || ctx.Err() != nil {
+			return err
+		}
+		line, berr := t.breakStale(ctx, workspace, o)
+		if berr != nil {
+			return errors.Join(err, berr)
+		}
+		if line == "" {
+			var locked *automation.LockedError
+			if errors.As(err, &locked) {
+				locked.Waited = time.Since(start)
+			}
+			return err
+		}
+		res.Recovered = append(res.Recovered, line)
+		fmt.Fprintln(o.Progress, line)
+		o.WaitForLock = max(0, wait-time.Since(start))
 	}
-	return fmt.Sprintf("removed the lock record of %s left by %s: no process holds its lock", workspace, h), nil
+}
+
+// lockedError is the LockedError of a run that failed on workspace's
+// lock: the holder as the lock is now, with its process when prenv can
+// tell it, or as terraform's message described it.
+func (t *Engine) lockedError(ctx context.Context, workspace, text string) error {
+	holders := parseLockInfo(text)
+	if v, err := t.backend.inspect(ctx, workspace, automation.Options{}); err == nil && v.found {
+		holders = []automation.LockHolder{v.holder}
+	}
+	return &automation.LockedError{Stack: workspace, Holders: holders}
 }

@@ -12,7 +12,7 @@ import (
 // Outputs returns the outputs of env's workspace, sensitive ones included
 // and marked secret.
 func (t *Engine) Outputs(ctx context.Context, env stacks.Env) (map[string]automation.Output, error) {
-	r, err := t.workdir(ctx)
+	r, err := t.workdir(ctx, env.Stack)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ func (t *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation
 	o := automation.Resolve(opts)
 	start := time.Now()
 	res := automation.Result{Stack: env.Stack, Op: "preview"}
-	err := func() error {
+	err := t.withLock(ctx, env.Stack, o, &res, func(o automation.Options) error {
 		r, varFile, err := t.prepare(ctx, env, o, true, &res)
 		if err != nil {
 			return err
@@ -30,7 +30,7 @@ func (t *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation
 		}
 		res.Changes = changes
 		return nil
-	}()
+	})
 	res.Duration = time.Since(start)
 	return res, err
 }

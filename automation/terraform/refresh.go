@@ -16,7 +16,7 @@ func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 	o := automation.Resolve(opts)
 	start := time.Now()
 	res := automation.Result{Stack: env.Stack, Op: "refresh"}
-	err := func() error {
+	err := t.withLock(ctx, env.Stack, o, &res, func(o automation.Options) error {
 		r, varFile, err := t.prepare(ctx, env, o, false, &res)
 		if err != nil {
 			return err
@@ -25,7 +25,7 @@ func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 		stream := newUIStream(o.Progress)
 		err = r.tf.ApplyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.RefreshOnly(true))
 		changes, _, diags := stream.result()
-		if kept := t.keepErrored(r, env.Stack); kept != nil {
+		if kept := t.keepErrored(ctx, r, env.Stack); kept != nil {
 			return kept
 		}
 		if err != nil {
@@ -42,7 +42,7 @@ func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 		}
 		res.Outputs = prenvOutputs(m, true)
 		return nil
-	}()
+	})
 	res.Duration = time.Since(start)
 	return res, err
 }

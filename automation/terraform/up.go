@@ -18,7 +18,7 @@ func (t *Engine) Up(ctx context.Context, env stacks.Env, opts ...automation.Opti
 	o := automation.Resolve(opts)
 	start := time.Now()
 	res := automation.Result{Stack: env.Stack, Op: "up"}
-	err := t.up(ctx, env, o, &res)
+	err := t.withLock(ctx, env.Stack, o, &res, func(o automation.Options) error { return t.up(ctx, env, o, &res) })
 	res.Duration = time.Since(start)
 	return res, err
 }
@@ -35,7 +35,7 @@ func (t *Engine) up(ctx context.Context, env stacks.Env, o automation.Options, r
 	stream := newUIStream(o.Progress)
 	err = r.tf.ApplyJSON(ctx, stream, applyOptions(varFile, o)...)
 	changes, outputs, diags := stream.result()
-	if kept := t.keepErrored(r, env.Stack); kept != nil {
+	if kept := t.keepErrored(ctx, r, env.Stack); kept != nil {
 		return kept
 	}
 	if err != nil {
@@ -82,22 +82,23 @@ func lockTimeout(o automation.Options) string {
 }
 
 // prepare readies an operation on env's workspace: no unsaved state kept
-// from a failed run, a working directory with the workspace selected (or
-// created, with create), and the variables dated by the workspace's state.
+// from a failed run, no provably stale lock, a working directory with the
+// workspace selected (or created, with create), and the variables dated
+// by the workspace's state.
 func (t *Engine) prepare(ctx context.Context, env stacks.Env, o automation.Options, create bool, res *automation.Result) (*runDir, string, error) {
-	if err := t.refuseErrored(env.Stack); err != nil {
+	if err := t.refuseErrored(ctx, env.Stack); err != nil {
 		return nil, "", err
 	}
-	if line, err := t.breakStaleRecord(env.Stack); err != nil {
+	if line, err := t.breakStale(ctx, env.Stack, o); err != nil {
 		return nil, "", err
 	} else if line != "" {
 		res.Recovered = append(res.Recovered, line)
 		fmt.Fprintln(o.Progress, line)
 	}
-	if h, locked := t.lockHolder(env.Stack); locked && o.WaitForLock > 0 {
-		fmt.Fprintf(o.Progress, "waiting for the lock of %s (held by %s); terraform retries for up to %s\n", env.Stack, h, o.WaitForLock)
+	if v, err := t.backend.inspect(ctx, env.Stack, o); err == nil && v.found && v.stale == "" && o.WaitForLock > 0 {
+		fmt.Fprintf(o.Progress, "waiting for the lock of %s (held by %s); terraform retries for up to %s\n", env.Stack, v.holder, o.WaitForLock.Round(time.Second))
 	}
-	r, err := t.workdir(ctx)
+	r, err := t.workdir(ctx, env.Stack)
 	if err != nil {
 		return nil, "", err
 	}
@@ -113,11 +114,11 @@ func (t *Engine) ready(ctx context.Context, r *runDir, env stacks.Env, o automat
 	if err := t.selectWorkspace(ctx, r, env.Stack, create, o); err != nil {
 		return "", err
 	}
-	st, err := t.readState(env.Stack)
+	st, err := t.readState(ctx, env.Stack)
 	if err != nil {
 		return "", err
 	}
-	vars, err := t.vars(automation.Dated(env, st.createdAt, st.expiresAt, t.cfg.TTLFromUpdate, o))
+	vars, err := t.vars(automation.Dated(env, st.CreatedAt, st.ExpiresAt, t.cfg.TTLFromUpdate, o))
 	if err != nil {
 		return "", err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
@@ -16,7 +17,7 @@ import (
 
 // runDir is one operation's throwaway working directory: the module, its
 // own data directory (so concurrent runs never share a selected
-// workspace), initialised against the local backend.
+// workspace), initialised against the engine's backend.
 type runDir struct {
 	tf  *tfexec.Terraform
 	dir string
@@ -26,22 +27,26 @@ type runDir struct {
 func (r *runDir) cleanup() { os.RemoveAll(r.dir) }
 
 // workdir copies the module into a fresh directory and runs terraform init
-// there with the local backend under the state directory.
-func (t *Engine) workdir(ctx context.Context) (*runDir, error) {
+// there against the engine's backend, for an operation on workspace.
+func (t *Engine) workdir(ctx context.Context, workspace string) (*runDir, error) {
 	dir, err := os.MkdirTemp("", "prenv-tf-")
 	if err != nil {
 		return nil, fmt.Errorf("create terraform working directory: %w", err)
 	}
 	r := &runDir{dir: dir}
-	if err := t.setup(ctx, r); err != nil {
+	if err := t.setup(ctx, r, workspace); err != nil {
 		r.cleanup()
 		return nil, err
 	}
 	return r, nil
 }
 
-func (t *Engine) setup(ctx context.Context, r *runDir) error {
+func (t *Engine) setup(ctx context.Context, r *runDir, workspace string) error {
 	if err := copyModule(t.cfg.Module, r.dir); err != nil {
+		return err
+	}
+	initOpts, err := t.backend.configure(r.dir)
+	if err != nil {
 		return err
 	}
 	tf, err := tfexec.NewTerraform(r.dir, t.cfg.Binary)
@@ -51,30 +56,19 @@ func (t *Engine) setup(ctx context.Context, r *runDir) error {
 	if err := tf.SetWaitDelay(automation.InterruptGrace); err != nil {
 		return err
 	}
-	if err := tf.SetEnv(t.environ(r.dir)); err != nil {
+	if err := tf.SetEnv(t.environ(r.dir, workspace)); err != nil {
 		return fmt.Errorf("terraform environment: %w", err)
 	}
 	r.tf = tf
-	if err := tf.Init(ctx, initOptions(t.cfg.StateDir)...); err != nil {
+	if err := tf.Init(ctx, initOpts...); err != nil {
 		return t.classify(ctx, "(init)", err, nil)
 	}
 	return nil
 }
 
-// initOptions configures the module's `backend "local" {}` block: each
-// workspace's state is <stateDir>/<workspace>/terraform.tfstate.
-func initOptions(stateDir string) []tfexec.InitOption {
-	return []tfexec.InitOption{
-		tfexec.BackendConfig("path=" + filepath.Join(stateDir, "default.tfstate")),
-		tfexec.BackendConfig("workspace_dir=" + stateDir),
-		tfexec.Upgrade(false),
-		tfexec.Reconfigure(true),
-	}
-}
-
-// environ is the CLI's environment: prenv's, the config's extras, and a
-// data directory of the run's own.
-func (t *Engine) environ(dir string) map[string]string {
+// environ is the CLI's environment: prenv's, the config's extras, the
+// backend's mark of the run, and a data directory of the run's own.
+func (t *Engine) environ(dir, workspace string) map[string]string {
 	env := map[string]string{}
 	for _, kv := range os.Environ() {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -82,6 +76,9 @@ func (t *Engine) environ(dir string) map[string]string {
 		}
 	}
 	for k, v := range t.cfg.Env {
+		env[k] = v
+	}
+	for k, v := range t.backend.runEnv(workspace) {
 		env[k] = v
 	}
 	env["TF_DATA_DIR"] = filepath.Join(dir, ".terraform")
@@ -136,11 +133,41 @@ func (t *Engine) selectWorkspace(ctx context.Context, r *runDir, name string, cr
 	if !create {
 		return fmt.Errorf("workspace %s does not exist: run `prenv up` for it first: %w", name, automation.ErrStackNotFound)
 	}
-	// A racing run may be writing the new workspace's first state: wait
-	// for its lock as long as for the apply's.
-	err = r.tf.WorkspaceNew(ctx, name, tfexec.LockTimeout(lockTimeout(o)))
-	if err != nil && strings.Contains(err.Error(), "already exists") { // another run just made it
-		err = r.tf.WorkspaceSelect(ctx, name)
+	return t.newWorkspace(ctx, r, name, o)
+}
+
+// creationGrace is how long a run waits for another that is creating the
+// same workspace, whatever its lock wait: writing a first state takes a
+// moment.
+const creationGrace = 10 * time.Second
+
+// newWorkspace creates the workspace and selects it. A racing run may be
+// creating it too: then it selects the one that run made, once made.
+func (t *Engine) newWorkspace(ctx context.Context, r *runDir, name string, o automation.Options) error {
+	deadline := time.Now().Add(max(o.WaitForLock, creationGrace))
+	pause := 100 * time.Millisecond
+	for {
+		// The local backend waits for a racing run's lock as long as an
+		// apply would; the s3 backend fails at once.
+		raw := r.tf.WorkspaceNew(ctx, name, tfexec.LockTimeout(lockTimeout(o)))
+		if raw == nil {
+			return nil
+		}
+		err := t.classify(ctx, name, raw, nil)
+		if !automation.IsLocked(err) && !strings.Contains(raw.Error(), "already exists") {
+			return err
+		}
+		if serr := r.tf.WorkspaceSelect(ctx, name); serr == nil { // another run just made it
+			return nil
+		}
+		if !automation.IsLocked(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return t.classify(ctx, name, ctx.Err(), nil)
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
 	}
-	return t.classify(ctx, name, err, nil)
 }

@@ -18,6 +18,8 @@ type envFlags struct {
 	backend   string
 	// allowLocalState accepts a file:// backend in CI.
 	allowLocalState bool
+	// secretsProvider overrides the blueprint's secrets-provider.
+	secretsProvider string
 	repo            string
 	waitForLock     time.Duration
 	maxJobTime      time.Duration
@@ -35,7 +37,7 @@ type envFlags struct {
 func (f *envFlags) options(needEnv bool) session.Options {
 	return session.Options{
 		Blueprint: f.blueprint, Adjust: f.adjust, PR: f.pr, Env: f.env, NeedEnv: needEnv,
-		Backend: f.backend, AllowLocalState: f.allowLocalState, Repo: f.repo, Base: f.base, Program: f.diffs,
+		Backend: f.backend, AllowLocalState: f.allowLocalState, SecretsProvider: f.secretsProvider, Repo: f.repo, Base: f.base, Program: f.diffs,
 	}
 }
 
@@ -55,6 +57,7 @@ func (f *envFlags) registerProject(cmd *cobra.Command) {
 	fs.StringVar(&f.blueprint, "blueprint", "prenv.yaml", "path of the blueprint")
 	fs.StringVar(&f.backend, "backend", "", "state backend URL (default $PRENV_BACKEND_URL, $PULUMI_BACKEND_URL, the blueprint's, or file://~/.prenv/state)")
 	fs.BoolVar(&f.allowLocalState, "allow-local-state", false, "allow a file:// backend in CI (CI=true or GITHUB_ACTIONS=true), for self-hosted runners whose disk outlives the job")
+	fs.StringVar(&f.secretsProvider, "secrets-provider", "", "what encrypts the Pulumi stacks' secrets: passphrase, or a key such as awskms://alias/prenv?region=eu-west-1 (also gcpkms://, azurekeyvault://, hashivault://); default the blueprint's secrets-provider, else passphrase")
 	fs.StringVar(&f.repo, "repo", "", "owner/name of the repository (default $GITHUB_REPOSITORY or the git remote)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 }

@@ -1,6 +1,7 @@
 // Package proc reads this host's processes from /proc: whether one is
 // alive (a zombie is not), when it started (to tell it from a later
-// process that reuses its pid), and which carry an environment entry.
+// process that reuses its pid), its command name, environment and working
+// directory, and which carry an environment entry or a command name.
 // prenv uses it to judge lock holders and to find the service processes
 // it started.
 //

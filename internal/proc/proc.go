@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -98,4 +99,53 @@ func WithArgs(args ...string) []int {
 		}
 	}
 	return pids
+}
+
+// Name is pid's command name as the kernel keeps it (/proc/<pid>/comm):
+// its executable's base name, cut to 15 bytes. It is "" for a process that
+// is gone.
+func Name(pid int) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(string(data), "\n")
+}
+
+// Named returns the live processes whose command name (see Name) is one
+// of names.
+func Named(names ...string) []int {
+	var pids []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if name := Name(pid); name != "" && slices.Contains(names, name) && Alive(pid, 0) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// Getenv returns the value of pid's environment variable key, as it was
+// when pid started; ok is false when pid has no such variable, or its
+// environment cannot be read.
+func Getenv(pid int, key string) (value string, ok bool) {
+	environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		return "", false
+	}
+	for _, entry := range strings.Split(string(environ), "\x00") {
+		if v, found := strings.CutPrefix(entry, key+"="); found {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// Cwd returns pid's working directory.
+func Cwd(pid int) (string, error) {
+	return os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid))
 }

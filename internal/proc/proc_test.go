@@ -90,3 +90,38 @@ func TestStartedAtAndArgs(t *testing.T) {
 		t.Error("StartedAt(-1) = nil error")
 	}
 }
+
+func TestNameNamedGetenvAndCwd(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command("sleep", "30")
+	cmd.Env = append(os.Environ(), "PROC_TEST_NAME=a=b c")
+	cmd.Dir = t.TempDir()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	var got string
+	for deadline := time.Now().Add(5 * time.Second); got != "sleep" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		got = Name(pid) // the go binary's name until the child execs
+	}
+	if got != "sleep" {
+		t.Errorf("Name(%d) = %q, want sleep", pid, got)
+	}
+	if named := Named("sleep", "no-such-command"); !slices.Contains(named, pid) {
+		t.Errorf("Named(sleep) = %v, want it to contain %d", named, pid)
+	}
+	if v, ok := Getenv(pid, "PROC_TEST_NAME"); !ok || v != "a=b c" {
+		t.Errorf("Getenv(%d, PROC_TEST_NAME) = %q, %v; want %q", pid, v, ok, "a=b c")
+	}
+	if v, ok := Getenv(pid, "PROC_TEST_NONE"); ok {
+		t.Errorf("Getenv of a variable it lacks = %q, true", v)
+	}
+	if dir, err := Cwd(pid); err != nil || dir != cmd.Dir {
+		t.Errorf("Cwd(%d) = %q, %v; want %q", pid, dir, err, cmd.Dir)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if got := Name(pid); got != "" {
+		t.Errorf("Name of a reaped process = %q, want empty", got)
+	}
+}

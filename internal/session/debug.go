@@ -35,6 +35,7 @@ func (h Host) Debugging(s *Session, checkout string) (Debugging, error) {
 	stack := "organization/" + bp.Project + "/" + s.Env.Stack
 	d := Debugging{Env: []string{"PULUMI_BACKEND_URL=" + shellQuote(s.Backend)}}
 	switch {
+	case bp.SecretsProvider != stacks.SecretsPassphrase: // the key service opens them, with this shell's cloud credentials
 	case h.Getenv("PULUMI_CONFIG_PASSPHRASE") != "":
 		d.Env = append(d.Env, "PULUMI_CONFIG_PASSPHRASE  # already set in this shell; keep it exported")
 	case h.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE") != "":

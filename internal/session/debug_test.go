@@ -88,3 +88,24 @@ func TestDebuggingNeverPrintsThePassphrase(t *testing.T) {
 		t.Errorf("debug names neither the stack nor the debugger command: %s", data)
 	}
 }
+
+// With a key service, the plain pulumi CLI needs no passphrase: debug
+// names none.
+func TestDebuggingWithAKeyNamesNoPassphrase(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"PRENV_HOME": t.TempDir(), "GITHUB_REPOSITORY": "acme/shop"}
+	h := session.Host{Getenv: func(k string) string { return env[k] }}
+	s, err := h.Open(t.Context(), session.Options{
+		Blueprint: "../../examples/lifecycle/prenv.yaml", PR: "7", Locate: true, SecretsProvider: "awskms://alias/prenv?region=eu-west-1",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := h.Debugging(s, "/src/prenv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(d.Env, "\n"); strings.Contains(text, "PASSPHRASE") || !strings.Contains(text, "PULUMI_BACKEND_URL=") {
+		t.Errorf("debug's environment = %q, want the backend and no passphrase", text)
+	}
+}

@@ -44,9 +44,13 @@ func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, e
 		}
 		plugins = dirs
 	}
-	passphrase, err := h.Passphrase(s.Home)
-	if err != nil {
-		return nil, err
+	var passphrase string
+	if bp.SecretsProvider == stacks.SecretsPassphrase { // a key service needs none
+		p, err := h.Passphrase(s.Home)
+		if err != nil {
+			return nil, err
+		}
+		passphrase = p
 	}
 	binary, err := pulumiengine.Find(h.Getenv("PRENV_PULUMI"), binDirs()...)
 	if err != nil {
@@ -64,6 +68,7 @@ func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, e
 		Program: func(env stacks.Env) (pulumi.RunFunc, error) {
 			return target.Program(bp, env), nil
 		},
+		SecretsProvider: bp.SecretsProvider,
 	})
 	if err != nil {
 		return nil, err // not a nil *Engine inside the interface
@@ -72,13 +77,17 @@ func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, e
 }
 
 // terraformEngine builds the Terraform engine: the target's embedded
-// module (or the blueprint's own), its workspaces under the file://
-// backend's terraform/<project> directory, and the target's variables.
+// module (or the blueprint's own), its workspaces in the backend's
+// terraform/<project> directory (a file:// one, or an s3:// bucket), and
+// the target's variables.
 func terraformEngine(ctx context.Context, h Host, s *Session) (automation.Engine, error) {
 	bp := s.Blueprint
-	u, err := url.Parse(s.Backend)
-	if err != nil || u.Scheme != "file" {
-		return nil, stacks.Input(fmt.Errorf("backend %q: engine terraform keeps its workspaces in a local directory: use a file:// backend", s.Backend))
+	if u, err := url.Parse(s.Backend); err != nil || (u.Scheme != "file" && u.Scheme != "s3") {
+		return nil, stacks.Input(fmt.Errorf("backend %s: engine terraform keeps its workspaces in a file:// directory or an s3:// bucket (S3-compatible stores too): use one of those, or engine pulumi", s.Backend))
+	}
+	if bp.SecretsProvider != stacks.SecretsPassphrase {
+		return nil, stacks.Input(fmt.Errorf("secrets-provider %s encrypts engine pulumi's stack secrets; engine terraform keeps Terraform's state as Terraform writes it: "+
+			"remove secrets-provider (encrypt the state's bucket instead, such as with SSE-KMS), or use engine pulumi", bp.SecretsProvider))
 	}
 	if bp.Database.Migrate != "" && bp.Terraform.Module == "" {
 		return nil, stacks.Input(fmt.Errorf("database.migrate is not supported by engine terraform's %s module yet: use database.migrations, or engine pulumi", bp.Target))
@@ -92,7 +101,7 @@ func terraformEngine(ctx context.Context, h Host, s *Session) (automation.Engine
 		return nil, err
 	}
 	cfg := terraform.Config{
-		Project: bp.Project, StateDir: filepath.Join(u.Host+u.Path, "terraform", bp.Project), Binary: binary, Module: module,
+		Project: bp.Project, BackendURL: s.Backend, Binary: binary, Module: module,
 		TTLFromUpdate: bp.TTLFrom == stacks.TTLFromLastUpdate,
 		Env:           map[string]string{"PRENV_HOME": s.Home},
 	}

@@ -30,6 +30,9 @@ type Options struct {
 	// AllowLocalState accepts a file:// backend in CI, for self-hosted
 	// runners whose disk outlives the job.
 	AllowLocalState bool
+	// SecretsProvider overrides the blueprint's secrets-provider:
+	// passphrase, or a key service's URL such as awskms://alias/prenv.
+	SecretsProvider string
 	// Repo is owner/name; default $GITHUB_REPOSITORY or the git remote.
 	Repo string
 	// Base is the git ref a PR is compared with (default $PRENV_BASE_REF,
@@ -80,6 +83,12 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 		if err := o.Adjust(bp); err != nil {
 			return nil, stacks.Input(err)
 		}
+	}
+	if o.SecretsProvider != "" {
+		if err := stacks.CheckSecretsProvider(o.SecretsProvider); err != nil {
+			return nil, stacks.Input(err)
+		}
+		bp.SecretsProvider = o.SecretsProvider
 	}
 	s := &Session{Blueprint: bp}
 	if o.NeedEnv || o.PR != "" || o.Env != "" {

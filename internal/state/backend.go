@@ -92,7 +92,13 @@ func (b *Backend) legacyLayout(ctx context.Context) (bool, error) {
 
 // list returns the objects under prefix; with delimiter "/", one level.
 func (b *Backend) list(ctx context.Context, prefix, delimiter string) ([]*blob.ListObject, error) {
-	it := b.bucket.List(&blob.ListOptions{Prefix: prefix, Delimiter: delimiter})
+	return list(ctx, b.bucket, prefix, delimiter, b.url)
+}
+
+// list returns the objects of bucket under prefix; with delimiter "/",
+// one level. name says which URL an error names.
+func list(ctx context.Context, bucket *blob.Bucket, prefix, delimiter string, name func(key string) string) ([]*blob.ListObject, error) {
+	it := bucket.List(&blob.ListOptions{Prefix: prefix, Delimiter: delimiter})
 	var out []*blob.ListObject
 	for {
 		obj, err := it.Next(ctx)
@@ -100,7 +106,7 @@ func (b *Backend) list(ctx context.Context, prefix, delimiter string) ([]*blob.L
 			return out, nil
 		}
 		if err != nil {
-			return nil, &ReadError{URL: b.url(prefix), Err: err}
+			return nil, &ReadError{URL: name(prefix), Err: err}
 		}
 		out = append(out, obj)
 	}

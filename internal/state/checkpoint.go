@@ -1,6 +1,7 @@
 package state
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -39,13 +40,8 @@ func parseCheckpoint(name string, data []byte) (Stack, error) {
 		s.Repo, _ = res.Outputs[automation.OutputRepo].(string)
 		s.URL, _ = res.Outputs["url"].(string)
 	}
-	if sp := d.SecretsProviders; sp != nil && sp.Type == "passphrase" {
-		var state struct {
-			Salt string `json:"salt"`
-		}
-		if json.Unmarshal(sp.State, &state) == nil {
-			s.Salt = state.Salt
-		}
+	if sp := d.SecretsProviders; sp != nil {
+		s.Salt, s.SecretsProvider, s.EncryptedKey = secretsProvider(sp.Type, sp.State)
 	}
 	for _, op := range d.PendingOperations {
 		s.Pending = append(s.Pending, fmt.Sprintf("%s %s", op.Type, urnName(string(op.Resource.URN))))
@@ -66,4 +62,25 @@ func urnName(urn string) string {
 		return urn[i+2:]
 	}
 	return urn
+}
+
+// secretsProvider reads the state pulumi keeps of a stack's secrets
+// provider: the passphrase's salt, or a cloud key's URL and the data key
+// it encrypted, base64-encoded as a stack's settings hold it.
+func secretsProvider(kind string, raw json.RawMessage) (salt, url, encryptedKey string) {
+	var state struct {
+		Salt         string `json:"salt"`
+		URL          string `json:"url"`
+		EncryptedKey []byte `json:"encryptedkey"`
+	}
+	if json.Unmarshal(raw, &state) != nil {
+		return "", "", ""
+	}
+	switch kind {
+	case "passphrase":
+		return state.Salt, "", ""
+	case "cloud":
+		return "", state.URL, base64.StdEncoding.EncodeToString(state.EncryptedKey)
+	}
+	return "", "", ""
 }

@@ -12,6 +12,13 @@
 // one RunRecord per running operation (user, host, pid, start and GitHub
 // Actions run), which traces a lock pulumi wrote to the run that took it.
 //
+// OpenTerraform reads the Terraform engine's state the same way on file://
+// (Terraform's local backend) and s3:// (its s3 backend): each workspace
+// in terraform/<project>/<workspace>/terraform.tfstate, beside the s3
+// backend's lock file (terraform.tfstate.tflock) and the state a failed
+// run could not save (errored.tfstate). ParseS3 reads an s3:// URL's
+// bucket and parameters for Terraform's backend configuration.
+//
 //	b, err := state.Open(ctx, "s3://team-state?region=eu-west-1")
 //	if err != nil {
 //		return err

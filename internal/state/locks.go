@@ -19,6 +19,7 @@ import (
 type Lock struct {
 	Key    string                // the file's key under the backend's root
 	Holder automation.LockHolder // who took it, as the file records; URL names the file
+	ID     string                // the lock's ID, for Terraform's; "" for pulumi's
 }
 
 // locksDir is where pulumi keeps the lock files of a project's stacks, a

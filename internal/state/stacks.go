@@ -31,6 +31,11 @@ type Stack struct {
 	URL                  string   // the stack's url output, if any
 	Salt                 string   // the passphrase secrets provider's salt, if any
 	Pending              []string // "<op> <resource>" of each operation an interrupted update left
+	// SecretsProvider is the key's URL (awskms://...) of a stack whose
+	// secrets a key service encrypts, and EncryptedKey the data key it
+	// encrypted, base64-encoded as a stack's settings hold it; both are
+	// empty for the passphrase.
+	SecretsProvider, EncryptedKey string
 	// Locks are the stack's lock files. Stacks fills them; Stack does not.
 	Locks []Lock
 }

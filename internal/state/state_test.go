@@ -18,8 +18,9 @@ import (
 
 // fixture is a diy backend written by hand: project shop's stacks pr-9
 // (plain JSON, a pending operation, a lock), pr-11 (gzip, every lifetime
-// output, a lock file its writer was killed writing) and pr-12 (created,
-// never updated), with a .bak and another project's stack and lock.
+// output, a KMS key's secrets, a lock file its writer was killed writing)
+// and pr-12 (created, never updated), with a .bak and another project's
+// stack and lock.
 const fixture = "testdata/backend"
 
 // backends are the kinds of backend every test runs on: a file:// one,
@@ -45,6 +46,13 @@ var backends = []struct {
 
 // seedBucket writes the fixture into the bucket at url, under prefix.
 func seedBucket(t *testing.T, url, prefix string) {
+	t.Helper()
+	seedBucketFrom(t, fixture, url, prefix)
+}
+
+// seedBucketFrom writes the files of directory fixture into the bucket at
+// url, under prefix.
+func seedBucketFrom(t *testing.T, fixture, url, prefix string) {
 	t.Helper()
 	bucket, err := blob.OpenBucket(t.Context(), url)
 	if err != nil {
@@ -101,13 +109,16 @@ func TestStacks(t *testing.T) {
 				pr11.URL != "http://pr-11.localhost:7070" || !pr11.LastUpdate.Equal(day(22, 9, 30)) || pr11.ResourceCount != 3 {
 				t.Errorf("gzipped pr-11 = %+v", pr11)
 			}
+			if pr11.SecretsProvider != "awskms://alias/prenv?region=eu-west-1" || pr11.EncryptedKey != "AQIDBA==" || pr11.Salt != "" {
+				t.Errorf("pr-11's secrets provider = %q, key %q, salt %q; want its KMS key and data key", pr11.SecretsProvider, pr11.EncryptedKey, pr11.Salt)
+			}
 			if len(pr11.Locks) != 1 || !pr11.Locks[0].Holder.Unreadable || pr11.Locks[0].Holder.Since.IsZero() {
 				t.Errorf("pr-11's half-written lock = %+v, want one unreadable lock with its file's time", pr11.Locks)
 			}
 			if !pr12.CreatedAt.IsZero() || !pr12.LastUpdate.IsZero() || pr12.ResourceCount != 0 || len(pr12.Locks) != 0 {
 				t.Errorf("never-updated pr-12 = %+v", pr12)
 			}
-			if !pr9.CreatedAt.Equal(day(20, 8, 0)) || pr9.Salt != "v1:abc=:v1:def:ghi" || !slices.Equal(pr9.Pending, []string{"creating db"}) {
+			if !pr9.CreatedAt.Equal(day(20, 8, 0)) || pr9.Salt != "v1:abc=:v1:def:ghi" || pr9.SecretsProvider != "" || !slices.Equal(pr9.Pending, []string{"creating db"}) {
 				t.Errorf("pr-9 = %+v", pr9)
 			}
 			if len(pr9.Locks) != 1 || pr9.Locks[0].Holder.PID != 4242 {

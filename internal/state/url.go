@@ -1,10 +1,12 @@
 package state
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -118,4 +120,64 @@ func translateS3Params(u *url.URL) (string, error) {
 	v := *u
 	v.RawQuery = query.Encode()
 	return v.String(), nil
+}
+
+// LocalDir returns the directory a file:// backend URL names, read as
+// pulumi reads it: ~ is the user's home, a relative path is made absolute.
+func LocalDir(backendURL string) (string, error) {
+	if !strings.HasPrefix(backendURL, "file://") {
+		return "", &URLError{URL: backendURL, Err: errors.New("not a file:// URL")}
+	}
+	loc, err := locateFile(backendURL)
+	return loc.dir, err
+}
+
+// S3Bucket is an s3:// backend URL as an S3 client is configured from it,
+// by the rules locate applies: what Terraform's s3 backend is told.
+type S3Bucket struct {
+	Name   string
+	Prefix string // the directory under the bucket's root: "" or "dir/"
+	Region string // "" leaves it to AWS_REGION or the shared config
+	// Endpoint is an S3-compatible store's URL, with its scheme; "" for AWS.
+	Endpoint  string
+	PathStyle bool   // path-style requests (bucket in the path), as MinIO needs
+	Profile   string // the shared config profile; "" for the default chain
+}
+
+// s3Params are the parameters of an s3:// URL that ParseS3 reads; pulumi
+// takes more, which an S3 client configured from S3Bucket would ignore.
+var s3Params = []string{"region", "endpoint", "use_path_style", "s3ForcePathStyle", "disableSSL", "disable_https", "profile"}
+
+// ParseS3 reads an s3:// backend URL's bucket, directory and the
+// parameters that say how to reach it: region, endpoint (a bare host gets
+// http:// with disableSSL=true, else https://), use_path_style or
+// s3ForcePathStyle, and profile. Any other parameter is refused, rather
+// than ignored, since the client would then reach another store than
+// pulumi does.
+func ParseS3(backendURL string) (S3Bucket, error) {
+	loc, err := locate(backendURL)
+	if err != nil {
+		return S3Bucket{}, err
+	}
+	u, err := url.Parse(loc.open)
+	if err != nil || u.Scheme != "s3" || u.Host == "" {
+		return S3Bucket{}, &URLError{URL: backendURL, Err: errors.New("not an s3://<bucket> URL")}
+	}
+	q := u.Query()
+	for name := range q {
+		if !slices.Contains(s3Params, name) {
+			return S3Bucket{}, &URLError{URL: backendURL, Err: fmt.Errorf("parameter %q is not one prenv can pass on to Terraform's s3 backend: use only %s", name, strings.Join(s3Params, ", "))}
+		}
+	}
+	b := S3Bucket{Name: u.Host, Prefix: loc.prefix, Region: q.Get("region"), Endpoint: q.Get("endpoint"), Profile: q.Get("profile")}
+	for _, name := range []string{"use_path_style", "s3ForcePathStyle"} {
+		if v := q.Get(name); v != "" {
+			on, err := strconv.ParseBool(v)
+			if err != nil {
+				return S3Bucket{}, &URLError{URL: backendURL, Err: fmt.Errorf("invalid value for query parameter %q: %w", name, err)}
+			}
+			b.PathStyle = b.PathStyle || on
+		}
+	}
+	return b, nil
 }

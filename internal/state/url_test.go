@@ -61,3 +61,39 @@ func TestRedact(t *testing.T) {
 		t.Errorf("redact = %q", got)
 	}
 }
+
+func TestParseS3(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want S3Bucket
+	}{
+		{"s3://team-state", S3Bucket{Name: "team-state"}},
+		{"s3://team-state/prenv/shop?region=eu-west-1&profile=ci", S3Bucket{Name: "team-state", Prefix: "prenv/shop/", Region: "eu-west-1", Profile: "ci"}},
+		{"s3://b?endpoint=http://127.0.0.1:9000&use_path_style=true&region=us-east-1", S3Bucket{
+			Name: "b", Region: "us-east-1", Endpoint: "http://127.0.0.1:9000", PathStyle: true}},
+		{"s3://b?endpoint=minio:9000&disableSSL=true&s3ForcePathStyle=true", S3Bucket{Name: "b", Endpoint: "http://minio:9000", PathStyle: true}},
+		{"s3://b?endpoint=r2.example.com", S3Bucket{Name: "b", Endpoint: "https://r2.example.com"}},
+	}
+	for _, tt := range tests {
+		if got, err := ParseS3(tt.url); err != nil || got != tt.want {
+			t.Errorf("ParseS3(%q) = %+v, %v; want %+v", tt.url, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"file:///state", "gs://b", "s3://b?awssdk=v1", "s3://b?use_path_style=maybe"} {
+		var urlErr *URLError
+		if _, err := ParseS3(bad); !errors.As(err, &urlErr) {
+			t.Errorf("ParseS3(%q) err = %v, want a *URLError", bad, err)
+		}
+	}
+}
+
+func TestLocalDir(t *testing.T) {
+	t.Parallel()
+	if dir, err := LocalDir("file:///var/state?no_tmp_dir=false"); err != nil || dir != "/var/state" {
+		t.Errorf("LocalDir = %q, %v", dir, err)
+	}
+	if _, err := LocalDir("s3://b"); err == nil {
+		t.Error("LocalDir of an s3:// URL: no error")
+	}
+}

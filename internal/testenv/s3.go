@@ -57,15 +57,7 @@ var motoServer struct {
 func S3(t testing.TB) S3Bucket {
 	t.Helper()
 	RequireTool(t, "moto_server (Python moto 5.2.1, an S3 protocol server)", "make test-deps")
-	motoServer.once.Do(func() {
-		for k, v := range s3Env {
-			os.Setenv(k, v) // for the blob drivers' default credential chain in this process
-		}
-		motoServer.endpoint, motoServer.err = startMoto()
-	})
-	if motoServer.err != nil {
-		t.Fatal(motoServer.err)
-	}
+	moto(t)
 	name := "prenv-" + randomHex(t, 8)
 	if err := createBucket(t.Context(), motoServer.endpoint, name); err != nil {
 		t.Fatalf("create bucket %s on moto_server at %s: %v", name, motoServer.endpoint, err)
@@ -75,6 +67,21 @@ func S3(t testing.TB) S3Bucket {
 		Name:     name,
 		Endpoint: motoServer.endpoint,
 		Env:      s3Env,
+	}
+}
+
+// moto starts the test binary's moto_server, once, and sets the fake
+// account's environment for this process.
+func moto(t testing.TB) {
+	t.Helper()
+	motoServer.once.Do(func() {
+		for k, v := range s3Env {
+			os.Setenv(k, v) // for the AWS SDKs' default credential chain in this process
+		}
+		motoServer.endpoint, motoServer.err = startMoto()
+	})
+	if motoServer.err != nil {
+		t.Fatal(motoServer.err)
 	}
 }
 
