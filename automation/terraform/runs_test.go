@@ -31,7 +31,13 @@ func fakeTerraform(t *testing.T, dir string, env ...string) int {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(5 * time.Second); proc.Name(cmd.Process.Pid) != "terraform"; time.Sleep(10 * time.Millisecond) {
+	// The kernel names the process before it lays out the new environment,
+	// so wait for both.
+	ready := func() bool {
+		_, hasPath := proc.Getenv(cmd.Process.Pid, "PATH")
+		return proc.Name(cmd.Process.Pid) == "terraform" && hasPath
+	}
+	for deadline := time.Now().Add(5 * time.Second); !ready(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the stand-in never ran as terraform")
 		}
