@@ -14,28 +14,6 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
-// backends are the kinds of backend the engine's end-to-end tests run
-// on: a file:// directory, and an s3:// bucket on a real S3 protocol
-// server (moto_server).
-var backends = []struct {
-	name string
-	url  func(t *testing.T) string
-}{
-	{"file", func(t *testing.T) string { return testenv.Backend(t) }},
-	{"s3", func(t *testing.T) string { return testenv.S3(t).URL }},
-}
-
-// forEachBackend runs test as a parallel subtest on a fresh backend of
-// each kind.
-func forEachBackend(t *testing.T, test func(t *testing.T, backend string)) {
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, b.url(t))
-		})
-	}
-}
-
 // enginesOn are the Pulumi engines the engine-agnostic tests of
 // enginetest run against, on backend.
 func enginesOn(backend string) enginetest.Case {
@@ -127,20 +105,20 @@ func (p pulumiGate) Overlapped() bool        { return p.g.peak.Load() > 1 }
 
 func TestEngineLifecycle(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) { enginetest.Lifecycle(t, enginesOn(backend)) })
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) { enginetest.Lifecycle(t, enginesOn(backend)) })
 }
 
 func TestEngineRacingUpsNeverOverlap(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) { enginetest.RacingUpsNeverOverlap(t, enginesOn(backend)) })
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) { enginetest.RacingUpsNeverOverlap(t, enginesOn(backend)) })
 }
 
 func TestEngineLockedFailsAfterBound(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) { enginetest.LockedFailsAfterBound(t, enginesOn(backend)) })
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) { enginetest.LockedFailsAfterBound(t, enginesOn(backend)) })
 }
 
 func TestEngineCancelReleasesLock(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) { enginetest.CancelReleasesLock(t, enginesOn(backend)) })
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) { enginetest.CancelReleasesLock(t, enginesOn(backend)) })
 }

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/prenv/prenv/automation/internal/enginetest"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -25,7 +26,7 @@ func urlProgram(env stacks.Env) (sdk.RunFunc, error) {
 // whose lock may be live.
 func TestListReadsStateOnEveryBackend(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) {
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) {
 		eng := newEngineOn(t, backend, urlProgram)
 		t0 := time.Now().UTC().Truncate(time.Second)
 		for _, pr := range []int{21, 22} {

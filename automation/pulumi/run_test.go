@@ -57,7 +57,7 @@ func TestUpBreaksTheLockOfACompletedRun(t *testing.T) {
 		{"run in progress", 124, "", false},
 		{"GitHub cannot answer", 125, "", true},
 	}
-	forEachBackend(t, func(t *testing.T, backend string) {
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) {
 		eng := newEngineOn(t, backend, noneProgram)
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +109,7 @@ func TestUpBreaksTheLockOfACompletedRun(t *testing.T) {
 // cancelled run's lock on every backend, and says why.
 func TestCancelBreaksTheLockOfACompletedRun(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) {
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) {
 		eng := newEngineOn(t, backend, noneProgram)
 		env := enginetest.Env(t, 70)
 		since := time.Now().Add(-time.Minute)
@@ -131,7 +131,7 @@ func TestCancelBreaksTheLockOfACompletedRun(t *testing.T) {
 // run; once the up ends, the record is gone.
 func TestUpRecordsItsRun(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) {
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) {
 		g := newGate(5*time.Second, true)
 		eng := newEngineOn(t, backend, g.program)
 		env := enginetest.Env(t, 71)

@@ -74,7 +74,7 @@ func plantedLocks(t *testing.T) []struct {
 // the up and stays.
 func TestUpBreaksOnlyStaleLocks(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) {
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) {
 		eng := newEngineOn(t, backend, noneProgram)
 		for i, tt := range plantedLocks(t) {
 			t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +112,7 @@ func TestUpBreaksOnlyStaleLocks(t *testing.T) {
 // its host's run has ended (FinishedHost, the Action's post step).
 func TestCancelBreaksOnlyStaleLocks(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, backend string) {
+	enginetest.ForEachBackend(t, func(t *testing.T, backend string) {
 		eng := newEngineOn(t, backend, noneProgram)
 		for i, tt := range plantedLocks(t) {
 			t.Run(tt.name, func(t *testing.T) {
