@@ -2,6 +2,10 @@ package automation
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/prenv/prenv/stacks"
@@ -79,4 +83,34 @@ type StackInfo struct {
 type CancelResult struct {
 	Locks  []LockHolder // the locks the stack had
 	Broken bool         // whether they were stale and removed
+}
+
+// Summary says in a few words what the operation changed: "no changes",
+// or counts by kind such as "2 create, 1 update".
+func (r Result) Summary() string {
+	if !r.Changed() {
+		return "no changes"
+	}
+	var parts []string
+	for _, op := range slices.Sorted(maps.Keys(r.Changes)) {
+		if n := r.Changes[op]; n > 0 && op != "same" {
+			parts = append(parts, fmt.Sprintf("%d %s", n, op))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// State is one word for the stack's state at now: updating, empty,
+// expired or up.
+func (s StackInfo) State(now time.Time) string {
+	switch {
+	case s.Running:
+		return "updating"
+	case s.ResourceCount == 0:
+		return "empty"
+	case !s.ExpiresAt.IsZero() && now.After(s.ExpiresAt):
+		return "expired"
+	default:
+		return "up"
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -83,4 +84,27 @@ func DefaultBase(ctx context.Context, dir string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no base branch to compare the PR with: tried origin/HEAD, origin/main and origin/master in %s; pass --base REF or set PRENV_BASE_REF", dir)
+}
+
+// ChangedMigrations lists the SQL up-migrations in dir (a directory of a
+// checkout) that were added or modified between the refs base and head,
+// as absolute paths.
+func ChangedMigrations(ctx context.Context, dir, base, head string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "git", "diff", "--name-only", "--no-renames", "-z", "--diff-filter=AM", base, head, "--", ".")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git diff %s %s in %s failed (%v): pass refs that exist in this checkout", base, head, dir, err)
+	}
+	root := output(ctx, dir, "rev-parse", "--show-toplevel")
+	if root == "" {
+		return nil, fmt.Errorf("%s is not in a git checkout: scope migrations compares git refs", dir)
+	}
+	var files []string
+	for _, name := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+		if strings.HasSuffix(name, ".sql") && !strings.HasSuffix(name, ".down.sql") {
+			files = append(files, filepath.Join(root, name))
+		}
+	}
+	return files, nil
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"time"
 
+	"github.com/prenv/prenv/internal/checkout"
 	"github.com/prenv/prenv/internal/session"
 
 	"github.com/jackc/pgx/v5"
@@ -126,21 +124,9 @@ func (a *App) migrationScope(ctx context.Context, bp *stacks.Blueprint, f *anony
 	if dir == "" || f.base == "" {
 		return usage(errors.New("scope migrations needs the migrations and the PR's refs: pass --migrations DIR (or set database.migrations) and --base REF, or use --scope all"))
 	}
-	cmd := exec.CommandContext(ctx, "git", "diff", "--name-only", "--no-renames", "-z", "--diff-filter=AM", f.base, f.head, "--", ".")
-	cmd.Dir = dir
-	out, err := cmd.Output()
+	files, err := checkout.ChangedMigrations(ctx, dir, f.base, f.head)
 	if err != nil {
-		return usage(fmt.Errorf("git diff %s %s in %s failed (%v): pass refs that exist in this checkout", f.base, f.head, dir, err))
-	}
-	root, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--show-toplevel").Output()
-	if err != nil {
-		return usage(fmt.Errorf("%s is not in a git checkout: scope migrations compares git refs", dir))
-	}
-	var files []string
-	for _, name := range strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00") {
-		if strings.HasSuffix(name, ".sql") && !strings.HasSuffix(name, ".down.sql") {
-			files = append(files, filepath.Join(strings.TrimSpace(string(root)), name))
-		}
+		return usage(err)
 	}
 	scope, err := anonymize.ScopeFiles(files)
 	if err != nil {

@@ -45,20 +45,6 @@ type stackJSON struct {
 	ResourceCount int        `json:"resource_count"`
 }
 
-// status is one word for a stack's state.
-func status(st automation.StackInfo, now time.Time) string {
-	switch {
-	case st.Running:
-		return "updating"
-	case st.ResourceCount == 0:
-		return "empty"
-	case !st.ExpiresAt.IsZero() && now.After(st.ExpiresAt):
-		return "expired"
-	default:
-		return "up"
-	}
-}
-
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -83,7 +69,7 @@ func (a *App) lsCommand() *cobra.Command {
 		if f.json {
 			rows := make([]stackJSON, len(list))
 			for i, st := range list {
-				rows[i] = stackJSON{Stack: st.Name, Status: status(st, now), ResourceCount: st.ResourceCount, URL: st.URL,
+				rows[i] = stackJSON{Stack: st.Name, Status: st.State(now), ResourceCount: st.ResourceCount, URL: st.URL,
 					LastUpdate: timePtr(st.LastUpdate), CreatedAt: timePtr(st.CreatedAt), ExpiresAt: timePtr(st.ExpiresAt)}
 			}
 			return writeJSON(a.Stdout, rows)
@@ -101,7 +87,7 @@ func (a *App) lsCommand() *cobra.Command {
 			if !st.ExpiresAt.IsZero() {
 				expires = st.ExpiresAt.UTC().Format(time.RFC3339)
 			}
-			fmt.Fprintf(a.Stdout, "%-14s %-9s %-7s %-20s %s\n", st.Name, status(st, now), ageText, expires, st.URL)
+			fmt.Fprintf(a.Stdout, "%-14s %-9s %-7s %-20s %s\n", st.Name, st.State(now), ageText, expires, st.URL)
 		}
 		return nil
 	}

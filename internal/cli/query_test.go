@@ -22,7 +22,7 @@ func TestStatus(t *testing.T) {
 		{"up without a known expiry", automation.StackInfo{ResourceCount: 3}, "up"},
 	}
 	for _, tt := range tests {
-		if got := status(tt.st, now); got != tt.want {
+		if got := tt.st.State(now); got != tt.want {
 			t.Errorf("%s: status = %q, want %q", tt.name, got, tt.want)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/prenv/prenv/internal/session"
 	"github.com/prenv/prenv/stacks"
@@ -44,26 +43,13 @@ func (a *App) printResult(f *envFlags, s *session.Session, res automation.Result
 			URL: url, Outputs: outs, Changes: changes, DurationMS: res.Duration.Milliseconds(),
 		})
 	}
-	fmt.Fprintf(a.Stdout, "%s: %s done in %.1fs (%s)\n", s.Env.Name, res.Op, res.Duration.Seconds(), describeChanges(res))
+	fmt.Fprintf(a.Stdout, "%s: %s done in %.1fs (%s)\n", s.Env.Name, res.Op, res.Duration.Seconds(), res.Summary())
 	if url != "" {
 		fmt.Fprintf(a.Stdout, "  url: %s\n", url)
 	}
 	delete(outs, "url")
 	printOutputs(a.Stdout, outs)
 	return nil
-}
-
-func describeChanges(res automation.Result) string {
-	if !res.Changed() {
-		return "no changes"
-	}
-	var parts []string
-	for _, op := range slices.Sorted(maps.Keys(res.Changes)) {
-		if n := res.Changes[op]; n > 0 && op != "same" {
-			parts = append(parts, fmt.Sprintf("%d %s", n, op))
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // plainOutputs returns output values with secrets masked.
