@@ -1,4 +1,4 @@
-package cli
+package automation_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	"github.com/prenv/prenv/automation"
 )
 
-func TestStatus(t *testing.T) {
+func TestStackInfoState(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -23,7 +23,23 @@ func TestStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := tt.st.State(now); got != tt.want {
-			t.Errorf("%s: status = %q, want %q", tt.name, got, tt.want)
+			t.Errorf("%s: State = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestResultSummary(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		changes map[string]int
+		want    string
+	}{
+		{nil, "no changes"},
+		{map[string]int{"same": 4, "read": 1}, "no changes"},
+		{map[string]int{"update": 1, "create": 2, "same": 3}, "2 create, 1 update"},
+	} {
+		if got := (automation.Result{Changes: tt.changes}).Summary(); got != tt.want {
+			t.Errorf("Summary of %v = %q, want %q", tt.changes, got, tt.want)
 		}
 	}
 }
