@@ -69,18 +69,45 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 		}
 		return adminURL(strings.TrimSpace(string(password)), port), nil
 	}
-	port, err := c.choosePort()
-	if err != nil {
-		return "", err
+	// A port found free can be taken by another process before the server
+	// binds it (an outgoing connection's ephemeral port, say): try another.
+	for attempt := 1; ; attempt++ {
+		port, err := c.choosePort(attempt > 1)
+		if err != nil {
+			return "", err
+		}
+		err = c.startOn(ctx, owner, port)
+		if err == nil {
+			return adminURL(strings.TrimSpace(string(password)), port), nil
+		}
+		if attempt == 3 || !strings.Contains(c.logTail(), "Address already in use") {
+			return "", err
+		}
 	}
+}
+
+func (c *Cluster) startOn(ctx context.Context, owner *user.User, port int) error {
 	// A local cluster has no replicas: minimal WAL lets bulk loads into a
 	// table emptied in the same transaction (anonymisation) skip the WAL.
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c max_connections=300"+
 		" -c wal_level=minimal -c max_wal_senders=0", port, c.runDir())
 	if err := c.run(ctx, owner, "pg_ctl", "start", "-w", "-t", "60", "-D", c.dataDir(), "-l", c.logFile(), "-o", opts); err != nil {
-		return "", fmt.Errorf("start PostgreSQL in %s: %w (see %s)", c.Dir, err, c.logFile())
+		return fmt.Errorf("start PostgreSQL in %s: %w; its log ends: %s", c.Dir, err, c.logTail())
 	}
-	return adminURL(strings.TrimSpace(string(password)), port), nil
+	return nil
+}
+
+// logTail is the last lines of the server's log, where it says why it stopped.
+func (c *Cluster) logTail() string {
+	data, err := os.ReadFile(c.logFile())
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) > 5 {
+		lines = lines[len(lines)-5:]
+	}
+	return strings.Join(lines, " | ")
 }
 
 // Stop shuts the cluster down, ending open sessions; with Binaries zero it
@@ -157,9 +184,9 @@ func (c *Cluster) initdb(ctx context.Context, owner *user.User) error {
 }
 
 // choosePort keeps the port of the last start if it is free, so URLs stay
-// the same across restarts, and otherwise takes a free one.
-func (c *Cluster) choosePort() (int, error) {
-	if port, err := c.port(); err == nil && portFree(port) {
+// the same across restarts, and otherwise (or when fresh) takes a free one.
+func (c *Cluster) choosePort(fresh bool) (int, error) {
+	if port, err := c.port(); err == nil && !fresh && portFree(port) {
 		return port, nil
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
