@@ -25,7 +25,7 @@ func (x *Step) destroy(ctx context.Context) error {
 	resume := x.stopCommands()
 	res, err := s.Engine.Destroy(ctx, s.Env, opts...)
 	if err == nil {
-		err = s.AfterChange(ctx, x.host().PulumiHome(), x.Progress)
+		err = s.AfterChange(ctx, x.Progress)
 	}
 	resume()
 	status := comment.StatusDestroyed

@@ -56,7 +56,7 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 		err = waitForURL(ctx, outputString(res.Outputs, "url"), healthPath(s.Blueprint), x.in.WaitForURL)
 	}
 	if err == nil {
-		err = s.AfterChange(ctx, x.host().PulumiHome(), x.Progress)
+		err = s.AfterChange(ctx, x.Progress)
 	}
 	status := comment.StatusReady
 	if err != nil {

@@ -46,12 +46,11 @@ type Checker interface {
 	Check(ctx context.Context, bp *Blueprint, env Env) error
 }
 
-// PulumiPlugins is a target whose program needs provider plugins: it
-// returns the directories of those it serves itself, by plugin name, and
-// fails naming the install command of any pinned plugin missing from
-// pulumiHome.
+// PulumiPlugins is a target whose program needs provider plugins: those
+// it serves itself and those it pins. The Pulumi engine installs a missing
+// pinned plugin before up or preview runs the program.
 type PulumiPlugins interface {
-	PulumiPlugins(pulumiHome string) (map[string]string, error)
+	PulumiPlugins() (Plugins, error)
 }
 
 // TerraformInputs is a target whose embedded Terraform module needs

@@ -12,7 +12,11 @@
 // automation.Run's GitHub run), which is how a lock is traced to its run.
 // A stack's secrets are encrypted with the passphrase or with a key
 // service (Config.SecretsProvider, such as awskms://), which the stack's
-// state records and every later run must match.
+// state records and every later run must match. Before Up and Preview
+// run the program, plugins.go installs the pinned plugins
+// (Config.Plugins) missing from Config.PulumiHome, each at exactly its
+// version, through the Automation API; with Config.Offline it installs
+// none and names the commands that would.
 //
 //	binary, err := pulumi.Find(os.Getenv("PRENV_PULUMI"), "bin")
 //	eng, err := pulumi.New(ctx, pulumi.Config{

@@ -49,6 +49,18 @@ type Config struct {
 	// PluginDirs are provider plugins the program uses, by name, each a
 	// directory holding pulumi-resource-<name>.
 	PluginDirs map[string]string
+	// Plugins are the pinned plugins the program needs from PulumiHome.
+	// Up and Preview first install a missing one at exactly its version.
+	Plugins []stacks.Plugin
+	// PulumiHome is the pulumi CLI's home (PULUMI_HOME, usually ~/.pulumi),
+	// where plugins are installed; needed with Plugins. Every pulumi run
+	// gets it.
+	PulumiHome string
+	// Offline makes a missing pinned plugin an error that names its
+	// install command, instead of a download, and turns off pulumi's own
+	// download of plugins it finds missing (as a destroy of a stack whose
+	// providers are not installed would).
+	Offline bool
 	// VersionCache, if set, is a file where the checked version of Binary
 	// is remembered, saving a `pulumi version` run per invocation.
 	VersionCache string
@@ -83,6 +95,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("no secrets passphrase: set PULUMI_CONFIG_PASSPHRASE, or a secrets provider such as awskms://alias/prenv?region=eu-west-1")
 	}
 	if err := checkBackend(cfg.BackendURL); err != nil {
+		return nil, err
+	}
+	if err := checkPins(cfg.Plugins, cfg.PulumiHome); err != nil {
 		return nil, err
 	}
 	cli, err := newPulumiCLI(ctx, cfg.Binary, cfg.VersionCache)
@@ -120,6 +135,12 @@ func (p *Engine) workspace(ctx context.Context) (auto.Workspace, func(), error) 
 	}
 	for k, v := range p.cfg.Env {
 		env[k] = v
+	}
+	if p.cfg.PulumiHome != "" { // where the plugins were checked
+		env["PULUMI_HOME"] = p.cfg.PulumiHome
+	}
+	if p.cfg.Offline {
+		env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
 	}
 	opts := []auto.LocalWorkspaceOption{
 		auto.WorkDir(dir), auto.Project(proj), auto.Pulumi(p.cli), auto.EnvVars(env),

@@ -12,11 +12,16 @@ import (
 )
 
 // Preview reports what Up would change. A stack that does not exist yet is
-// created empty so the preview can show every resource as a create.
+// created empty so the preview can show every resource as a create. The
+// missing pinned plugins are installed first, as for Up.
 func (p *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation.Option) (automation.Result, error) {
 	o := automation.Resolve(opts)
 	start := time.Now()
 	res := automation.Result{Stack: env.Stack, Op: "preview"}
+	if err := p.ensurePlugins(ctx, o.Progress); err != nil {
+		res.Duration = time.Since(start)
+		return res, err
+	}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error {
 		ss, err := p.stage(ctx, env, true, o)
 		if err != nil {

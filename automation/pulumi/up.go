@@ -12,7 +12,8 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
-// Up creates env's stack if needed and brings it to the program's state.
+// Up creates env's stack if needed and brings it to the program's state,
+// after installing the pinned plugins that are missing (Config.Plugins).
 //
 // Up is the hot path of every PR push, so it makes one pulumi run: it
 // serves the inline program itself and reads outputs and changes from the
@@ -22,6 +23,10 @@ func (p *Engine) Up(ctx context.Context, env stacks.Env, opts ...automation.Opti
 	o := automation.Resolve(opts)
 	start := time.Now()
 	res := automation.Result{Stack: env.Stack, Op: "up"}
+	if err := p.ensurePlugins(ctx, o.Progress); err != nil { // before the lock: a download may be long
+		res.Duration = time.Since(start)
+		return res, err
+	}
 	recovered, err := p.withLock(ctx, env.Stack, o, func() error { return p.up(ctx, env, o, &res) })
 	res.Recovered = append(recovered, res.Recovered...)
 	res.Duration = time.Since(start)

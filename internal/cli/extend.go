@@ -21,6 +21,7 @@ func (a *App) extendCommand() *cobra.Command {
 		Args: exactArgs(1),
 	}
 	f.register(cmd)
+	f.registerOffline(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		by, err := stacks.ParseDuration(args[0])
 		if err != nil || by <= 0 {

@@ -28,6 +28,8 @@ type envFlags struct {
 	// diffs is set by commands that build the program (up, preview),
 	// which need the PR's changed files in sandbox mode.
 	diffs bool
+	// offline keeps the Pulumi engine from downloading plugins.
+	offline bool
 	// adjust, when set, changes the loaded blueprint before it is used,
 	// as the Action's engine, target and ttl inputs do.
 	adjust func(*stacks.Blueprint) error
@@ -37,7 +39,7 @@ type envFlags struct {
 func (f *envFlags) options(needEnv bool) session.Options {
 	return session.Options{
 		Blueprint: f.blueprint, Adjust: f.adjust, PR: f.pr, Env: f.env, NeedEnv: needEnv,
-		Backend: f.backend, AllowLocalState: f.allowLocalState, SecretsProvider: f.secretsProvider, Repo: f.repo, Base: f.base, Program: f.diffs,
+		Backend: f.backend, AllowLocalState: f.allowLocalState, SecretsProvider: f.secretsProvider, Repo: f.repo, Base: f.base, Program: f.diffs, Offline: f.offline,
 	}
 }
 
@@ -49,6 +51,11 @@ func (f *envFlags) register(cmd *cobra.Command) {
 	fs.DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the stack, e.g. 5m")
 	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with to find its changed services in sandbox mode (default $PRENV_BASE_REF, else the origin's default branch: origin/HEAD, origin/main or origin/master)")
 	fs.DurationVar(&f.maxJobTime, "max-job-time", automation.DefaultMaxJobTime, "age past which a lock is stale even if its holder may be alive")
+}
+
+// registerOffline adds --offline to a command that runs pulumi.
+func (f *envFlags) registerOffline(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.offline, "offline", false, "download no Pulumi plugin: a missing pinned one stops the command, naming its install command (prenv plugins)")
 }
 
 // registerProject adds the flags that locate the project's stacks.

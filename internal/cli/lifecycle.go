@@ -16,6 +16,7 @@ func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobr
 	f := &envFlags{}
 	cmd := &cobra.Command{Use: use, Short: short, Args: exactArgs(0)}
 	f.register(cmd)
+	f.registerOffline(cmd)
 	more := func() []automation.Option { return nil }
 	if extra != nil {
 		more = extra(cmd, f)
@@ -41,7 +42,7 @@ func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobr
 			return err
 		}
 		if use == "up" || use == "destroy" {
-			return s.AfterChange(cmd.Context(), a.host().PulumiHome(), a.Stderr)
+			return s.AfterChange(cmd.Context(), a.Stderr)
 		}
 		return nil
 	}

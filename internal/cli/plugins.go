@@ -40,7 +40,8 @@ func (a *App) pluginsCommand() *cobra.Command {
 		Use:   "plugins",
 		Short: "Print the pulumi CLI version and the provider plugins prenv pins",
 		Long: "plugins prints the pulumi CLI version prenv is tested with and the Pulumi provider plugins the aws target's program " +
-			"is compiled against. The Action's image holds exactly these; elsewhere install them with the commands shown.",
+			"is compiled against. The Action's image holds exactly these; elsewhere up and preview install a missing one, " +
+			"or, with --offline, stop naming it: install them with the commands shown.",
 		Args: exactArgs(0),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object instead of text")

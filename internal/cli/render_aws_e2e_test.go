@@ -1,9 +1,15 @@
 package cli_test
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prenv/prenv/internal/testenv"
@@ -56,8 +62,8 @@ func TestBinaryRenderAWS(t *testing.T) {
 }
 
 // TestBinaryAWSPolicyStopsUp: a policy violation stops preview and up
-// before anything runs, one line per violation, and so does a missing
-// pinned plugin, naming the command that installs it.
+// before anything runs, one line per violation, and offline so does a
+// missing pinned plugin, naming the command that installs it.
 func TestBinaryAWSPolicyStopsUp(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
@@ -92,14 +98,54 @@ func TestBinaryAWSPolicyStopsUp(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(fixed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code = s.run("preview", "--blueprint", "aws.yaml", "--pr", "3")
-	if code == 0 || !strings.Contains(stderr, "pulumi plugin install resource aws v6.83.0") {
-		t.Errorf("preview without the plugins: exit %d, want the install command named: %s", code, stderr)
+	_, stderr, code = s.run("preview", "--blueprint", "aws.yaml", "--pr", "3", "--offline")
+	if code == 0 || !strings.Contains(stderr, "pulumi plugin install resource aws 6.83.0") {
+		t.Errorf("offline preview without the plugins: exit %d, want the install command named: %s", code, stderr)
 	}
 }
 
-// TestBinaryRoutes: prenv routes serves sandbox mode only, and names the
-// plugins it needs before it changes anything.
+// TestBinaryAWSInstallsMissingPlugins: without --offline, preview
+// downloads a missing pinned plugin from Pulumi's default source (here
+// sent by PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES to a local server that has
+// none), saying so, and a 404 stops it in one line naming the plugin and
+// the URL tried.
+func TestBinaryAWSInstallsMissingPlugins(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var asked []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked = append(asked, r.URL.Path)
+		mu.Unlock()
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	s := newSandbox(t)
+	s.extraEnv = append(s.extraEnv, "GITHUB_SHA=0123abcd", "PULUMI_HOME="+t.TempDir(), "PULUMI_DISABLE_REGISTRY_RESOLVE=true",
+		`PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES=^github://api\.github\.com/pulumi/=`+srv.URL)
+	example, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(strings.Replace(string(example), "project: shop", "project: clitest", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := s.run("preview", "--blueprint", "aws.yaml", "--pr", "3")
+	archive := fmt.Sprintf("/pulumi-resource-aws-v6.83.0-%s-%s.tar.gz", runtime.GOOS, runtime.GOARCH)
+	for _, want := range []string{"installing the Pulumi plugin aws v6.83.0", "prenv: install the Pulumi plugin aws v6.83.0 from Pulumi's default source", "404", srv.URL + archive, "--offline"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("preview printed\n%s\nwant %q", stderr, want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if code != 1 || !slices.Equal(asked, []string{archive}) {
+		t.Errorf("preview: exit %d, asked the server for %q; want 1 after asking for %s", code, asked, archive)
+	}
+}
+
+// TestBinaryRoutes: prenv routes serves sandbox mode only, and offline
+// names the plugins it needs before it changes anything.
 func TestBinaryRoutes(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t)
@@ -119,8 +165,8 @@ func TestBinaryRoutes(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(sandbox), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, code := s.run("routes", "--blueprint", "aws.yaml"); code != 1 || !strings.Contains(stderr, "pulumi plugin install resource kubernetes v4.23.0") {
-		t.Errorf("routes without the plugins: exit %d, want 1 naming the install command: %s", code, stderr)
+	if _, stderr, code := s.run("routes", "--blueprint", "aws.yaml", "--offline"); code != 1 || !strings.Contains(stderr, "pulumi plugin install resource kubernetes 4.23.0") {
+		t.Errorf("offline routes without the plugins: exit %d, want 1 naming the install command: %s", code, stderr)
 	}
 }
 
@@ -148,7 +194,7 @@ func TestBinaryAWSNeedsARepository(t *testing.T) {
 		t.Errorf("render without a repository: exit %d, %s\n%s; want the rendering and a warning", code, stderr, out)
 	}
 	// With one, preview gets past the check, to the missing plugins.
-	_, stderr, code = s.run("preview", "--blueprint", blueprint, "--pr", "3", "--repo", "acme/shop")
+	_, stderr, code = s.run("preview", "--blueprint", blueprint, "--pr", "3", "--repo", "acme/shop", "--offline")
 	if code == 0 || strings.Contains(stderr, "no repository") || !strings.Contains(stderr, "pulumi plugin install") {
 		t.Errorf("preview with --repo: exit %d, %s; want it past the repository check, stopped by the missing plugins", code, stderr)
 	}

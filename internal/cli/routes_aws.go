@@ -23,6 +23,7 @@ func (a *App) routesCommand() *cobra.Command {
 		Args: exactArgs(0),
 	}
 	f.registerProject(cmd)
+	f.registerOffline(cmd)
 	cmd.Flags().DurationVar(&f.waitForLock, "wait-for-lock", session.RoutesWaitForLock, "how long to wait for another run's update of the routes stack")
 	cmd.Flags().DurationVar(&f.maxJobTime, "max-job-time", automation.DefaultMaxJobTime, "age past which a lock is stale even if its holder may be alive")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return a.routes(cmd.Context(), f) }
@@ -43,7 +44,7 @@ func (a *App) routes(ctx context.Context, f *envFlags) error {
 	case s.Blueprint.Engine != stacks.EnginePulumi:
 		return usage(errors.New("routes needs engine: pulumi"))
 	}
-	env, res, err := s.SyncRoutes(ctx, a.host().PulumiHome(),
+	env, res, err := s.SyncRoutes(ctx,
 		automation.WaitForLock(f.waitForLock), automation.MaxJobTime(f.maxJobTime), automation.Progress(a.Stderr))
 	for _, line := range res.Recovered {
 		a.notice("recovered: " + line)

@@ -18,7 +18,7 @@ import (
 )
 
 // engineBuilder builds an engine for a session whose target is prepared.
-type engineBuilder func(ctx context.Context, h Host, s *Session) (automation.Engine, error)
+type engineBuilder func(ctx context.Context, h Host, s *Session, o Options) (automation.Engine, error)
 
 // engines are the engines this binary is built with, by the blueprint's
 // name for them.
@@ -34,15 +34,17 @@ func binDirs() []string {
 	return []string{"bin", filepath.Dir(self)}
 }
 
-func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, error) {
+// pulumiEngine builds the Pulumi engine with the target's program and
+// plugins: those it serves, and those it pins, which the engine installs
+// into PULUMI_HOME unless o.Offline.
+func pulumiEngine(ctx context.Context, h Host, s *Session, o Options) (automation.Engine, error) {
 	bp := s.Blueprint
-	plugins := map[string]string{}
+	var plugins stacks.Plugins
 	if p, ok := s.Target.(stacks.PulumiPlugins); ok {
-		dirs, err := p.PulumiPlugins(h.PulumiHome())
-		if err != nil {
+		var err error
+		if plugins, err = p.PulumiPlugins(); err != nil {
 			return nil, err
 		}
-		plugins = dirs
 	}
 	var passphrase string
 	if bp.SecretsProvider == stacks.SecretsPassphrase { // a key service needs none
@@ -58,7 +60,10 @@ func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, e
 	}
 	target := s.Target
 	eng, err := pulumiengine.New(ctx, pulumiengine.Config{
-		PluginDirs:    plugins,
+		PluginDirs:    plugins.Dirs,
+		Plugins:       plugins.Pinned,
+		PulumiHome:    h.PulumiHome(),
+		Offline:       o.Offline,
 		Project:       bp.Project,
 		BackendURL:    s.Backend,
 		Binary:        binary,
@@ -80,7 +85,7 @@ func pulumiEngine(ctx context.Context, h Host, s *Session) (automation.Engine, e
 // module (or the blueprint's own), its workspaces in the backend's
 // terraform/<project> directory (a file:// one, or an s3:// bucket), and
 // the target's variables.
-func terraformEngine(ctx context.Context, h Host, s *Session) (automation.Engine, error) {
+func terraformEngine(ctx context.Context, h Host, s *Session, _ Options) (automation.Engine, error) {
 	bp := s.Blueprint
 	if u, err := url.Parse(s.Backend); err != nil || (u.Scheme != "file" && u.Scheme != "s3") {
 		return nil, stacks.Input(fmt.Errorf("backend %s: engine terraform keeps its workspaces in a file:// directory or an s3:// bucket (S3-compatible stores too): use one of those, or engine pulumi", s.Backend))

@@ -24,17 +24,15 @@ func (s *Session) SandboxRoutes() bool {
 }
 
 // SyncRoutes brings the routes stack up to date with the live sandboxes
-// and returns its environment and result; s.Env is left alone.
-func (s *Session) SyncRoutes(ctx context.Context, pulumiHome string, opts ...automation.Option) (stacks.Env, automation.Result, error) {
+// and returns its environment and result; s.Env is left alone. The engine
+// installs the aws target's plugins first, as for any up.
+func (s *Session) SyncRoutes(ctx context.Context, opts ...automation.Option) (stacks.Env, automation.Result, error) {
 	live, err := s.liveSandboxes(ctx)
 	if err != nil {
 		return stacks.Env{}, automation.Result{}, err
 	}
 	env, err := awstarget.RoutesEnv(s.Blueprint, live, time.Now())
 	if err != nil {
-		return env, automation.Result{}, err
-	}
-	if err := awstarget.CheckPlugins(pulumiHome); err != nil {
 		return env, automation.Result{}, err
 	}
 	res, err := s.Engine.Up(ctx, env, opts...)
@@ -44,11 +42,11 @@ func (s *Session) SyncRoutes(ctx context.Context, pulumiHome string, opts ...aut
 // AfterChange updates the routes stack after a PR environment's up or
 // destroy in sandbox mode, so its routing key reaches it (or stops). It
 // does nothing for other blueprints and environments.
-func (s *Session) AfterChange(ctx context.Context, pulumiHome string, progress io.Writer) error {
+func (s *Session) AfterChange(ctx context.Context, progress io.Writer) error {
 	if !s.SandboxRoutes() || s.Env.PR == 0 {
 		return nil
 	}
-	_, res, err := s.SyncRoutes(ctx, pulumiHome, automation.WaitForLock(RoutesWaitForLock),
+	_, res, err := s.SyncRoutes(ctx, automation.WaitForLock(RoutesWaitForLock),
 		automation.MaxJobTime(automation.DefaultMaxJobTime), automation.Progress(progress))
 	for _, line := range res.Recovered {
 		fmt.Fprintln(progress, "prenv: recovered: "+line)

@@ -48,6 +48,9 @@ type Options struct {
 	// Program is set for up and preview: the target's program will run,
 	// so the PR's changed files are read and the target's checks run.
 	Program bool
+	// Offline keeps the Pulumi engine from downloading plugins: a missing
+	// pinned one stops up and preview, naming its install command.
+	Offline bool
 	// Render prepares the target for a rendering, as prenv render does:
 	// like Program, but nothing on this machine is touched or created,
 	// the salt is a placeholder and no engine is built.
@@ -129,7 +132,7 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 			return nil, err
 		}
 	}
-	if s.Engine, err = build(ctx, h, s); err != nil {
+	if s.Engine, err = build(ctx, h, s, o); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -1,13 +1,10 @@
 package aws_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/prenv/prenv/stacks"
-	"github.com/prenv/prenv/stacks/aws"
 )
 
 // awsBlueprint is a valid aws blueprint that a test can break by
@@ -74,24 +71,5 @@ func TestAWSSectionChecks(t *testing.T) {
 				t.Errorf("Parse: %v, want %q", err, tt.want)
 			}
 		})
-	}
-}
-
-func TestCheckPlugins(t *testing.T) {
-	t.Parallel()
-	home := t.TempDir()
-	err := aws.CheckPlugins(home)
-	for _, want := range []string{"pulumi plugin install resource aws v6.83.0", "pulumi plugin install resource kubernetes v4.23.0", "prenv render works without them"} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("CheckPlugins with none installed: %v, want it to name %q", err, want)
-		}
-	}
-	for _, p := range aws.Plugins {
-		if err := os.MkdirAll(filepath.Join(home, "plugins", "resource-"+p.Name+"-v"+p.Version), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := aws.CheckPlugins(home); err != nil {
-		t.Errorf("CheckPlugins with all installed: %v", err)
 	}
 }

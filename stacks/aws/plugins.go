@@ -3,8 +3,6 @@ package aws
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -13,16 +11,10 @@ import (
 	"github.com/prenv/prenv/stacks"
 )
 
-// Plugin is one Pulumi resource plugin the program needs, pinned so that a
-// real runner installs exactly this version.
-type Plugin struct {
-	Name    string // aws, kubernetes or random
-	Version string // without the leading v
-}
-
 // Plugins are the resource plugins of the aws target, at the versions of
-// the SDKs it is compiled against.
-var Plugins = []Plugin{{"aws", "6.83.0"}, {"kubernetes", "4.23.0"}, {"random", "4.18.2"}}
+// the SDKs it is compiled against. The Pulumi engine installs a missing one
+// before up or preview; the Action's image holds them already.
+var Plugins = []stacks.Plugin{{Name: "aws", Version: "6.83.0"}, {Name: "kubernetes", Version: "4.23.0"}, {Name: "random", Version: "4.18.2"}}
 
 // pluginVersion returns the pinned version of plugin name.
 func pluginVersion(name string) string {
@@ -32,24 +24,6 @@ func pluginVersion(name string) string {
 		}
 	}
 	panic("aws: no pinned version for plugin " + name)
-}
-
-// CheckPlugins reports the pinned plugins missing from pulumiHome
-// ($PULUMI_HOME, usually ~/.pulumi), naming the command that installs them.
-func CheckPlugins(pulumiHome string) error {
-	var missing, install []string
-	for _, p := range Plugins {
-		dir := filepath.Join(pulumiHome, "plugins", fmt.Sprintf("resource-%s-v%s", p.Name, p.Version))
-		if _, err := os.Stat(dir); err != nil {
-			missing = append(missing, fmt.Sprintf("%s v%s", p.Name, p.Version))
-			install = append(install, fmt.Sprintf("pulumi plugin install resource %s v%s", p.Name, p.Version))
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	return fmt.Errorf("the aws target needs the Pulumi plugins %s, missing from %s: run `%s` (prenv render works without them)",
-		strings.Join(missing, ", "), pulumiHome, strings.Join(install, " && "))
 }
 
 // providers are the explicit provider instances every resource uses.

@@ -15,7 +15,7 @@ import (
 // anonymisation to the PR's migrations, and the salt. It touches nothing
 // in the cloud.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
-	t := Target{Changed: s.Changed, checkPlugins: s.Program, kubeconfigEnv: s.Getenv("KUBECONFIG")}
+	t := Target{Changed: s.Changed, kubeconfigEnv: s.Getenv("KUBECONFIG")}
 	if s.Program { // only the program's anonymisation Job uses the salt
 		var err error
 		if t.Salt, err = s.Salt(); err != nil {
@@ -65,12 +65,8 @@ func (t Target) Check(ctx context.Context, bp *stacks.Blueprint, env stacks.Env)
 	return nil
 }
 
-// PulumiPlugins implements stacks.PulumiPlugins: the pinned plugins come
-// from pulumiHome, and for up and preview a missing one is named with its
-// install command before anything runs.
-func (t Target) PulumiPlugins(pulumiHome string) (map[string]string, error) {
-	if !t.checkPlugins {
-		return nil, nil
-	}
-	return nil, CheckPlugins(pulumiHome)
+// PulumiPlugins implements stacks.PulumiPlugins: the program's pinned
+// plugins, which the Pulumi engine installs before up or preview.
+func (Target) PulumiPlugins() (stacks.Plugins, error) {
+	return stacks.Plugins{Pinned: Plugins}, nil
 }

@@ -22,8 +22,6 @@ type Target struct {
 	// Salt keys the deterministic anonymisation; it reaches the Job through
 	// a Secret, never the Job's spec.
 	Salt string
-	// checkPlugins is set when the program will run (up, preview).
-	checkPlugins bool
 	// kubeconfigEnv is $KUBECONFIG, for the reaper's cluster client.
 	kubeconfigEnv string
 }

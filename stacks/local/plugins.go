@@ -3,16 +3,18 @@ package local
 import (
 	"os"
 	"path/filepath"
+
+	"github.com/prenv/prenv/stacks"
 )
 
 // PulumiPlugins implements stacks.PulumiPlugins: the local provider is
 // this binary, linked as pulumi-resource-prenv for pulumi to start.
-func (t Target) PulumiPlugins(string) (map[string]string, error) {
+func (t Target) PulumiPlugins() (stacks.Plugins, error) {
 	dir, err := pluginDir(t.Binary, t.Home)
 	if err != nil {
-		return nil, err
+		return stacks.Plugins{}, err
 	}
-	return map[string]string{ProviderName: dir}, nil
+	return stacks.Plugins{Dirs: map[string]string{ProviderName: dir}}, nil
 }
 
 // pluginDir returns a directory holding pulumi-resource-prenv, a link to
