@@ -62,6 +62,9 @@ func (x *Step) Main(ctx context.Context) error {
 	if x.runs, err = x.host().LockOptions(in.GitHubToken); err != nil {
 		return err
 	}
+	if x.plan.Mode == ModeStats { // reads the backend alone: no GitHub, no lock
+		return x.stats(ctx)
+	}
 	if err := x.connect(ctx); err != nil {
 		return err
 	}
