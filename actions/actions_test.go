@@ -121,6 +121,8 @@ func TestDecide(t *testing.T) {
 		{"fork by stack name", Inputs{Command: "up", StackName: "pr-7"}, Event{Name: "pull_request", Action: "opened", PR: pr(func(p *PullRequest) { p.HeadRepo = "mallory/shop" })}, ModeSkip, 0},
 		{"fork destroy", Inputs{Command: "destroy"}, Event{Name: "pull_request", Action: "closed", PR: pr(func(p *PullRequest) { p.HeadRepo = "mallory/shop" })}, ModeSkip, 7},
 		{"schedule", auto, Event{Name: "schedule"}, ModeReap, 0},
+		{"stats on schedule", Inputs{Command: "stats"}, Event{Name: "schedule"}, ModeStats, 0},
+		{"stats on a PR is the project's", Inputs{Command: "stats"}, Event{Name: "pull_request", Action: "opened", PR: pr(nil)}, ModeStats, 0},
 		{"dispatch", auto, Event{Name: "workflow_dispatch"}, ModeReap, 0},
 		{"dispatch with PR", Inputs{Command: "auto", PRNumber: 9}, Event{Name: "workflow_dispatch"}, ModeUp, 9},
 		{"explicit up", Inputs{Command: "up", StackName: "baseline"}, Event{Name: "push"}, ModeUp, 0},

@@ -41,10 +41,12 @@ type Inputs struct {
 	ReapDryRun       bool
 	ReapMaxDeletions int
 	WaitForURL       time.Duration
+	// StatsSince is the window of command stats.
+	StatsSince time.Duration
 }
 
 // Commands are the values of the command input.
-var Commands = []string{"auto", "up", "preview", "destroy", "refresh", "output", "reap"}
+var Commands = []string{"auto", "up", "preview", "destroy", "refresh", "output", "reap", "stats"}
 
 // ReadInputs parses the step's inputs, with action.yml's defaults for any
 // the runner did not set (as when prenv action runs outside a runner). An
@@ -78,6 +80,7 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		ReapDryRun:       p.boolean("reap-dry-run", false),
 		ReapMaxDeletions: p.number("reap-max-deletions", 20),
 		WaitForURL:       p.duration("wait-for-url", 0),
+		StatsSince:       p.duration("stats-since", 30*24*time.Hour),
 	}
 	if in.StackName != "" {
 		if _, err := naming.ForEnv("check", in.StackName); err != nil {

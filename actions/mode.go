@@ -13,6 +13,7 @@ const (
 	ModeRefresh = "refresh"
 	ModeOutput  = "output"
 	ModeReap    = "reap"
+	ModeStats   = "stats"
 	ModeSkip    = "skip"
 )
 
@@ -68,7 +69,10 @@ func Decide(in Inputs, ev Event) (Plan, error) {
 			return skip(plan, fmt.Sprintf("pull request #%d lacks the label %q that require-label asks for", ev.PR.Number, in.RequireLabel)), nil
 		}
 	}
-	if plan.Mode != ModeReap && plan.PR == 0 && plan.Env == "" {
+	if plan.Mode == ModeStats { // the whole project's, whatever the event
+		plan.PR, plan.Env = 0, ""
+	}
+	if plan.Mode != ModeReap && plan.Mode != ModeStats && plan.PR == 0 && plan.Env == "" {
 		return plan, fmt.Errorf("command %s needs an environment: run on a pull_request event, or set pr-number or stack-name", plan.Mode)
 	}
 	return plan, nil

@@ -7,6 +7,7 @@ var InputNames = []string{
 	"comment-on-pr", "comment-on-summary", "deployment", "destroy-on-post", "remove",
 	"wait-for-lock", "ttl", "refresh", "diff", "require-label", "include-drafts",
 	"reap-dry-run", "reap-max-deletions", "wait-for-url",
+	"stats-since",
 }
 
 // OutputNames are the fixed outputs action.yml declares. Every stack

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/events"
 	"github.com/prenv/prenv/internal/session"
 	"github.com/prenv/prenv/stacks"
 )
@@ -29,6 +30,7 @@ func (x *Step) Post(ctx context.Context) error {
 	s, err := x.host().Open(ctx, session.Options{
 		Blueprint: x.Runner.State("blueprint"), Backend: x.Runner.State("backend"), AllowLocalState: x.Runner.State("allow-local-state") == "true",
 		SecretsProvider: x.Runner.State("secrets-provider"), Env: env, NeedEnv: true, Adjust: x.adjust,
+		Trigger: events.ActionTrigger("post"),
 	})
 	if err != nil {
 		return err

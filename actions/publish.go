@@ -14,7 +14,6 @@ import (
 	"github.com/prenv/prenv/internal/comment"
 	"github.com/prenv/prenv/internal/github"
 	"github.com/prenv/prenv/internal/session"
-	"github.com/prenv/prenv/stacks"
 )
 
 // publish writes the report to the step summary and the PR comment, and
@@ -118,12 +117,31 @@ func (x *Step) setOutputs(ctx context.Context, s *session.Session, res automatio
 // stopCommands stops the runner from reading workflow commands in what
 // follows, the engine's and the services' own output, which could hold a
 // line such as ::add-mask:: or ::error::; the returned func resumes them.
+// Warnings that arrive meanwhile are held until then.
 func (x *Step) stopCommands() (resume func()) {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)
 	fmt.Fprintf(x.Runner.Stdout, "::stop-commands::%s\n", token)
-	return func() { fmt.Fprintf(x.Runner.Stdout, "::%s::\n", token) }
+	x.held = &[]string{}
+	return func() {
+		fmt.Fprintf(x.Runner.Stdout, "::%s::\n", token)
+		held := *x.held
+		x.held = nil
+		for _, msg := range held {
+			x.Runner.Warning(msg)
+		}
+	}
+}
+
+// warning annotates the run with msg, or holds it while workflow commands
+// are stopped.
+func (x *Step) warning(msg string) {
+	if x.held != nil {
+		*x.held = append(*x.held, msg)
+		return
+	}
+	x.Runner.Warning(msg)
 }
 
 // warn annotates a failure that does not fail the run.
@@ -147,13 +165,6 @@ func outputText(v any) string {
 	}
 	data, _ := json.Marshal(v)
 	return string(data)
-}
-
-func healthPath(bp *stacks.Blueprint) string {
-	if e := bp.EntryService(); e != nil && e.Health != "" {
-		return e.Health
-	}
-	return stacks.DefaultHealth
 }
 
 // runURL is the page of this workflow run.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/prenv/prenv/automation"
+	"github.com/prenv/prenv/internal/events"
 	"github.com/prenv/prenv/internal/github"
 	"github.com/prenv/prenv/internal/reaper"
 	"github.com/prenv/prenv/internal/session"
@@ -26,11 +27,12 @@ type Step struct {
 	plan Plan
 	gh   *github.Client
 	runs []automation.Option // the run this step belongs to, and GitHub's word on others (session.Host.LockOptions)
+	held *[]string           // warnings held while workflow commands are stopped
 }
 
 // host is the runner's process as the session package reads it.
 func (x *Step) host() session.Host {
-	return session.Host{Getenv: x.Runner.Getenv, Notices: x.Progress}
+	return session.Host{Getenv: x.Runner.Getenv, Notices: x.Progress, Warnings: x.warning}
 }
 
 // Main is the Action's main step: it reads the inputs and the event,
@@ -59,6 +61,9 @@ func (x *Step) Main(ctx context.Context) error {
 	}
 	if x.runs, err = x.host().LockOptions(in.GitHubToken); err != nil {
 		return err
+	}
+	if x.plan.Mode == ModeStats { // reads the backend alone: no GitHub, no lock
+		return x.stats(ctx)
 	}
 	if err := x.connect(ctx); err != nil {
 		return err
@@ -118,6 +123,10 @@ func (x *Step) options() session.Options {
 		Blueprint: x.blueprintPath(), Backend: x.in.BackendURL, AllowLocalState: x.in.AllowLocalState, SecretsProvider: x.in.SecretsProvider,
 		Env: x.plan.Env, NeedEnv: true, Adjust: x.adjust,
 		Program: x.plan.Mode == ModeUp || x.plan.Mode == ModePreview,
+		Trigger: events.ActionTrigger(x.plan.Mode),
+	}
+	if x.plan.Mode == ModeUp {
+		o.WaitForURL = x.in.WaitForURL
 	}
 	if x.plan.PR != 0 {
 		o.PR = fmt.Sprint(x.plan.PR)

@@ -44,16 +44,15 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 	}
 	deployment := x.startDeployment(ctx, s, ev)
 	resume := x.stopCommands()
-	res, err := s.Engine.Up(ctx, s.Env, opts...)
+	res, err := s.Engine.Up(ctx, s.Env, opts...) // with wait-for-url, until the URL answers
 	resume()
 	for _, line := range res.Recovered {
 		x.Runner.Notice("prenv recovered: " + line)
 	}
-	if err == nil {
-		err = x.setOutputs(ctx, s, res)
-	}
-	if err == nil && x.in.WaitForURL > 0 {
-		err = waitForURL(ctx, outputString(res.Outputs, "url"), healthPath(s.Blueprint), x.in.WaitForURL)
+	if err == nil || session.IsURLError(err) { // an environment whose URL is silent still has its outputs
+		if oerr := x.setOutputs(ctx, s, res); err == nil {
+			err = oerr
+		}
 	}
 	if err == nil {
 		err = s.AfterChange(ctx, x.Progress)

@@ -138,7 +138,10 @@ func Reap(ctx context.Context, eng Engine, project string, plan []ReapDecision, 
 			r := &results[i]
 			names, err := naming.ForEnv(project, r.Stack.Name)
 			if err == nil {
-				_, err = eng.Destroy(ctx, stacks.Env{Names: names, Project: project}, opts...)
+				// The stack's own lifetime, as the plan read it, for those who
+				// record the reap.
+				env := stacks.Env{Names: names, Project: project, Repo: r.Stack.Repo, CreatedAt: r.Stack.CreatedAt, ExpiresAt: r.Stack.ExpiresAt}
+				_, err = eng.Destroy(ctx, env, opts...)
 			}
 			r.Err, r.Duration = err, time.Since(start)
 		})

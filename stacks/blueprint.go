@@ -16,6 +16,7 @@ type Blueprint struct {
 	Policy    Policy     `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
 	Terraform Terraform  `yaml:"terraform" doc:"Settings of engine: terraform."`
 	AWS       AWS        `yaml:"aws" doc:"The EKS cluster, network and shared pieces the aws target plugs each environment into."`
+	FinOps    FinOps     `yaml:"finops" doc:"The rates prenv stats prices environments with."`
 	// SecretsProvider is no enum: beside passphrase, it is a key's URL.
 	SecretsProvider string `yaml:"secrets-provider" doc:"What encrypts the Pulumi stacks' secrets: passphrase (PULUMI_CONFIG_PASSPHRASE), or a key: awskms://<key id or alias/name>?region=<region>, gcpkms://projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>, azurekeyvault://<vault>.vault.azure.net/keys/<key> or hashivault://<key>. Default passphrase."`
 

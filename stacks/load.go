@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -150,6 +151,10 @@ func (w *walker) value(n *yaml.Node, t reflect.Type, path string) {
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
 			w.fail(n.Line, path, "must be true or false, got %q", n.Value)
 		}
+	case reflect.Float64:
+		if f := parseFloat(n.Value); n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || math.IsNaN(f) || math.IsInf(f, 0) {
+			w.fail(n.Line, path, "must be a number such as 0.05, got %q", n.Value)
+		}
 	}
 }
 
@@ -186,4 +191,13 @@ func (w *walker) object(n *yaml.Node, t reflect.Type, path string) {
 			w.fail(n.Line, joinPath(path, f.name), "is required")
 		}
 	}
+}
+
+// parseFloat reads a YAML number; what is not one reads as NaN.
+func parseFloat(s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return f
 }

@@ -74,6 +74,7 @@ func (bp *Blueprint) validate(line func(string) int) []error {
 	if bp.Target != TargetNone && !bp.HasDatabase() && !reflect.ValueOf(bp.Database).IsZero() {
 		fail("database.golden", "is required in a database section: the golden each environment's database is cloned from (a SQL file or postgres:// URL on the local target, a snapshot or cluster on aws); for an application without a database, leave the database section out")
 	}
+	bp.validateFinOps(fail)
 	for col := range bp.Database.Anonymize.Rules {
 		if !columnPattern.MatchString(col) {
 			fail("database.anonymize.rules."+col, "%q is not a column; write table.column or schema.table.column", col)
@@ -187,6 +188,27 @@ func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
 	for i, p := range a.Policies {
 		if !strings.HasSuffix(p, ".rego") {
 			fail(fmt.Sprintf("aws.policies[%d]", i), "%q is not a .rego file; list Rego policy files", p)
+		}
+	}
+}
+
+// validateFinOps refuses a negative rate: every rate is a price per hour.
+func (bp *Blueprint) validateFinOps(fail func(field, format string, args ...any)) {
+	r := bp.FinOps.Rates
+	for _, rate := range []struct {
+		field string
+		value float64
+	}{{"finops.rates.environment-hour", r.EnvironmentHour}, {"finops.rates.vcpu-hour", r.VCPUHour}, {"finops.rates.gib-hour", r.GiBHour}} {
+		if rate.value < 0 {
+			fail(rate.field, "%v is negative; a rate is a price per hour, 0 or more", rate.value)
+		}
+	}
+	for class, v := range r.DatabaseHour {
+		switch {
+		case strings.TrimSpace(class) == "":
+			fail("finops.rates.database-hour", "has an empty instance class; key each rate by a class such as db.t4g.micro")
+		case v < 0:
+			fail("finops.rates.database-hour."+class, "%v is negative; a rate is a price per hour, 0 or more", v)
 		}
 	}
 }

@@ -17,6 +17,9 @@ import (
 type Host struct {
 	Getenv  func(string) string
 	Notices io.Writer
+	// Warnings, when set, receives warnings (the Action annotates the
+	// run with them); otherwise they are notices.
+	Warnings func(msg string)
 }
 
 // Home is prenv's own directory: $PRENV_HOME or ~/.prenv.

@@ -49,7 +49,8 @@ func (h Host) Reap(ctx context.Context, r ReapRequest) error {
 	opts.Engine = append(slices.Clone(r.Options.Engine), lock...)
 	opts.StepSummary = h.Getenv("GITHUB_STEP_SUMMARY")
 	opts.SightingsDir = filepath.Join(s.Home, "orphans")
-	rp := &reaper.Reaper{Project: s.Blueprint.Project, Engine: s.Engine, PRs: prs}
+	// Its destroys are recorded as the reaper's reaps.
+	rp := &reaper.Reaper{Project: s.Blueprint.Project, Engine: s.recorder.WrapReaper(s.engine), PRs: prs}
 	if gh != nil {
 		rp.Notifier = gh
 	}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/checkout"
+	"github.com/prenv/prenv/internal/events"
 	"github.com/prenv/prenv/internal/naming"
 	"github.com/prenv/prenv/stacks"
 )
@@ -58,6 +60,14 @@ type Options struct {
 	// Locate only resolves where the environment's state lives (home,
 	// backend): no target is prepared and no engine is built.
 	Locate bool
+	// Trigger is what started the command, for the events its operations
+	// record (internal/events); empty means the CLI.
+	Trigger events.Trigger
+	// WaitForURL, when positive, makes an up wait until the environment's
+	// url output answers 2xx on the entry service's health path, for at
+	// most this long (the Action's wait-for-url). An up whose URL does not
+	// answer fails with a *URLError, and its event records the wait.
+	WaitForURL time.Duration
 }
 
 // Session is a command's resolved blueprint, environment, target and engine.
@@ -73,6 +83,11 @@ type Session struct {
 	ChangesUnknown string
 	// Home is prenv's own directory; Backend the state backend's URL.
 	Home, Backend string
+
+	// engine is Engine before the recorder wrapped it, for the reaper's
+	// own recording.
+	engine   automation.Engine
+	recorder *events.Recorder
 }
 
 // Open loads the blueprint, resolves the environment, prepares the target
@@ -132,9 +147,11 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 			return nil, err
 		}
 	}
-	if s.Engine, err = build(ctx, h, s, o); err != nil {
+	if s.engine, err = build(ctx, h, s, o); err != nil {
 		return nil, err
 	}
+	s.recorder = h.recorder(s, o)
+	s.Engine = s.recorder.Wrap(s.engine)
 	return s, nil
 }
 

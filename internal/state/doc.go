@@ -11,6 +11,9 @@
 // Beside pulumi's files it keeps prenv's own: under .prenv/runs/<project>/<stack>/,
 // one RunRecord per running operation (user, host, pid, start and GitHub
 // Actions run), which traces a lock pulumi wrote to the run that took it.
+// Under .prenv/events/<project>/<yyyy-mm-dd>/ it keeps the EventLog, one
+// object per operation, on the backends of both engines alike; a reader
+// of the last N days lists only those days' directories.
 //
 // OpenTerraform reads the Terraform engine's state the same way on file://
 // (Terraform's local backend) and s3:// (its s3 backend): each workspace

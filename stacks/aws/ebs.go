@@ -106,7 +106,7 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 						VolumeMounts:   mounts,
 						ReadinessProbe: corev1.ProbeArgs{Exec: corev1.ExecActionArgs{Command: pulumi.ToStringArray([]string{"pg_isready", "-U", a.MasterUsername})}, PeriodSeconds: pulumi.Int(5)},
 						Resources: corev1.ResourceRequirementsArgs{
-							Requests: pulumi.StringMap{"cpu": pulumi.String("250m"), "memory": pulumi.String("512Mi")},
+							Requests: pulumi.StringMap{"cpu": pulumi.String(ebsPostgresCPU), "memory": pulumi.String(ebsPostgresMemory)},
 							Limits:   pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("2Gi")},
 						},
 					}},

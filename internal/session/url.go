@@ -1,7 +1,8 @@
-package actions
+package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,11 +10,33 @@ import (
 	"time"
 )
 
+// URLError is an up whose environment's URL did not answer within the
+// wait: its resources are up, but it is not live.
+type URLError struct{ Err error }
+
+func (e *URLError) Error() string { return "wait-for-url: " + e.Err.Error() }
+
+func (e *URLError) Unwrap() error { return e.Err }
+
+// IsURLError reports whether err is an up's URL that did not answer.
+func IsURLError(err error) bool {
+	var ue *URLError
+	return errors.As(err, &ue)
+}
+
 // waitForURL polls url+health until it answers 2xx, for at most bound.
 // Names under .localhost reach this machine, as browsers resolve them.
+// Its failure is a *URLError.
 func waitForURL(ctx context.Context, url, health string, bound time.Duration) error {
+	if err := pollURL(ctx, url, health, bound); err != nil {
+		return &URLError{Err: err}
+	}
+	return nil
+}
+
+func pollURL(ctx context.Context, url, health string, bound time.Duration) error {
 	if url == "" {
-		return fmt.Errorf("wait-for-url: the stack has no url output to wait for")
+		return fmt.Errorf("the stack has no url output to wait for")
 	}
 	target := strings.TrimSuffix(url, "/") + health
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
@@ -30,7 +53,7 @@ func waitForURL(ctx context.Context, url, health string, bound time.Duration) er
 	for {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
-			return fmt.Errorf("wait-for-url: %w", err)
+			return err
 		}
 		resp, err := client.Do(req)
 		if err == nil {
@@ -43,7 +66,7 @@ func waitForURL(ctx context.Context, url, health string, bound time.Duration) er
 			last = err.Error()
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("wait-for-url: %s did not answer 2xx within %s (last: %s)", target, bound, last)
+			return fmt.Errorf("%s did not answer 2xx within %s (last: %s)", target, bound, last)
 		}
 		select {
 		case <-ctx.Done():
