@@ -51,11 +51,11 @@ func (w *world) add(t *testing.T, r *aws.Rendering) {
 		switch m["kind"] {
 		case "Namespace":
 			var ns corev1.Namespace
-			convert(t, m, &ns)
+			decodeManifest(t, m, &ns)
 			w.namespace(ns.Name, ns.Labels)
 		case "NetworkPolicy":
 			var p netv1.NetworkPolicy
-			convert(t, m, &p)
+			decodeManifest(t, m, &p)
 			w.objects = append(w.objects, &p)
 		case "Deployment", "StatefulSet", "Job":
 			tmpl := m["spec"].(map[string]any)["template"].(map[string]any)["metadata"].(map[string]any)["labels"].(map[string]any)
@@ -68,7 +68,7 @@ func (w *world) add(t *testing.T, r *aws.Rendering) {
 	}
 }
 
-func convert(t *testing.T, manifest map[string]any, into any) {
+func decodeManifest(t *testing.T, manifest map[string]any, into any) {
 	t.Helper()
 	data, err := json.Marshal(manifest)
 	if err != nil {

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"slices"
+	"strings"
 
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	netv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -193,10 +194,13 @@ func serviceNames(services []stacks.Service) []string {
 	return out
 }
 
-// servicePorts opens the container ports of the named services.
+// servicePorts opens the container ports of the named services, in the
+// order of their names.
 func servicePorts(bp *stacks.Blueprint, names []string) netv1.NetworkPolicyPortArray {
 	var ps []port
-	for _, s := range bp.Services {
+	services := slices.Clone(bp.Services)
+	slices.SortFunc(services, func(a, b stacks.Service) int { return strings.Compare(a.Name, b.Name) })
+	for _, s := range services {
 		p := port{portOf(s), "TCP"}
 		if slices.Contains(names, s.Name) && !slices.Contains(ps, p) {
 			ps = append(ps, p)
@@ -205,9 +209,10 @@ func servicePorts(bp *stacks.Blueprint, names []string) netv1.NetworkPolicyPortA
 	return ports(ps...)
 }
 
+// appIn selects the pods of the named services (in name order).
 func appIn(names []string) metav1.LabelSelectorArgs {
 	return metav1.LabelSelectorArgs{MatchExpressions: metav1.LabelSelectorRequirementArray{metav1.LabelSelectorRequirementArgs{
-		Key: pulumi.String("app"), Operator: pulumi.String("In"), Values: pulumi.ToStringArray(names),
+		Key: pulumi.String("app"), Operator: pulumi.String("In"), Values: pulumi.ToStringArray(slices.Sorted(slices.Values(names))),
 	}}}
 }
 

@@ -335,18 +335,19 @@ func checkNamespaced(t *testing.T, r *aws.Rendering, env stacks.Env) {
 }
 
 // TestResourceListMatchesModule compares the program's resource types over
-// every source and mode with modules.AWSResources, which modules/aws
+// every source and mode (and the HTTP add-on) with modules.AWSResources, which modules/aws
 // declares, so the two engines build the same environment.
 func TestResourceListMatchesModule(t *testing.T) {
 	t.Parallel()
 	got := map[string]bool{}
-	for _, source := range sources {
-		for _, mode := range modes {
-			r, _ := render(t, source, mode)
-			for _, res := range r.Resources {
-				if !res.IsProvider() {
-					got[res.Type] = true
-				}
+	for _, c := range parityCases(t) {
+		r, err := aws.Render(c.bp, c.env, c.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range r.Resources {
+			if !res.IsProvider() {
+				got[res.Type] = true
 			}
 		}
 	}

@@ -1,7 +1,6 @@
 package aws
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -112,15 +111,7 @@ func (e *envBuild) deployment(s stacks.Service, db *database) error {
 // <SERVICE>_URL for every service, in the namespace when the environment
 // runs it and in the baseline's otherwise.
 func (e *envBuild) serviceEnv(s stacks.Service) corev1.EnvVarArray {
-	vars := map[string]string{"PORT": fmt.Sprint(portOf(s)), "PRENV_ENV": e.env.Name}
-	for _, other := range e.bp.Services {
-		host := other.Name + "." + e.ns + ".svc.cluster.local"
-		if e.bp.Routing.Mode == stacks.RoutingSandbox && !e.bp.RunsOwn(other, e.env, e.t.Changed) {
-			host = e.baselineHost(other.Name)
-		}
-		vars[upstreamVar(other.Name)] = fmt.Sprintf("http://%s:%d", host, portOf(other))
-	}
-	maps.Copy(vars, s.Env)
+	vars := e.serviceEnvMap(s)
 	var out corev1.EnvVarArray
 	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		out = append(out, corev1.EnvVarArgs{Name: pulumi.String(k), Value: pulumi.String(vars[k])})
