@@ -9,28 +9,35 @@ type AWSResource struct {
 
 // AWSResources is the aws target's resource list. modules/aws declares
 // exactly these (a test parses it), and stacks/aws's program is compared
-// with the Pulumi column, so the two engines build the same environment.
-// The random password is Terraform's way to the role's password, which the
+// with the Pulumi column, so the two engines build the same environment;
+// a test in stacks/aws compares their fields too. The random passwords are
+// Terraform's way to the role's and the superuser's passwords, which the
 // Pulumi program makes with pulumi-random's counterpart.
 var AWSResources = []AWSResource{
-	{"kubernetes_namespace_v1.env", "kubernetes:core/v1:Namespace"},
-	{"kubernetes_network_policy_v1.default_deny", "kubernetes:networking.k8s.io/v1:NetworkPolicy"},
-	{"kubernetes_deployment_v1.service", "kubernetes:apps/v1:Deployment"},
-	{"kubernetes_service_v1.service", "kubernetes:core/v1:Service"},
-	{"kubernetes_service_v1.shared", "kubernetes:core/v1:Service"},
+	{"kubernetes_manifest.namespace", "kubernetes:core/v1:Namespace"},
+	{"kubernetes_manifest.default_deny", "kubernetes:networking.k8s.io/v1:NetworkPolicy"},
+	{"kubernetes_manifest.allow", "kubernetes:networking.k8s.io/v1:NetworkPolicy"},
+	{"kubernetes_manifest.allow_environments", "kubernetes:networking.k8s.io/v1:NetworkPolicy"},
+	{"kubernetes_manifest.deployment", "kubernetes:apps/v1:Deployment"},
+	{"kubernetes_manifest.service", "kubernetes:core/v1:Service"},
+	{"kubernetes_manifest.shared", "kubernetes:core/v1:Service"},
 	{"kubernetes_manifest.scaled_object", "kubernetes:keda.sh/v1alpha1:ScaledObject"},
+	{"kubernetes_manifest.http_scaled_object", "kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject"},
+	{"kubernetes_manifest.via_interceptor", "kubernetes:networking.istio.io/v1:VirtualService"},
 	{"random_password.database", "random:index/randomPassword:RandomPassword"},
+	{"random_password.database_admin", "random:index/randomPassword:RandomPassword"},
 	{"aws_security_group.database", "aws:ec2/securityGroup:SecurityGroup"},
 	{"aws_db_instance.database", "aws:rds/instance:Instance"},
 	{"aws_rds_cluster.database", "aws:rds/cluster:Cluster"},
 	{"aws_rds_cluster_instance.database", "aws:rds/clusterInstance:ClusterInstance"},
 	{"kubernetes_manifest.volume_snapshot_content", "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent"},
 	{"kubernetes_manifest.volume_snapshot", "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot"},
-	{"kubernetes_persistent_volume_claim_v1.database", "kubernetes:core/v1:PersistentVolumeClaim"},
-	{"kubernetes_stateful_set_v1.database", "kubernetes:apps/v1:StatefulSet"},
-	{"kubernetes_service_v1.database", "kubernetes:core/v1:Service"},
-	{"kubernetes_secret_v1.database", "kubernetes:core/v1:Secret"},
-	{"kubernetes_job_v1.anonymize", "kubernetes:batch/v1:Job"},
+	{"kubernetes_manifest.persistent_volume_claim", "kubernetes:core/v1:PersistentVolumeClaim"},
+	{"kubernetes_manifest.stateful_set", "kubernetes:apps/v1:StatefulSet"},
+	{"kubernetes_manifest.database_service", "kubernetes:core/v1:Service"},
+	{"kubernetes_manifest.database_secret", "kubernetes:core/v1:Secret"},
+	{"kubernetes_manifest.admin_secret", "kubernetes:core/v1:Secret"},
+	{"kubernetes_manifest.job", "kubernetes:batch/v1:Job"},
 	{"kubernetes_manifest.virtual_service", "kubernetes:networking.istio.io/v1:VirtualService"}, // v1: the version Istio's CRD stores
 	{"aws_route53_record.host", "aws:route53/record:Record"},
 	{"terraform_data.prenv_lifetime", ""}, // prenv's lifetime record: stack outputs in Pulumi

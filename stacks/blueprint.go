@@ -40,8 +40,8 @@ type Service struct {
 // Database says where each environment's database comes from.
 type Database struct {
 	Engine     string    `yaml:"engine" enum:"postgres" doc:"Database engine. Default postgres."`
-	Source     string    `yaml:"source" enum:"template,rds-snapshot,aurora-clone,ebs-snapshot" doc:"How the golden copy is cloned. Default template (local)."`
-	Golden     string    `yaml:"golden" doc:"The golden copy: a template database, snapshot identifier or source cluster."`
+	Source     string    `yaml:"source" enum:"template,rds-snapshot,aurora-clone,ebs-snapshot,shared-instance" doc:"How the golden copy is cloned. Default template (local). On aws: rds-snapshot (10-20 minutes), aurora-clone (8-15 minutes), ebs-snapshot, or shared-instance (seconds: CREATE DATABASE ... TEMPLATE on aws.shared-instance)."`
+	Golden     string    `yaml:"golden" doc:"The golden copy: a template database (local, shared-instance), snapshot identifier or source cluster."`
 	Migrations string    `yaml:"migrations" doc:"Directory of SQL migrations, applied in name order after the clone."`
 	Migrate    string    `yaml:"migrate" doc:"Command that applies the migrations to a new clone instead of the built-in runner for <version>_<name>.up.sql files. It runs in the blueprint's directory with DATABASE_URL set to the clone, as the environment's role. prenv cannot tell which tables it touched, so it then anonymises every table with rules."`
 	Anonymize  Anonymize `yaml:"anonymize" doc:"How personal data is anonymised."`
@@ -97,10 +97,13 @@ type AWS struct {
 	HostedZoneID           string    `yaml:"hosted-zone-id" doc:"Route53 hosted zone of dns.domain, e.g. Z0123456789ABC."`
 	BaselineNamespace      string    `yaml:"baseline-namespace" doc:"Namespace of the baseline environment, which shared and unchanged services come from. Default baseline."`
 	VPCID                  string    `yaml:"vpc-id" doc:"VPC of the cluster and the databases (rds-snapshot, aurora-clone)."`
-	ClusterCIDR            string    `yaml:"cluster-cidr" doc:"CIDR of the cluster's pods: the only source a database accepts, e.g. 10.0.0.0/16."`
+	ClusterCIDR            string    `yaml:"cluster-cidr" doc:"CIDR of the cluster's pods: the only source a database's security group admits, e.g. 10.0.0.0/16."`
+	DatabaseCIDRs          []string  `yaml:"database-cidrs" doc:"CIDRs the databases live in (the DB subnet group's subnets, or the shared instance's): the only destination of the pods' database egress, on port 5432. Required for rds-snapshot, aurora-clone and shared-instance."`
 	SubnetGroup            string    `yaml:"subnet-group" doc:"The baseline's DB subnet group, reused by every environment's database (rds-snapshot, aurora-clone)."`
-	InstanceClass          string    `yaml:"instance-class" doc:"Instance class of each environment's database. Default db.t4g.micro."`
-	AllowedInstanceClasses []string  `yaml:"allowed-instance-classes" doc:"Instance classes the policy allows. Default db.t4g.micro, db.t4g.small, db.t3.micro and db.t3.small."`
+	InstanceClass          string    `yaml:"instance-class" doc:"Instance class of each environment's database. Default db.t4g.micro for rds-snapshot, db.t4g.medium for aurora-clone (aurora-postgresql offers no micro or small class)."`
+	AllowedInstanceClasses []string  `yaml:"allowed-instance-classes" doc:"Instance classes the policy allows. Default db.t4g.micro, db.t4g.small, db.t3.micro and db.t3.small for rds-snapshot; db.t4g.medium and db.t3.medium for aurora-clone."`
+	SharedInstance         string    `yaml:"shared-instance" doc:"Host name of the long-lived PostgreSQL instance (shared-instance) on which each environment's database is created from the template database.golden, as aws.master-username."`
+	SharedInstancePassEnv  string    `yaml:"shared-instance-password-env" doc:"Variable holding aws.master-username's password on aws.shared-instance (shared-instance); up and preview read it. Default PRENV_SHARED_INSTANCE_PASSWORD."`
 	DatabaseName           string    `yaml:"database-name" doc:"Database inside the golden that the services use. Default postgres."`
 	MasterUsername         string    `yaml:"master-username" doc:"Superuser of the golden database; each clone resets its password. Default postgres."`
 	AnonymizerImage        string    `yaml:"anonymizer-image" doc:"Image, tagged with the PR's SHA, holding prenv and the repository with its git history, its working directory the blueprint's; it runs prenv anonymize on each clone."`
@@ -108,7 +111,9 @@ type AWS struct {
 	SnapshotClass          string    `yaml:"snapshot-class" doc:"VolumeSnapshotClass of the EBS CSI driver (ebs-snapshot). Default ebs-csi."`
 	StorageClass           string    `yaml:"storage-class" doc:"StorageClass of the database volume (ebs-snapshot). Default gp3."`
 	VolumeSize             string    `yaml:"volume-size" doc:"Size of the database volume (ebs-snapshot), at least the snapshot's. Default 20Gi."`
-	ScaleToZero            bool      `yaml:"scale-to-zero" doc:"Whether idle services scale to zero replicas through a KEDA ScaledObject."`
+	ScaleToZero            bool      `yaml:"scale-to-zero" doc:"Whether a PR's idle services scale down through KEDA. To zero only with aws.http-interceptor, which holds a request while a pod starts; without it one replica stays. The baseline never scales down."`
+	HTTPInterceptor        string    `yaml:"http-interceptor" doc:"The KEDA HTTP add-on's interceptor proxy as namespace/service:port, e.g. keda/keda-add-ons-http-interceptor-proxy:8080. With scale-to-zero, each service gets an HTTPScaledObject and its requests go through the interceptor."`
+	IstioRevision          string    `yaml:"istio-revision" doc:"Istio revision whose sidecars the namespaces get (label istio.io/rev), for revision-based installs. Default none: istio-injection=enabled."`
 	Prometheus             string    `yaml:"prometheus" doc:"Prometheus whose Istio request metrics tell KEDA a service is idle. Default http://prometheus.istio-system:9090."`
 	Requests               Resources `yaml:"requests" doc:"Resource requests of each service container. Default cpu 100m, memory 128Mi."`
 	Limits                 Resources `yaml:"limits" doc:"Resource limits of each service container. Default cpu 500m, memory 512Mi."`

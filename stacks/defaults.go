@@ -45,16 +45,52 @@ func (bp *Blueprint) applyDefaults() {
 	}
 }
 
-// DefaultInstanceClasses are the database instance classes the aws
-// target's policy allows when the blueprint names none.
+// DefaultInstanceClasses are the RDS instance classes the aws target's
+// policy allows when the blueprint names none (rds-snapshot); the first is
+// the default class.
 var DefaultInstanceClasses = []string{"db.t4g.micro", "db.t4g.small", "db.t3.micro", "db.t3.small"}
+
+// DefaultAuroraInstanceClasses are aurora-clone's: aurora-postgresql
+// offers no micro or small class, so RDS's defaults would be refused by
+// AWS (InvalidParameterCombination).
+var DefaultAuroraInstanceClasses = []string{"db.t4g.medium", "db.t3.medium"}
+
+// DefaultSharedInstancePasswordEnv is the variable that holds the shared
+// instance's superuser password when aws.shared-instance-password-env
+// names none.
+const DefaultSharedInstancePasswordEnv = "PRENV_SHARED_INSTANCE_PASSWORD"
+
+// defaultClasses are the instance classes allowed by default for source.
+func defaultClasses(source string) []string {
+	if source == "aurora-clone" {
+		return DefaultAuroraInstanceClasses
+	}
+	return DefaultInstanceClasses
+}
+
+// DatabaseInstanceClass is the instance class of each environment's
+// database: aws.instance-class, else the source's smallest class. It is
+// resolved here rather than when loading, so a source set afterwards
+// (prenv render --database-source) gets its own default.
+func (bp *Blueprint) DatabaseInstanceClass() string {
+	if bp.AWS.InstanceClass != "" {
+		return bp.AWS.InstanceClass
+	}
+	return defaultClasses(bp.Database.Source)[0]
+}
+
+// AllowedInstanceClasses is the policy's allow-list: the blueprint's, else
+// the source's defaults.
+func (bp *Blueprint) AllowedInstanceClasses() []string {
+	if bp.AWS.AllowedInstanceClasses != nil {
+		return bp.AWS.AllowedInstanceClasses
+	}
+	return append([]string(nil), defaultClasses(bp.Database.Source)...)
+}
 
 func (a *AWS) applyDefaults() {
 	setDefault(&a.BaselineNamespace, BaselineName)
-	setDefault(&a.InstanceClass, DefaultInstanceClasses[0])
-	if a.AllowedInstanceClasses == nil {
-		a.AllowedInstanceClasses = append([]string(nil), DefaultInstanceClasses...)
-	}
+	setDefault(&a.SharedInstancePassEnv, DefaultSharedInstancePasswordEnv)
 	setDefault(&a.MasterUsername, "postgres")
 	setDefault(&a.DatabaseName, "postgres")
 	setDefault(&a.PostgresImage, "postgres:15")

@@ -21,6 +21,9 @@ var (
 	gatewayPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
 	quantityPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
 	columnPattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$`)
+	// namespace/service:port of a Service in the cluster.
+	interceptorPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?:[0-9]{1,5}$`)
+	revisionPattern    = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$`)
 )
 
 // backendSchemes are the state backends the engines can use.
@@ -149,22 +152,45 @@ func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
 		{"aws.hosted-zone-id", a.HostedZoneID, "the Route53 zone of dns.domain"},
 		{"dns.domain", bp.DNS.Domain, "the domain under which pr-<n>.<domain> is created"},
 	}
-	if len(bp.Database.Anonymize.Rules) > 0 {
-		required = append(required, struct{ field, value, what string }{"aws.anonymizer-image", a.AnonymizerImage, "an image with prenv and the repository that runs prenv anonymize"})
+	if d := bp.Database; len(d.Anonymize.Rules) > 0 || (bp.HasDatabase() && (d.Migrations != "" || d.Migrate != "")) {
+		required = append(required, struct{ field, value, what string }{"aws.anonymizer-image", a.AnonymizerImage, "an image with prenv and the repository that migrates the database and runs prenv anonymize"})
 	}
+	databaseCIDRs := struct{ field, value, what string }{"aws.database-cidrs", strings.Join(a.DatabaseCIDRs, ","), "the CIDRs the databases live in, e.g. [10.0.64.0/20], the only destination of the pods' database egress"}
 	switch bp.Database.Source {
 	case "template":
-		fail("database.source", "template is the local target's source; on aws use rds-snapshot, aurora-clone or ebs-snapshot")
+		fail("database.source", "template is the local target's source; on aws use rds-snapshot, aurora-clone, ebs-snapshot or shared-instance")
 	case "rds-snapshot", "aurora-clone":
 		required = append(required,
 			struct{ field, value, what string }{"aws.vpc-id", a.VPCID, "the VPC of the cluster, for the database's security group"},
 			struct{ field, value, what string }{"aws.cluster-cidr", a.ClusterCIDR, "the CIDR of the cluster's pods, e.g. 10.0.0.0/16"},
-			struct{ field, value, what string }{"aws.subnet-group", a.SubnetGroup, "the baseline's DB subnet group"})
+			struct{ field, value, what string }{"aws.subnet-group", a.SubnetGroup, "the baseline's DB subnet group"},
+			databaseCIDRs)
+	case "shared-instance":
+		required = append(required,
+			struct{ field, value, what string }{"aws.shared-instance", a.SharedInstance, "the host name of the long-lived PostgreSQL instance that holds the template database.golden"},
+			databaseCIDRs)
 	}
 	for _, r := range required {
 		if r.value == "" {
 			fail(r.field, "is required on the aws target: %s", r.what)
 		}
+	}
+	for i, c := range a.DatabaseCIDRs {
+		if _, _, err := net.ParseCIDR(c); err != nil {
+			fail(fmt.Sprintf("aws.database-cidrs[%d]", i), "%q is not a CIDR; write it like 10.0.64.0/20", c)
+		}
+	}
+	if class := bp.DatabaseInstanceClass(); bp.Database.Source == "aurora-clone" && (strings.HasSuffix(class, ".micro") || strings.HasSuffix(class, ".small")) {
+		fail("aws.instance-class", "%s is not offered for aurora-postgresql (AWS answers InvalidParameterCombination); use db.t4g.medium or larger", class)
+	}
+	if a.HTTPInterceptor != "" && !interceptorPattern.MatchString(a.HTTPInterceptor) {
+		fail("aws.http-interceptor", "%q is not namespace/service:port; write it like keda/keda-add-ons-http-interceptor-proxy:8080", a.HTTPInterceptor)
+	}
+	if a.IstioRevision != "" && !revisionPattern.MatchString(a.IstioRevision) {
+		fail("aws.istio-revision", "%q is not a label value; use letters, digits, '-', '_' and '.', such as 1-22", a.IstioRevision)
+	}
+	if !envKeyPattern.MatchString(a.SharedInstancePassEnv) {
+		fail("aws.shared-instance-password-env", "%q is not an environment variable name; use letters, digits and _", a.SharedInstancePassEnv)
 	}
 	if a.Gateway != "" && !gatewayPattern.MatchString(a.Gateway) {
 		fail("aws.gateway", "%q is not namespace/name; write it like istio-system/preview", a.Gateway)

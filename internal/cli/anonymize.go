@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/internal/anonymize"
+	"github.com/prenv/prenv/internal/pg"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -28,6 +29,7 @@ type anonymizeFlags struct {
 	verify      bool
 	sourceURL   string
 	workers     int
+	migrate     bool
 }
 
 func (a *App) anonymizeCommand() *cobra.Command {
@@ -51,6 +53,7 @@ func (a *App) anonymizeCommand() *cobra.Command {
 	fs.BoolVar(&f.verify, "verify", false, "only verify: prove no sampled original value of a ruled column survives (needs --source-url)")
 	fs.StringVar(&f.sourceURL, "source-url", "", "postgres:// URL of the original database, for --verify")
 	fs.IntVar(&f.workers, "workers", 0, "parallel transform workers (default: one per CPU)")
+	fs.BoolVar(&f.migrate, "migrate", false, "first apply the blueprint's database.migrations to the database, as its user (the aws target's Job does)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return a.anonymize(cmd.Context(), f) }
 	return cmd
 }
@@ -70,6 +73,15 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	rules := map[string]anonymize.Rule{}
 	for col, r := range bp.Database.Anonymize.Rules {
 		rules[col] = anonymize.Rule{Transformer: r.Transformer, Options: r.Options}
+	}
+	if f.migrate {
+		if err := a.migrateFirst(ctx, bp, dbURL); err != nil {
+			return err
+		}
+	}
+	if len(rules) == 0 && f.migrate {
+		fmt.Fprintln(a.Stdout, "nothing to anonymise: the blueprint has no rules")
+		return nil
 	}
 	if len(rules) == 0 {
 		return usage(fmt.Errorf("%s has no database.anonymize.rules: add a rule for each personal column", f.blueprint))
@@ -154,6 +166,19 @@ func (a *App) verifyAnonymized(ctx context.Context, f *anonymizeFlags, conn *pgx
 	rep, err := anonymize.Verify(ctx, src, conn, rules)
 	for _, c := range rep.Columns {
 		fmt.Fprintf(a.Stdout, "verified %-32s %d sampled originals, %d found\n", c.Column, c.Sampled, c.Survivors)
+	}
+	return err
+}
+
+// migrateFirst applies the blueprint's migrations before the anonymisation,
+// so its migrations scope covers tables that exist.
+func (a *App) migrateFirst(ctx context.Context, bp *stacks.Blueprint, dbURL string) error {
+	if bp.Database.Migrations == "" {
+		return usage(errors.New("--migrate needs database.migrations in the blueprint: the directory of <version>_<name>.up.sql files"))
+	}
+	applied, err := pg.MigrateURL(ctx, dbURL, bp.Resolve(bp.Database.Migrations))
+	for _, m := range applied {
+		fmt.Fprintf(a.Stdout, "migrated %s\n", m)
 	}
 	return err
 }

@@ -40,7 +40,7 @@ func (a *App) renderCommand() *cobra.Command {
 	fs.StringVar(&f.blueprint, "blueprint", "prenv.yaml", "path of the blueprint")
 	fs.StringVar(&f.repo, "repo", "", "owner/name of the repository (default $GITHUB_REPOSITORY or the git remote)")
 	fs.StringVar(&f.base, "base", "", "git ref the PR is compared with (default $PRENV_BASE_REF, else the origin's default branch: origin/HEAD, origin/main or origin/master)")
-	fs.StringVar(&r.source, "database-source", "", "render with this database.source instead of the blueprint's: rds-snapshot, aurora-clone or ebs-snapshot")
+	fs.StringVar(&r.source, "database-source", "", "render with this database.source instead of the blueprint's: rds-snapshot, aurora-clone, ebs-snapshot or shared-instance")
 	fs.StringVar(&r.mode, "routing-mode", "", "render with this routing.mode instead of the blueprint's: isolated or sandbox")
 	fs.StringVar(&r.output, "output", "all", "what to print: all (the table as YAML comments, then the manifests), manifests or table")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return a.render(cmd.Context(), f, r) }
@@ -89,8 +89,8 @@ func (r *renderFlags) apply(bp *stacks.Blueprint) error {
 		return errNotAWS("render", bp)
 	}
 	if r.source != "" {
-		if !slices.Contains([]string{"rds-snapshot", "aurora-clone", "ebs-snapshot"}, r.source) {
-			return usage(fmt.Errorf("--database-source %q is not an aws source: use rds-snapshot, aurora-clone or ebs-snapshot", r.source))
+		if !slices.Contains(awstarget.Sources, r.source) {
+			return usage(fmt.Errorf("--database-source %q is not an aws source: use %s", r.source, strings.Join(awstarget.Sources, ", ")))
 		}
 		if !bp.HasDatabase() {
 			return usage(fmt.Errorf("--database-source: %s has no database section, so its environments have no database to render: add one with database.golden, or drop the flag", bp.Path()))

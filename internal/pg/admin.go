@@ -394,3 +394,19 @@ func DatabaseURLFromConfig(cfg *pgx.ConnConfig) string {
 		Host: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), Path: "/" + cfg.Database, RawQuery: "sslmode=disable"}
 	return u.String()
 }
+
+// MigrateURL applies dir's migrations to the database at url as its own
+// user, as Migrate does: how the aws target's Job migrates a clone before
+// anonymising it.
+func MigrateURL(ctx context.Context, url, dir string) ([]string, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse the database URL: %w", err)
+	}
+	a, err := Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close(context.Background())
+	return a.Migrate(ctx, cfg.Database, cfg.User, dir)
+}

@@ -1,7 +1,9 @@
 # The aws target in Terraform: the HCL counterpart of prenv's Pulumi
-# program in stacks/aws. One workspace per PR holds a namespace in an
-# existing EKS cluster, the PR's database cloned from a snapshot, the
-# services, Istio routing and a Route53 record.
+# program in stacks/aws. One workspace per environment holds a namespace
+# in an existing EKS cluster, its NetworkPolicies, the database cloned
+# from the golden, the services, Istio routing and a Route53 record. The
+# Kubernetes objects are kubernetes_manifest resources (server-side
+# apply) whose manifests are the program's, field for field.
 
 locals {
   tags = {
@@ -17,86 +19,123 @@ locals {
     "prenv.dev/pr"                 = tostring(var.pr_number)
     "prenv.dev/owner"              = var.owner
   }
-  host         = "${var.env_name}.${var.domain}"
-  entry        = one([for name, s in var.services : name if s.entry])
-  db_name      = replace("prenv_${var.env_name}", "-", "_")
-  db_role      = replace("prenv_${var.env_name}", "-", "_")
-  database     = var.database == null ? 0 : 1 # 0: a stateless application, which gets no database
-  source       = var.database == null ? "" : var.database.source
-  rds          = local.source == "rds-snapshot" ? 1 : 0
-  aurora       = local.source == "aurora-clone" ? 1 : 0
-  ebs          = local.source == "ebs-snapshot" ? 1 : 0
-  db_endpoint  = local.database == 0 ? null : local.rds == 1 ? aws_db_instance.database[0].address : local.aurora == 1 ? aws_rds_cluster.database[0].endpoint : "postgres.${var.env_name}.svc.cluster.local"
-  scaled       = var.scale_to_zero ? var.services : {}
-  ebs_services = local.ebs == 1 ? { postgres = true } : {}
+  ns       = var.namespace
+  host     = "${var.env_name}.${var.domain}"
+  gateway  = split("/", var.gateway)[0]
+  sandbox  = var.routing_mode == "sandbox"
+  database = var.database == null ? 0 : 1 # 0: a stateless application, which gets no database
+  source   = var.database == null ? "" : var.database.source
+  rds      = local.source == "rds-snapshot" ? 1 : 0
+  aurora   = local.source == "aurora-clone" ? 1 : 0
+  ebs      = local.source == "ebs-snapshot" ? 1 : 0
+  shared   = local.source == "shared-instance" ? 1 : 0
+
+  # Selectors and ports the policies use.
+  project_namespaces = { matchLabels = { "app.kubernetes.io/managed-by" = "prenv", "prenv.dev/project" = var.project } }
+  running_ports      = [for p in distinct([for s in values(var.services) : s.port]) : { port = p, protocol = "TCP" }]
+  ingress = concat(
+    [{ from = [{ namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = local.gateway } } }, { podSelector = {} }] }],
+    !var.baseline && length(var.services) > 0 && local.sandbox ? [{
+      from  = [{ namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = var.baseline_namespace } } }]
+      ports = local.running_ports
+    }] : [],
+    !var.baseline && length(var.services) > 0 && var.interceptor != null ? [{
+      from  = [{ namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = var.interceptor.namespace } } }]
+      ports = local.running_ports
+    }] : [],
+  )
+  egress = concat(
+    [
+      { to = [{ podSelector = {} }] },
+      {
+        ports = [{ port = 53, protocol = "UDP" }, { port = 53, protocol = "TCP" }]
+        to    = [{ namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = "kube-system" } } }]
+      },
+      {
+        ports = [{ port = 15012, protocol = "TCP" }]
+        to = [{
+          namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = "istio-system" } }
+          podSelector       = { matchLabels = { app = "istiod" } }
+        }]
+      },
+    ],
+    local.database == 1 && length(try(var.database.database_cidrs, [])) > 0 ? [{
+      ports = [{ port = 5432, protocol = "TCP" }]
+      to    = [for c in var.database.database_cidrs : { ipBlock = { cidr = c } }]
+    }] : [],
+    !var.baseline && length(var.borrowed) > 0 ? [{
+      ports = [for p in distinct(values(var.borrowed)) : { port = p, protocol = "TCP" }]
+      to = [{
+        namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = var.baseline_namespace } }
+        podSelector       = { matchExpressions = [{ key = "app", operator = "In", values = keys(var.borrowed) }] }
+      }]
+    }] : [],
+    var.baseline && local.sandbox && length(var.all_services) > 0 ? [{
+      ports = [for p in distinct(values(var.all_services)) : { port = p, protocol = "TCP" }]
+      to = [{
+        namespaceSelector = local.project_namespaces
+        podSelector       = { matchExpressions = [{ key = "app", operator = "In", values = keys(var.all_services) }] }
+      }]
+    }] : [],
+    var.interceptor != null ? [{
+      ports = [{ port = var.interceptor.port, protocol = "TCP" }]
+      to    = [{ namespaceSelector = { matchLabels = { "kubernetes.io/metadata.name" = var.interceptor.namespace } } }]
+    }] : [],
+  )
 }
 
-resource "kubernetes_namespace_v1" "env" {
-  metadata {
-    name   = var.env_name
-    labels = merge(local.labels, { "istio-injection" = "enabled" })
-    annotations = {
-      "prenv.dev/expires-at" = var.expires_at
+resource "kubernetes_manifest" "namespace" {
+  manifest = {
+    apiVersion = "v1"
+    kind       = "Namespace"
+    metadata = {
+      name        = local.ns
+      labels      = merge(local.labels, var.injection)
+      annotations = { "prenv.dev/expires-at" = var.expires_at, "prenv.dev/repo" = var.repo }
     }
   }
 }
 
-resource "kubernetes_network_policy_v1" "default_deny" {
-  metadata {
-    name      = "default-deny"
-    namespace = kubernetes_namespace_v1.env.metadata[0].name
+resource "kubernetes_manifest" "default_deny" {
+  depends_on = [kubernetes_manifest.namespace]
+  manifest = {
+    apiVersion = "networking.k8s.io/v1"
+    kind       = "NetworkPolicy"
+    metadata   = { name = "default-deny", namespace = local.ns, labels = local.labels }
+    spec       = { podSelector = {}, policyTypes = ["Ingress", "Egress"] }
   }
-  spec {
-    pod_selector {}
-    policy_types = ["Ingress", "Egress"]
+}
 
-    ingress {
-      from {
-        namespace_selector {
-          match_labels = { "kubernetes.io/metadata.name" = "istio-system" }
-        }
-      }
-      from {
-        pod_selector {}
-      }
+resource "kubernetes_manifest" "allow" {
+  depends_on = [kubernetes_manifest.namespace]
+  manifest = {
+    apiVersion = "networking.k8s.io/v1"
+    kind       = "NetworkPolicy"
+    metadata   = { name = "prenv-allow", namespace = local.ns, labels = local.labels }
+    spec = {
+      podSelector = {}
+      policyTypes = ["Ingress", "Egress"]
+      ingress     = local.ingress
+      egress      = local.egress
     }
+  }
+}
 
-    egress {
-      to {
-        namespace_selector {
-          match_labels = { "kubernetes.io/metadata.name" = "kube-system" }
-        }
-      }
-      ports {
-        port     = 53
-        protocol = "UDP"
-      }
-    }
-    dynamic "egress" {
-      for_each = local.database == 1 ? [var.database.cluster_cidr] : []
-      content {
-        to {
-          ip_block {
-            cidr = egress.value
-          }
-        }
-        ports {
-          port     = 5432
-          protocol = "TCP"
-        }
-      }
-    }
-    egress {
-      to {
-        namespace_selector {
-          match_labels = { "kubernetes.io/metadata.name" = var.baseline_namespace }
-        }
-      }
-    }
-    egress {
-      to {
-        pod_selector {}
-      }
+# The baseline admits the project's PR environments to the services they borrow.
+resource "kubernetes_manifest" "allow_environments" {
+  count      = length(var.lent) > 0 ? 1 : 0
+  depends_on = [kubernetes_manifest.namespace]
+  manifest = {
+    apiVersion = "networking.k8s.io/v1"
+    kind       = "NetworkPolicy"
+    metadata   = { name = "prenv-allow-environments", namespace = local.ns, labels = local.labels }
+    spec = {
+      podSelector = { matchExpressions = [{ key = "app", operator = "In", values = keys(var.lent) }] }
+      policyTypes = ["Ingress"]
+      ingress = [{
+        from  = [{ namespaceSelector = local.project_namespaces }]
+        ports = [for p in distinct(values(var.lent)) : { port = p, protocol = "TCP" }]
+      }]
     }
   }
 }

@@ -5,7 +5,12 @@ output "url" {
 
 output "namespace" {
   description = "The environment's Kubernetes namespace."
-  value       = kubernetes_namespace_v1.env.metadata[0].name
+  value       = local.ns
+}
+
+output "services" {
+  description = "The services the environment runs itself."
+  value       = keys(var.services)
 }
 
 output "databaseEndpoint" {

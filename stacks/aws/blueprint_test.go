@@ -27,6 +27,7 @@ aws:
   hosted-zone-id: Z1
   vpc-id: vpc-1
   cluster-cidr: 10.0.0.0/16
+  database-cidrs: [10.1.0.0/24]
   subnet-group: baseline
   anonymizer-image: example.com/prenv
 `
@@ -64,7 +65,7 @@ func TestAWSSectionChecks(t *testing.T) {
 			case tt.want == "" && err != nil:
 				t.Fatalf("Parse: %v", err)
 			case tt.want == "":
-				if bp.AWS.InstanceClass != "db.t4g.micro" || bp.AWS.BaselineNamespace != "baseline" || bp.AWS.Requests.CPU != "100m" {
+				if bp.DatabaseInstanceClass() != "db.t4g.micro" || bp.AWS.BaselineNamespace != "baseline" || bp.AWS.Requests.CPU != "100m" {
 					t.Errorf("defaults not applied: %+v", bp.AWS)
 				}
 			case err == nil || !strings.Contains(err.Error(), tt.want):

@@ -1,6 +1,9 @@
 package aws
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
@@ -13,15 +16,29 @@ import (
 // directory: a subdirectory, since a volume's root has lost+found.
 const pgData = "/var/lib/postgresql/data/pgdata"
 
-// resetScript sets the clone's superuser password in single-user mode,
-// before the server starts. The password is alphanumeric.
-const resetScript = `set -eu
+// ResetScript sets the clone's superuser password in single-user mode,
+// before the server starts. fsGroup makes the kubelet give the volume's
+// group write access (PGDATA ends up 2770), and PostgreSQL refuses a data
+// directory anyone but its owner can enter, so it restores 0700 first, as
+// the image's entrypoint does for the server. The password is
+// alphanumeric.
+const ResetScript = `set -eu
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "no PostgreSQL data directory at $PGDATA: the golden EBS snapshot must hold one there" >&2
   exit 1
 fi
+chmod 0700 "$PGDATA"
 echo "ALTER ROLE \"$PGADMIN\" PASSWORD '$PGADMINPASSWORD';" | postgres --single -D "$PGDATA" postgres
 `
+
+// goldenKey names the objects bound to one golden snapshot. A
+// VolumeSnapshotContent's snapshotHandle, a VolumeSnapshot's source and a
+// PVC's dataSource cannot change, so a rotated golden gets new objects
+// (created before the old ones go) instead of an update the API refuses.
+func goldenKey(snapshot string) string {
+	sum := sha256.Sum256([]byte(snapshot))
+	return hex.EncodeToString(sum[:4])
+}
 
 // ebsDatabase binds the golden EBS snapshot to a VolumeSnapshotContent
 // (kept when the environment goes: it is the golden), takes a
@@ -30,7 +47,9 @@ echo "ALTER ROLE \"$PGADMIN\" PASSWORD '$PGADMINPASSWORD';" | postgres --single 
 // password reaches the pod through the admin Secret.
 func (e *envBuild) ebsDatabase() (clone, error) {
 	a := e.bp.AWS
-	contentName := e.env.RDSIdentifier + "-golden"
+	key := goldenKey(e.bp.Database.Golden)
+	contentName := e.env.RDSIdentifier + "-golden-" + key
+	snapshotName, claimName := "golden-"+key, "postgres-"+key
 	content, err := apiextensions.NewCustomResource(e.ctx, "golden-content", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("snapshot.storage.k8s.io/v1"),
 		Kind:       pulumi.String("VolumeSnapshotContent"),
@@ -40,7 +59,7 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 			"driver":                  "ebs.csi.aws.com",
 			"volumeSnapshotClassName": a.SnapshotClass,
 			"source":                  map[string]any{"snapshotHandle": e.bp.Database.Golden},
-			"volumeSnapshotRef":       map[string]any{"name": "golden", "namespace": e.ns},
+			"volumeSnapshotRef":       map[string]any{"name": snapshotName, "namespace": e.ns},
 		}},
 	}, e.k8s()...)
 	if err != nil {
@@ -49,7 +68,7 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 	snapshot, err := apiextensions.NewCustomResource(e.ctx, "golden", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String("snapshot.storage.k8s.io/v1"),
 		Kind:       pulumi.String("VolumeSnapshot"),
-		Metadata:   e.meta("golden"),
+		Metadata:   e.meta(snapshotName),
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 			"volumeSnapshotClassName": a.SnapshotClass,
 			"source":                  map[string]any{"volumeSnapshotContentName": contentName},
@@ -58,7 +77,7 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 	if err != nil {
 		return clone{}, err
 	}
-	pvcMeta := e.meta("postgres")
+	pvcMeta := e.meta(claimName)
 	// Bound only once the StatefulSet's pod is scheduled: do not wait for it.
 	pvcMeta.Annotations = pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}
 	pvc, err := corev1.NewPersistentVolumeClaim(e.ctx, "postgres", &corev1.PersistentVolumeClaimArgs{
@@ -68,7 +87,7 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 			StorageClassName: pulumi.String(a.StorageClass),
 			Resources:        corev1.VolumeResourceRequirementsArgs{Requests: pulumi.StringMap{"storage": pulumi.String(a.VolumeSize)}},
 			DataSource: corev1.TypedLocalObjectReferenceArgs{
-				ApiGroup: pulumi.String("snapshot.storage.k8s.io"), Kind: pulumi.String("VolumeSnapshot"), Name: pulumi.String("golden"),
+				ApiGroup: pulumi.String("snapshot.storage.k8s.io"), Kind: pulumi.String("VolumeSnapshot"), Name: pulumi.String(snapshotName),
 			},
 		},
 	}, e.k8s(pulumi.DependsOn([]pulumi.Resource{snapshot}))...)
@@ -94,10 +113,14 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 			Template: corev1.PodTemplateSpecArgs{
 				Metadata: metav1.ObjectMetaArgs{Labels: app},
 				Spec: corev1.PodSpecArgs{
-					SecurityContext: corev1.PodSecurityContextArgs{RunAsUser: pulumi.Int(postgresUID), FsGroup: pulumi.Int(postgresUID)},
+					SecurityContext: corev1.PodSecurityContextArgs{
+						RunAsUser: pulumi.Int(postgresUID), FsGroup: pulumi.Int(postgresUID),
+						// The snapshot's files are the postgres user's already: no recursive chown of the volume at every start.
+						FsGroupChangePolicy: pulumi.String("OnRootMismatch"),
+					},
 					InitContainers: corev1.ContainerArray{corev1.ContainerArgs{
 						Name: pulumi.String("reset-password"), Image: pulumi.String(a.PostgresImage),
-						Command: pulumi.ToStringArray([]string{"sh", "-c", resetScript}), Env: env, VolumeMounts: mounts,
+						Command: pulumi.ToStringArray([]string{"sh", "-c", ResetScript}), Env: env, VolumeMounts: mounts,
 					}},
 					Containers: corev1.ContainerArray{corev1.ContainerArgs{
 						Name: pulumi.String("postgres"), Image: pulumi.String(a.PostgresImage),
@@ -111,7 +134,7 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 						},
 					}},
 					Volumes: corev1.VolumeArray{corev1.VolumeArgs{
-						Name: pulumi.String("data"), PersistentVolumeClaim: corev1.PersistentVolumeClaimVolumeSourceArgs{ClaimName: pulumi.String("postgres")},
+						Name: pulumi.String("data"), PersistentVolumeClaim: corev1.PersistentVolumeClaimVolumeSourceArgs{ClaimName: pulumi.String(claimName)},
 					}},
 				},
 			},

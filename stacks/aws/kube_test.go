@@ -47,6 +47,22 @@ func TestKubernetesObjectsAcceptedByAPIServer(t *testing.T) {
 			}
 		}
 	}
+	t.Run("HTTP add-on and an Istio revision", func(t *testing.T) {
+		bp := interceptorBlueprint(t, "sandbox")
+		bp.AWS.IstioRevision = "1-22"
+		r, err := aws.Render(bp, prEnv(t, bp, 9), changedWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Find("kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject")) == 0 {
+			t.Fatal("no HTTPScaledObject rendered")
+		}
+		for _, obj := range r.Manifests() {
+			if err := kube.Apply(t.Context(), obj, obj["kind"] != "Namespace"); err != nil {
+				t.Errorf("the API server refused %v", err)
+			}
+		}
+	})
 	t.Run("routes stack", func(t *testing.T) {
 		r, err := aws.RenderRoutes(example(t, "rds-snapshot", "sandbox"), live)
 		if err != nil {

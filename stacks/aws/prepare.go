@@ -21,6 +21,12 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 		if t.Salt, err = s.Salt(); err != nil {
 			return nil, err
 		}
+		if bp.HasDatabase() && bp.Database.Source == SharedInstance {
+			name := bp.AWS.SharedInstancePassEnv
+			if t.SharedInstancePassword = s.Getenv(name); t.SharedInstancePassword == "" {
+				return nil, stacks.Input(fmt.Errorf("database.source %s needs the password of %s on %s: set %s (aws.shared-instance-password-env)", SharedInstance, bp.AWS.MasterUsername, bp.AWS.SharedInstance, name))
+			}
+		}
 	}
 	if s.Env.PR != 0 && s.Program {
 		base := "the base branch (none found)"

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	sources = []string{"rds-snapshot", "aurora-clone", "ebs-snapshot"}
+	sources = aws.Sources
 	modes   = []string{"isolated", "sandbox"}
 )
 
@@ -27,8 +27,12 @@ func example(t *testing.T, source, mode string) *stacks.Blueprint {
 		t.Fatal(err)
 	}
 	bp.Database.Source, bp.Routing.Mode = source, stacks.RoutingMode(mode)
-	if source == "ebs-snapshot" {
+	switch source {
+	case "ebs-snapshot":
 		bp.Database.Golden = "snap-0123456789abcdef0"
+	case aws.SharedInstance:
+		bp.Database.Golden = "shop_golden"
+		bp.AWS.SharedInstance = "shop-shared.abcdefghijkl.eu-west-1.rds.amazonaws.com"
 	}
 	return bp
 }
@@ -102,6 +106,8 @@ func checkDatabase(t *testing.T, r *aws.Rendering, env stacks.Env, source string
 		want["aws:ec2/securityGroup:SecurityGroup"] = 0
 		want["kubernetes:apps/v1:StatefulSet"], want["kubernetes:core/v1:PersistentVolumeClaim"] = 1, 1
 		want["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot"], want["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent"] = 1, 1
+	case aws.SharedInstance: // nothing per environment but the Job's database; the instance's password is the team's
+		want["aws:ec2/securityGroup:SecurityGroup"], want["random:index/randomPassword:RandomPassword"] = 0, 1
 	}
 	for typ, n := range want {
 		if got := len(r.Find(typ)); got != n {
@@ -111,7 +117,7 @@ func checkDatabase(t *testing.T, r *aws.Rendering, env stacks.Env, source string
 	switch source {
 	case "rds-snapshot":
 		in := r.Find("aws:rds/instance:Instance")[0].Inputs
-		for k, v := range map[string]any{"identifier": env.RDSIdentifier, "snapshotIdentifier": "shop-golden-2026-11-21",
+		for k, v := range map[string]any{"identifierPrefix": env.RDSIdentifier + "-", "snapshotIdentifier": "shop-golden-2026-11-21",
 			"instanceClass": "db.t4g.micro", "skipFinalSnapshot": true, "deletionProtection": false, "dbSubnetGroupName": "shop-baseline", "password": aws.Masked} {
 			if in[k] != v {
 				t.Errorf("rds instance %s = %v, want %v", k, in[k], v)
@@ -123,8 +129,11 @@ func checkDatabase(t *testing.T, r *aws.Rendering, env stacks.Env, source string
 		if restore["restoreType"] != "copy-on-write" || restore["sourceClusterIdentifier"] != "shop-golden-2026-11-21" {
 			t.Errorf("aurora restoreToPointInTime = %v, want a copy-on-write clone of shop-golden-2026-11-21", restore)
 		}
-		if in["clusterIdentifier"] != env.RDSIdentifier {
-			t.Errorf("cluster identifier %v, want %s", in["clusterIdentifier"], env.RDSIdentifier)
+		if in["clusterIdentifierPrefix"] != env.RDSIdentifier+"-" {
+			t.Errorf("cluster identifier prefix %v, want %s-", in["clusterIdentifierPrefix"], env.RDSIdentifier)
+		}
+		if class := r.Find("aws:rds/clusterInstance:ClusterInstance")[0].Inputs["instanceClass"]; class != "db.t4g.medium" {
+			t.Errorf("aurora instance class %v, want db.t4g.medium, the smallest aurora-postgresql offers", class)
 		}
 	case "ebs-snapshot":
 		content := r.Find("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent")[0].Inputs
@@ -133,8 +142,9 @@ func checkDatabase(t *testing.T, r *aws.Rendering, env stacks.Env, source string
 			t.Errorf("VolumeSnapshotContent spec = %v, want the golden snapshot, retained", spec)
 		}
 		pvc := r.Find("kubernetes:core/v1:PersistentVolumeClaim")[0].Inputs["spec"].(map[string]any)
-		if ds := pvc["dataSource"].(map[string]any); ds["kind"] != "VolumeSnapshot" || ds["name"] != "golden" {
-			t.Errorf("PVC dataSource = %v, want the VolumeSnapshot golden", ds)
+		snapshot := r.Find("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot")[0].Inputs["metadata"].(map[string]any)["name"]
+		if ds := pvc["dataSource"].(map[string]any); ds["kind"] != "VolumeSnapshot" || ds["name"] != snapshot {
+			t.Errorf("PVC dataSource = %v, want the VolumeSnapshot %v", ds, snapshot)
 		}
 	}
 	for _, s := range r.Find("kubernetes:core/v1:Secret") {
@@ -147,8 +157,8 @@ func checkDatabase(t *testing.T, r *aws.Rendering, env stacks.Env, source string
 	job := r.Find("kubernetes:batch/v1:Job")[0]
 	pod := job.Inputs["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
 	args := pod["containers"].([]any)[0].(map[string]any)["args"]
-	if got := compactArgs(args); got != "anonymize --blueprint prenv.yaml --scope migrations --base feedbeef --head 0123abcd" {
-		t.Errorf("anonymize job args = %s, want the PR's migrations scope", got)
+	if got := compactArgs(args); got != "anonymize --blueprint prenv.yaml --migrate --scope migrations --base feedbeef --head 0123abcd" {
+		t.Errorf("anonymize job args = %s, want the PR's migrations applied, then their scope anonymised", got)
 	}
 	if img := pod["containers"].([]any)[0].(map[string]any)["image"]; !strings.HasSuffix(img.(string), "/shop/prenv:0123abcd") {
 		t.Errorf("anonymize image %v, want the anonymizer image at the PR's SHA", img)
@@ -255,9 +265,10 @@ func checkTags(t *testing.T, r *aws.Rendering, env stacks.Env) {
 func checkOutputs(t *testing.T, r *aws.Rendering, env stacks.Env, source string) {
 	t.Helper()
 	endpoint := map[string]string{
-		"rds-snapshot": env.RDSIdentifier + ".rendered.eu-west-1.rds.amazonaws.com",
-		"aurora-clone": env.RDSIdentifier + ".cluster-rendered.eu-west-1.rds.amazonaws.com",
-		"ebs-snapshot": "postgres.pr-7.svc.cluster.local",
+		"rds-snapshot":     env.RDSIdentifier + ".rendered.eu-west-1.rds.amazonaws.com",
+		"aurora-clone":     env.RDSIdentifier + ".cluster-rendered.eu-west-1.rds.amazonaws.com",
+		"ebs-snapshot":     "postgres.pr-7.svc.cluster.local",
+		aws.SharedInstance: "shop-shared.abcdefghijkl.eu-west-1.rds.amazonaws.com",
 	}[source]
 	for k, v := range map[string]any{"url": "https://pr-7.preview.example.com", "namespace": "pr-7",
 		"databaseEndpoint": endpoint, "expiresAt": "2026-11-24T10:00:00Z"} {
@@ -324,18 +335,19 @@ func checkNamespaced(t *testing.T, r *aws.Rendering, env stacks.Env) {
 }
 
 // TestResourceListMatchesModule compares the program's resource types over
-// every source and mode with modules.AWSResources, which modules/aws
+// every source and mode (and the HTTP add-on) with modules.AWSResources, which modules/aws
 // declares, so the two engines build the same environment.
 func TestResourceListMatchesModule(t *testing.T) {
 	t.Parallel()
 	got := map[string]bool{}
-	for _, source := range sources {
-		for _, mode := range modes {
-			r, _ := render(t, source, mode)
-			for _, res := range r.Resources {
-				if !res.IsProvider() {
-					got[res.Type] = true
-				}
+	for _, c := range parityCases(t) {
+		r, err := aws.Render(c.bp, c.env, c.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range r.Resources {
+			if !res.IsProvider() {
+				got[res.Type] = true
 			}
 		}
 	}
@@ -351,7 +363,8 @@ func TestResourceListMatchesModule(t *testing.T) {
 }
 
 // TestRenderingPassesPolicy: what the program creates breaks none of
-// prenv's rules, and an unlisted snapshot stops it.
+// prenv's rules (the Aurora default instance class included, which the
+// allow-list once refused), and an unlisted snapshot stops it.
 func TestRenderingPassesPolicy(t *testing.T) {
 	t.Parallel()
 	for _, source := range sources {
@@ -365,6 +378,9 @@ func TestRenderingPassesPolicy(t *testing.T) {
 			got, err := r.Violations(t.Context(), bp)
 			if err != nil || len(got) != 0 {
 				t.Errorf("violations %v (%v), want none", got, err)
+			}
+			if source == aws.SharedInstance {
+				return // a template database, not a snapshot: nothing is restored
 			}
 			bp.Policy.AllowedSnapshots = []string{"something-else"}
 			got, _ = r.Violations(t.Context(), bp)
@@ -405,7 +421,7 @@ func TestBaseline(t *testing.T) {
 		t.Errorf("the baseline's host sets a routing key: %v", http)
 	}
 	job := r.Find("kubernetes:batch/v1:Job")[0].Inputs["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
-	if got := compactArgs(job["containers"].([]any)[0].(map[string]any)["args"]); got != "anonymize --blueprint prenv.yaml --scope all" {
+	if got := compactArgs(job["containers"].([]any)[0].(map[string]any)["args"]); got != "anonymize --blueprint prenv.yaml --migrate --scope all" {
 		t.Errorf("baseline anonymize args %q, want every ruled table", got)
 	}
 	if r.Outputs["url"] != "https://baseline.preview.example.com" {

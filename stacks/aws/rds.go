@@ -1,20 +1,39 @@
 package aws
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// securityGroup opens the database's port to the cluster only.
+// maxPrefix is the longest name prefix AWS accepts for an RDS identifier:
+// the provider appends a 26-character unique suffix, and identifiers stop
+// at 63.
+const maxPrefix = 63 - 26
+
+// namePrefix is a replacement-safe name: the provider appends a unique
+// suffix, so a replacement (a rotated golden snapshot or cluster) creates
+// its new instance, cluster or security group before deleting the old one
+// without the two names clashing.
+func namePrefix(base string) string {
+	p := base + "-"
+	if len(p) > maxPrefix {
+		p = strings.TrimRight(p[:maxPrefix-1], "-") + "-"
+	}
+	return p
+}
+
+// securityGroup opens the database's port to the cluster's pods only.
 func (e *envBuild) securityGroup() (*ec2.SecurityGroup, error) {
 	name := e.env.RDSIdentifier + "-db"
 	return ec2.NewSecurityGroup(e.ctx, "database", &ec2.SecurityGroupArgs{
-		Name:        pulumi.String(name),
+		NamePrefix:  pulumi.String(namePrefix(name)),
 		Description: pulumi.String("The database of " + e.env.Name + ", open only to the cluster."),
 		VpcId:       pulumi.String(e.bp.AWS.VPCID),
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
-			Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(5432), ToPort: pulumi.Int(5432),
+			Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(databasePort), ToPort: pulumi.Int(databasePort),
 			CidrBlocks: pulumi.ToStringArray([]string{e.bp.AWS.ClusterCIDR}),
 		}},
 		Tags: tags(e.env, name),
@@ -30,9 +49,9 @@ func (e *envBuild) rdsInstance(password pulumi.StringOutput) (clone, error) {
 		return clone{}, err
 	}
 	db, err := rds.NewInstance(e.ctx, "database", &rds.InstanceArgs{
-		Identifier:          pulumi.String(e.env.RDSIdentifier),
+		IdentifierPrefix:    pulumi.String(namePrefix(e.env.RDSIdentifier)),
 		SnapshotIdentifier:  pulumi.String(e.bp.Database.Golden),
-		InstanceClass:       pulumi.String(e.bp.AWS.InstanceClass),
+		InstanceClass:       pulumi.String(e.bp.DatabaseInstanceClass()),
 		DbSubnetGroupName:   pulumi.String(e.bp.AWS.SubnetGroup),
 		VpcSecurityGroupIds: pulumi.StringArray{sg.ID()},
 		Password:            password,
@@ -56,8 +75,8 @@ func (e *envBuild) auroraClone(password pulumi.StringOutput) (clone, error) {
 		return clone{}, err
 	}
 	cluster, err := rds.NewCluster(e.ctx, "database", &rds.ClusterArgs{
-		ClusterIdentifier: pulumi.String(e.env.RDSIdentifier),
-		Engine:            pulumi.String("aurora-postgresql"),
+		ClusterIdentifierPrefix: pulumi.String(namePrefix(e.env.RDSIdentifier)),
+		Engine:                  pulumi.String("aurora-postgresql"),
 		RestoreToPointInTime: rds.ClusterRestoreToPointInTimeArgs{
 			SourceClusterIdentifier: pulumi.String(e.bp.Database.Golden),
 			RestoreType:             pulumi.String("copy-on-write"),
@@ -76,10 +95,10 @@ func (e *envBuild) auroraClone(password pulumi.StringOutput) (clone, error) {
 	}
 	id := e.env.RDSIdentifier + "-1"
 	inst, err := rds.NewClusterInstance(e.ctx, "database", &rds.ClusterInstanceArgs{
-		Identifier:        pulumi.String(id),
+		IdentifierPrefix:  pulumi.String(namePrefix(id)),
 		ClusterIdentifier: cluster.ID(),
 		Engine:            cluster.Engine,
-		InstanceClass:     pulumi.String(e.bp.AWS.InstanceClass),
+		InstanceClass:     pulumi.String(e.bp.DatabaseInstanceClass()),
 		Tags:              tags(e.env, id),
 	}, e.cloud()...)
 	if err != nil {

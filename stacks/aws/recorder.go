@@ -58,10 +58,12 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.resources = append(r.resources, res)
 	r.mu.Unlock()
 	state := args.Inputs.Copy()
-	id, _ := res.Inputs["identifier"].(string)
+	// The cloud appends a unique suffix to a name prefix; offline it is left out.
+	id, _ := res.Inputs["identifierPrefix"].(string)
 	if args.TypeToken == "aws:rds/cluster:Cluster" {
-		id, _ = res.Inputs["clusterIdentifier"].(string)
+		id, _ = res.Inputs["clusterIdentifierPrefix"].(string)
 	}
+	id = strings.TrimSuffix(id, "-")
 	switch args.TypeToken {
 	case "random:index/randomPassword:RandomPassword":
 		state["result"] = resource.MakeSecret(resource.NewStringProperty("rendered-offline-" + args.Name))

@@ -85,10 +85,10 @@ func (r *Rendering) WriteManifests(w io.Writer) error {
 
 // keyInputs are the inputs WriteTable shows of each AWS type.
 var keyInputs = map[string][]string{
-	"aws:ec2/securityGroup:SecurityGroup":     {"name", "vpcId", "ingress"},
-	"aws:rds/instance:Instance":               {"identifier", "snapshotIdentifier", "instanceClass", "dbSubnetGroupName", "skipFinalSnapshot", "deletionProtection"},
-	"aws:rds/cluster:Cluster":                 {"clusterIdentifier", "restoreToPointInTime", "dbSubnetGroupName", "skipFinalSnapshot", "deletionProtection"},
-	"aws:rds/clusterInstance:ClusterInstance": {"identifier", "instanceClass"},
+	"aws:ec2/securityGroup:SecurityGroup":     {"namePrefix", "vpcId", "ingress"},
+	"aws:rds/instance:Instance":               {"identifierPrefix", "snapshotIdentifier", "instanceClass", "dbSubnetGroupName", "skipFinalSnapshot", "deletionProtection"},
+	"aws:rds/cluster:Cluster":                 {"clusterIdentifierPrefix", "restoreToPointInTime", "dbSubnetGroupName", "skipFinalSnapshot", "deletionProtection"},
+	"aws:rds/clusterInstance:ClusterInstance": {"identifierPrefix", "instanceClass"},
 	"aws:route53/record:Record":               {"name", "type", "ttl", "records", "zoneId"},
 }
 

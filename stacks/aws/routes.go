@@ -83,15 +83,20 @@ func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live map[string][]st
 		}
 		port := map[string]any{"number": portOf(s)}
 		var http []any
+		in, scaled := httpInterceptorOf(bp)
 		for _, env := range sandboxes {
-			http = append(http, map[string]any{
+			route := map[string]any{
 				"name": env,
 				"match": []any{
 					map[string]any{"headers": map[string]any{bp.Routing.Header: map[string]any{"exact": env}}},
 					map[string]any{"headers": map[string]any{"baggage": map[string]any{"regex": baggagePattern(env)}}},
 				},
 				"route": []any{map[string]any{"destination": map[string]any{"host": s.Name + "." + env + ".svc.cluster.local", "port": port}}},
-			})
+			}
+			if scaled { // a sandbox's service may be at zero: the interceptor holds the request
+				maps.Copy(route, viaInterceptor(in, s.Name+"."+env+".svc.cluster.local"))
+			}
+			http = append(http, route)
 		}
 		host := s.Name + "." + bp.AWS.BaselineNamespace + ".svc.cluster.local"
 		http = append(http, map[string]any{

@@ -27,9 +27,13 @@ func (e *envBuild) host() error {
 	if !e.bp.RunsOwn(*entry, e.env, e.t.Changed) {
 		dest = e.baselineHost(entry.Name)
 	}
-	http := map[string]any{
-		"route": []any{map[string]any{"destination": map[string]any{"host": dest, "port": map[string]any{"number": portOf(*entry)}}}},
+	destination := map[string]any{"host": dest, "port": map[string]any{"number": portOf(*entry)}}
+	if in, ok := httpInterceptorOf(e.bp); ok && e.scales() && e.bp.RunsOwn(*entry, e.env, e.t.Changed) {
+		// The interceptor holds the request while KEDA starts the entry;
+		// its HTTPScaledObject lists the public host.
+		destination = map[string]any{"host": in.host(), "port": map[string]any{"number": in.port}}
 	}
+	http := map[string]any{"route": []any{map[string]any{"destination": destination}}}
 	if e.env.PR != 0 {
 		http["headers"] = map[string]any{"request": map[string]any{"set": map[string]any{e.bp.Routing.Header: e.env.Name}}}
 	}

@@ -1,13 +1,10 @@
 package aws
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -32,8 +29,8 @@ func (e *envBuild) services(db *database) ([]string, error) {
 		if err := e.service(s); err != nil {
 			return nil, err
 		}
-		if e.bp.AWS.ScaleToZero {
-			if err := e.scaledObject(s); err != nil {
+		if e.scales() {
+			if err := e.scaler(s); err != nil {
 				return nil, err
 			}
 		}
@@ -46,11 +43,15 @@ func (e *envBuild) services(db *database) ([]string, error) {
 		if !s.Shared || e.ns == e.bp.AWS.BaselineNamespace {
 			continue
 		}
+		// Istio needs the port to route an ExternalName Service's traffic.
 		if _, err := corev1.NewService(e.ctx, "shared-"+s.Name, &corev1.ServiceArgs{
 			Metadata: e.meta(s.Name, pulumi.StringMap{"app": pulumi.String(s.Name)}),
 			Spec: corev1.ServiceSpecArgs{
 				Type:         pulumi.String("ExternalName"),
 				ExternalName: pulumi.String(e.baselineHost(s.Name)),
+				Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
+					Name: pulumi.String("http"), Port: pulumi.Int(portOf(s)), Protocol: pulumi.String("TCP"),
+				}},
 			},
 		}, e.k8s()...); err != nil {
 			return nil, err
@@ -74,24 +75,28 @@ func (e *envBuild) deployment(s stacks.Service, db *database) error {
 		Selector: metav1.LabelSelectorArgs{MatchLabels: app},
 		Template: corev1.PodTemplateSpecArgs{
 			Metadata: metav1.ObjectMetaArgs{Labels: app},
-			Spec: corev1.PodSpecArgs{Containers: corev1.ContainerArray{corev1.ContainerArgs{
-				Name:    pulumi.String(s.Name),
-				Image:   pulumi.String(s.Image + ":" + e.env.SHA),
-				Ports:   corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(port)}},
-				Env:     env,
-				EnvFrom: envFrom,
-				ReadinessProbe: corev1.ProbeArgs{
-					HttpGet:       corev1.HTTPGetActionArgs{Path: pulumi.String(s.Health), Port: pulumi.Int(port)},
-					PeriodSeconds: pulumi.Int(5),
-				},
-				Resources: corev1.ResourceRequirementsArgs{
-					Requests: pulumi.StringMap{"cpu": pulumi.String(e.bp.AWS.Requests.CPU), "memory": pulumi.String(e.bp.AWS.Requests.Memory)},
-					Limits:   pulumi.StringMap{"cpu": pulumi.String(e.bp.AWS.Limits.CPU), "memory": pulumi.String(e.bp.AWS.Limits.Memory)},
-				},
-			}}},
+			Spec: corev1.PodSpecArgs{
+				// No API token: the app has no business with the cluster's API,
+				// and none reaches the database-admin Secret through it.
+				AutomountServiceAccountToken: pulumi.Bool(false),
+				Containers: corev1.ContainerArray{corev1.ContainerArgs{
+					Name:    pulumi.String(s.Name),
+					Image:   pulumi.String(s.Image + ":" + e.env.SHA),
+					Ports:   corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(port)}},
+					Env:     env,
+					EnvFrom: envFrom,
+					ReadinessProbe: corev1.ProbeArgs{
+						HttpGet:       corev1.HTTPGetActionArgs{Path: pulumi.String(s.Health), Port: pulumi.Int(port)},
+						PeriodSeconds: pulumi.Int(5),
+					},
+					Resources: corev1.ResourceRequirementsArgs{
+						Requests: pulumi.StringMap{"cpu": pulumi.String(e.bp.AWS.Requests.CPU), "memory": pulumi.String(e.bp.AWS.Requests.Memory)},
+						Limits:   pulumi.StringMap{"cpu": pulumi.String(e.bp.AWS.Limits.CPU), "memory": pulumi.String(e.bp.AWS.Limits.Memory)},
+					},
+				}}},
 		},
 	}
-	if !e.bp.AWS.ScaleToZero { // KEDA owns the replica count otherwise
+	if !e.scales() { // KEDA owns the replica count otherwise
 		spec.Replicas = pulumi.Int(1)
 	}
 	// The database must be anonymised before any service reads it.
@@ -106,15 +111,7 @@ func (e *envBuild) deployment(s stacks.Service, db *database) error {
 // <SERVICE>_URL for every service, in the namespace when the environment
 // runs it and in the baseline's otherwise.
 func (e *envBuild) serviceEnv(s stacks.Service) corev1.EnvVarArray {
-	vars := map[string]string{"PORT": fmt.Sprint(portOf(s)), "PRENV_ENV": e.env.Name}
-	for _, other := range e.bp.Services {
-		host := other.Name + "." + e.ns + ".svc.cluster.local"
-		if e.bp.Routing.Mode == stacks.RoutingSandbox && !e.bp.RunsOwn(other, e.env, e.t.Changed) {
-			host = e.baselineHost(other.Name)
-		}
-		vars[upstreamVar(other.Name)] = fmt.Sprintf("http://%s:%d", host, portOf(other))
-	}
-	maps.Copy(vars, s.Env)
+	vars := e.serviceEnvMap(s)
 	var out corev1.EnvVarArray
 	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		out = append(out, corev1.EnvVarArgs{Name: pulumi.String(k), Value: pulumi.String(vars[k])})
@@ -132,33 +129,6 @@ func (e *envBuild) service(s stacks.Service) error {
 				Name: pulumi.String("http"), Port: pulumi.Int(portOf(s)), TargetPort: pulumi.String("http"),
 			}},
 		},
-	}, e.k8s()...)
-	return err
-}
-
-// scaledObject lets KEDA scale s to zero replicas while the gateway sees
-// no requests for it, and back to one when it does.
-func (e *envBuild) scaledObject(s stacks.Service) error {
-	query := fmt.Sprintf(`sum(rate(istio_requests_total{destination_service_namespace=%q,destination_service_name=%q}[10m]))`, e.ns, s.Name)
-	_, err := apiextensions.NewCustomResource(e.ctx, "scale-"+s.Name, &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String("keda.sh/v1alpha1"),
-		Kind:       pulumi.String("ScaledObject"),
-		Metadata:   e.meta(s.Name),
-		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
-			"scaleTargetRef":  map[string]any{"name": s.Name},
-			"minReplicaCount": 0,
-			"maxReplicaCount": 1,
-			"cooldownPeriod":  1800,
-			"triggers": []any{map[string]any{
-				"type": "prometheus",
-				"metadata": map[string]any{
-					"serverAddress":       e.bp.AWS.Prometheus,
-					"query":               query,
-					"threshold":           "1",
-					"activationThreshold": "0",
-				},
-			}},
-		}},
 	}, e.k8s()...)
 	return err
 }

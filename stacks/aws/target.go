@@ -22,6 +22,10 @@ type Target struct {
 	// Salt keys the deterministic anonymisation; it reaches the Job through
 	// a Secret, never the Job's spec.
 	Salt string
+	// SharedInstancePassword is aws.master-username's password on
+	// aws.shared-instance (source shared-instance), read from
+	// aws.shared-instance-password-env; it reaches the Job through a Secret.
+	SharedInstancePassword string
 	// kubeconfigEnv is $KUBECONFIG, for the reaper's cluster client.
 	kubeconfigEnv string
 }
