@@ -38,7 +38,7 @@ func (t Target) Footprint(bp *stacks.Blueprint, env stacks.Env) (stacks.Footprin
 	}
 	switch bp.Database.Source {
 	case "rds-snapshot", "aurora-clone":
-		f.DatabaseClass = bp.AWS.InstanceClass
+		f.DatabaseClass = bp.DatabaseInstanceClass()
 	case "ebs-snapshot":
 		cpu, _ := quantity("", ebsPostgresCPU)
 		mem, _ := quantity("", ebsPostgresMemory)

@@ -20,7 +20,8 @@ func TestFootprint(t *testing.T) {
 		want     stacks.Footprint
 	}{
 		{name: "rds: the class and one service's default requests", want: stacks.Footprint{DatabaseClass: "db.t4g.micro", VCPU: 0.1, MemoryGiB: 0.125}},
-		{name: "aurora with a larger class", old: "source: rds-snapshot", new: "source: aurora-clone", aws: "  instance-class: db.t3.small\n", want: stacks.Footprint{DatabaseClass: "db.t3.small", VCPU: 0.1, MemoryGiB: 0.125}},
+		{name: "aurora with a larger class", old: "source: rds-snapshot", new: "source: aurora-clone", aws: "  instance-class: db.r6g.large\n", want: stacks.Footprint{DatabaseClass: "db.r6g.large", VCPU: 0.1, MemoryGiB: 0.125}},
+		{name: "aurora: the default class for its source", old: "source: rds-snapshot", new: "source: aurora-clone", want: stacks.Footprint{DatabaseClass: "db.t4g.medium", VCPU: 0.1, MemoryGiB: 0.125}},
 		{name: "ebs: postgres runs in the namespace", old: "source: rds-snapshot", new: "source: ebs-snapshot", want: stacks.Footprint{VCPU: 0.35, MemoryGiB: 0.625}},
 		{name: "stateless", old: "database:\n  source: rds-snapshot\n  golden: golden-1\n  anonymize:\n    rules:\n      users.email: {transformer: email}\n", want: stacks.Footprint{VCPU: 0.1, MemoryGiB: 0.125}},
 		{name: "isolated: every service but the shared one, with set requests", old: "services:\n  - {name: web, image: example.com/web}\n", new: twoServices + "routing: {mode: isolated}\n", aws: requests,
