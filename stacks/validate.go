@@ -21,6 +21,7 @@ var (
 	gatewayPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
 	quantityPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
 	columnPattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$`)
+	clusterPattern  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 )
 
 // backendSchemes are the state backends the engines can use.
@@ -165,6 +166,14 @@ func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
 			fail(r.field, "is required on the aws target: %s", r.what)
 		}
 	}
+	if a.Cluster != "" {
+		if err := CheckEKSCluster(a.Cluster); err != nil {
+			fail("aws.cluster", "%v", err)
+		}
+		if a.Kubeconfig != "" || a.Context != "" {
+			fail("aws.cluster", "names the cluster, and so do aws.kubeconfig and aws.context: keep aws.cluster (prenv reaches the cluster itself) or the kubeconfig, not both")
+		}
+	}
 	if a.Gateway != "" && !gatewayPattern.MatchString(a.Gateway) {
 		fail("aws.gateway", "%q is not namespace/name; write it like istio-system/preview", a.Gateway)
 	}
@@ -189,4 +198,13 @@ func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
 			fail(fmt.Sprintf("aws.policies[%d]", i), "%q is not a .rego file; list Rego policy files", p)
 		}
 	}
+}
+
+// CheckEKSCluster reports whether name can be an EKS cluster's name,
+// saying what one looks like when it cannot.
+func CheckEKSCluster(name string) error {
+	if !clusterPattern.MatchString(name) {
+		return fmt.Errorf("%q is not an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit", name)
+	}
+	return nil
 }

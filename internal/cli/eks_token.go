@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/internal/eks"
+	"github.com/prenv/prenv/stacks"
 )
 
 func (a *App) eksTokenCommand() *cobra.Command {
@@ -33,7 +34,7 @@ func (a *App) eksToken(ctx context.Context, cluster, region string) error {
 	if cluster == "" {
 		return usage(errors.New("eks-token needs --cluster NAME, the EKS cluster to sign a token for"))
 	}
-	if err := eks.CheckName(cluster); err != nil {
+	if err := stacks.CheckEKSCluster(cluster); err != nil {
 		return usage(fmt.Errorf("--cluster %w", err))
 	}
 	cfg, err := eks.LoadConfig(ctx, region)

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -14,18 +13,6 @@ import (
 
 	"github.com/prenv/prenv/stacks"
 )
-
-// namePattern is EKS's rule for a cluster's name.
-var namePattern = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-
-// CheckName reports whether name can be an EKS cluster's name, saying
-// what one looks like when it cannot.
-func CheckName(name string) error {
-	if !namePattern.MatchString(name) {
-		return fmt.Errorf("%q is not an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit", name)
-	}
-	return nil
-}
 
 // Cluster is what a client needs to reach an EKS cluster's API server.
 type Cluster struct {
@@ -40,7 +27,7 @@ type Cluster struct {
 // Describe reads cluster's endpoint and certificate authority with
 // eks:DescribeCluster.
 func Describe(ctx context.Context, cfg aws.Config, cluster string) (Cluster, error) {
-	if err := CheckName(cluster); err != nil {
+	if err := stacks.CheckEKSCluster(cluster); err != nil {
 		return Cluster{}, stacks.Input(err)
 	}
 	if cfg.Region == "" {

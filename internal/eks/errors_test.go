@@ -84,16 +84,3 @@ func checkError(t *testing.T, err error, want ...string) {
 		}
 	}
 }
-
-// TestCheckName: EKS's naming rule.
-func TestCheckName(t *testing.T) {
-	t.Parallel()
-	for name, ok := range map[string]bool{
-		"platform": true, "Prod_EKS-1": true, "1st": true, strings.Repeat("a", 100): true,
-		"": false, "-lead": false, "_lead": false, "has space": false, "dot.ted": false, strings.Repeat("a", 101): false,
-	} {
-		if err := eks.CheckName(name); (err == nil) != ok {
-			t.Errorf("CheckName(%q) = %v, want ok %v", name, err, ok)
-		}
-	}
-}
