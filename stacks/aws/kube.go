@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -12,7 +13,7 @@ import (
 
 // OrphanFinder implements stacks.OrphanSource: the project's namespaces
 // without a stack, in the cluster the blueprint names.
-func (t Target) OrphanFinder(bp *stacks.Blueprint) (stacks.OrphanFinder, error) {
+func (t Target) OrphanFinder(_ context.Context, bp *stacks.Blueprint) (stacks.OrphanFinder, error) {
 	client, err := t.kubeClient(bp)
 	if err != nil {
 		return nil, err
