@@ -79,15 +79,15 @@ $(BIN)/kube-apiserver: internal/tools/kube/go.mod internal/tools/kube/go.sum
 MOTO_VERSION := 5.2.1
 
 ## test-deps: PostgreSQL server binaries and etcd, from Debian's packages
-## when missing, and moto_server (the S3 and KMS server of the s3:// and
-## awskms:// tests), from PyPI when missing
+## when missing, and moto_server (the S3, KMS, EKS and STS server of the
+## s3://, awskms:// and EKS tests), from PyPI when missing
 test-deps: postgres
 	@command -v etcd >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server)
 	@command -v moto_server >/dev/null 2>&1 || \
 		python3 -m pip install -q 'moto[server]==$(MOTO_VERSION)' || \
 		(echo "make test-deps: moto_server is not on PATH and pip could not install it." >&2; \
-		 echo "  The s3:// and awskms:// tests need it: pip install 'moto[server]==$(MOTO_VERSION)' where PyPI is reachable," >&2; \
+		 echo "  The s3://, awskms:// and EKS tests need it: pip install 'moto[server]==$(MOTO_VERSION)' where PyPI is reachable," >&2; \
 		 echo "  then put its moto_server on PATH." >&2; exit 1)
 
 ## postgres: PostgreSQL's server binaries, from Debian's packages when missing

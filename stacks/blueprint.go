@@ -90,6 +90,7 @@ type Terraform struct {
 // account each environment goes, and what it may use there.
 type AWS struct {
 	Region                 string    `yaml:"region" doc:"AWS region of the cluster and the databases, e.g. eu-west-1."`
+	Cluster                string    `yaml:"cluster" doc:"Name of the EKS cluster in aws.region. prenv reads its endpoint and CA with eks:DescribeCluster and reaches it as itself, the kubeconfig's exec plugin (prenv eks-token), with the AWS credentials of the standard chain: no aws CLI or kubeconfig needed. Instead of kubeconfig and context."`
 	Kubeconfig             string    `yaml:"kubeconfig" doc:"Path of the kubeconfig that reaches the EKS cluster. Default: $KUBECONFIG or ~/.kube/config."`
 	Context                string    `yaml:"context" doc:"kubeconfig context to use. Default: its current context."`
 	Gateway                string    `yaml:"gateway" doc:"The shared Istio gateway every pr-<n>.<domain> host is served on, as namespace/name."`

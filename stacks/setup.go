@@ -57,7 +57,7 @@ type PulumiPlugins interface {
 // variables and an environment beyond the environment's name and dates.
 type TerraformInputs interface {
 	// TerraformVars are the module's variables for env.
-	TerraformVars(bp *Blueprint, env Env) (map[string]any, error)
+	TerraformVars(ctx context.Context, bp *Blueprint, env Env) (map[string]any, error)
 	// TerraformEnv is the environment of the module's commands. Secrets
 	// travel here, never through variables, which Terraform keeps in state.
 	TerraformEnv() map[string]string
@@ -77,5 +77,5 @@ type OrphanFinder interface {
 // OrphanSource is a target whose resources can outlive their stack (a run
 // killed before it recorded them, a stack removed by hand).
 type OrphanSource interface {
-	OrphanFinder(bp *Blueprint) (OrphanFinder, error)
+	OrphanFinder(ctx context.Context, bp *Blueprint) (OrphanFinder, error)
 }

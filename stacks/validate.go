@@ -24,6 +24,7 @@ var (
 	// namespace/service:port of a Service in the cluster.
 	interceptorPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?:[0-9]{1,5}$`)
 	revisionPattern    = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$`)
+	clusterPattern     = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 )
 
 // backendSchemes are the state backends the engines can use.
@@ -192,6 +193,14 @@ func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
 	if !envKeyPattern.MatchString(a.SharedInstancePassEnv) {
 		fail("aws.shared-instance-password-env", "%q is not an environment variable name; use letters, digits and _", a.SharedInstancePassEnv)
 	}
+	if a.Cluster != "" {
+		if err := CheckEKSCluster(a.Cluster); err != nil {
+			fail("aws.cluster", "%v", err)
+		}
+		if a.Kubeconfig != "" || a.Context != "" {
+			fail("aws.cluster", "names the cluster, and so do aws.kubeconfig and aws.context: keep aws.cluster (prenv reaches the cluster itself) or the kubeconfig, not both")
+		}
+	}
 	if a.Gateway != "" && !gatewayPattern.MatchString(a.Gateway) {
 		fail("aws.gateway", "%q is not namespace/name; write it like istio-system/preview", a.Gateway)
 	}
@@ -237,4 +246,13 @@ func (bp *Blueprint) validateFinOps(fail func(field, format string, args ...any)
 			fail("finops.rates.database-hour."+class, "%v is negative; a rate is a price per hour, 0 or more", v)
 		}
 	}
+}
+
+// CheckEKSCluster reports whether name can be an EKS cluster's name,
+// saying what one looks like when it cannot.
+func CheckEKSCluster(name string) error {
+	if !clusterPattern.MatchString(name) {
+		return fmt.Errorf("%q is not an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit", name)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package terraform_test
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -68,7 +69,7 @@ type gate struct {
 	hold atomic.Int64
 }
 
-func (g *gate) vars(stacks.Env) (map[string]any, error) {
+func (g *gate) vars(context.Context, stacks.Env) (map[string]any, error) {
 	return map[string]any{
 		"run":  fmt.Sprint(g.runs.Add(1)),
 		"dir":  g.dir,

@@ -14,7 +14,7 @@ import (
 
 // VarsFunc returns the module variables of one environment, besides the
 // standard ones every prenv module gets (see Config).
-type VarsFunc func(env stacks.Env) (map[string]any, error)
+type VarsFunc func(ctx context.Context, env stacks.Env) (map[string]any, error)
 
 // Config configures the Terraform engine.
 //

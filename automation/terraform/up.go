@@ -118,7 +118,7 @@ func (t *Engine) ready(ctx context.Context, r *runDir, env stacks.Env, o automat
 	if err != nil {
 		return "", err
 	}
-	vars, err := t.vars(automation.Dated(env, st.CreatedAt, st.ExpiresAt, t.cfg.TTLFromUpdate, o))
+	vars, err := t.vars(ctx, automation.Dated(env, st.CreatedAt, st.ExpiresAt, t.cfg.TTLFromUpdate, o))
 	if err != nil {
 		return "", err
 	}

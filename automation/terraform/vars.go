@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -18,10 +19,10 @@ const (
 
 // vars returns the module's variables for env: the config's, then the
 // standard ones, which the config may not set.
-func (t *Engine) vars(env stacks.Env) (map[string]any, error) {
+func (t *Engine) vars(ctx context.Context, env stacks.Env) (map[string]any, error) {
 	vars := map[string]any{}
 	if t.cfg.Vars != nil {
-		extra, err := t.cfg.Vars(env)
+		extra, err := t.cfg.Vars(ctx, env)
 		if err != nil {
 			return nil, err
 		}

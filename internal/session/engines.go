@@ -116,10 +116,10 @@ func terraformEngine(ctx context.Context, h Host, s *Session, _ Options) (automa
 			cfg.Env[k] = v
 		}
 	}
-	cfg.Vars = func(env stacks.Env) (map[string]any, error) {
+	cfg.Vars = func(ctx context.Context, env stacks.Env) (map[string]any, error) {
 		vars := map[string]any{}
 		if inputs != nil && bp.Terraform.Module == "" {
-			if vars, err = inputs.TerraformVars(bp, env); err != nil {
+			if vars, err = inputs.TerraformVars(ctx, bp, env); err != nil {
 				return nil, err
 			}
 		}

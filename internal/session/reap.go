@@ -55,7 +55,7 @@ func (h Host) Reap(ctx context.Context, r ReapRequest) error {
 		rp.Notifier = gh
 	}
 	if src, ok := s.Target.(stacks.OrphanSource); ok {
-		finder, err := src.OrphanFinder(s.Blueprint)
+		finder, err := src.OrphanFinder(ctx, s.Blueprint)
 		if err != nil {
 			// A cluster out of reach fails the orphan sweep, not the reap.
 			rp.Orphans = append(rp.Orphans, reaper.Unavailable(err))

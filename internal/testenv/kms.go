@@ -30,9 +30,9 @@ func KMS(t testing.TB) KMSKey {
 	RequireTool(t, "moto_server (Python moto 5.2.1, an S3 and KMS protocol server)", "make test-deps")
 	moto(t)
 	client := kms.New(kms.Options{
-		Region:       s3Env["AWS_REGION"],
+		Region:       motoEnv["AWS_REGION"],
 		BaseEndpoint: aws.String(motoServer.endpoint),
-		Credentials:  credentials.NewStaticCredentialsProvider(s3Env["AWS_ACCESS_KEY_ID"], s3Env["AWS_SECRET_ACCESS_KEY"], ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(motoEnv["AWS_ACCESS_KEY_ID"], motoEnv["AWS_SECRET_ACCESS_KEY"], ""),
 	})
 	out, err := client.CreateKey(t.Context(), &kms.CreateKeyInput{Description: aws.String("prenv test " + t.Name())})
 	if err != nil {
@@ -41,8 +41,8 @@ func KMS(t testing.TB) KMSKey {
 	id := aws.ToString(out.KeyMetadata.KeyId)
 	return KMSKey{
 		ID:       id,
-		URL:      fmt.Sprintf("awskms://%s?region=%s&endpoint=%s", id, s3Env["AWS_REGION"], motoServer.endpoint),
+		URL:      fmt.Sprintf("awskms://%s?region=%s&endpoint=%s", id, motoEnv["AWS_REGION"], motoServer.endpoint),
 		Endpoint: motoServer.endpoint,
-		Env:      s3Env,
+		Env:      motoEnv,
 	}
 }

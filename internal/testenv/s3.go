@@ -1,21 +1,9 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"runtime"
-	"strconv"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -34,22 +22,6 @@ type S3Bucket struct {
 	Env map[string]string
 }
 
-// s3Env is the fake account moto accepts: any key works.
-var s3Env = map[string]string{
-	"AWS_ACCESS_KEY_ID":     "prenv-test",
-	"AWS_SECRET_ACCESS_KEY": "prenv-test",
-	"AWS_REGION":            "us-east-1",
-}
-
-// motoServer is the test binary's one moto_server, started by the first
-// test that needs it and killed when the test binary exits, so that
-// parallel tests share it whichever ends first.
-var motoServer struct {
-	once     sync.Once
-	endpoint string
-	err      error
-}
-
 // S3 starts, once per test binary, a real S3 protocol server (moto_server
 // from Python's moto 5.2.1, which `make test-deps` checks for) and returns
 // a fresh bucket on it, created through the S3 API. Under -short it skips
@@ -63,139 +35,21 @@ func S3(t testing.TB) S3Bucket {
 		t.Fatalf("create bucket %s on moto_server at %s: %v", name, motoServer.endpoint, err)
 	}
 	return S3Bucket{
-		URL:      fmt.Sprintf("s3://%s?endpoint=%s&s3ForcePathStyle=true&region=%s", name, motoServer.endpoint, s3Env["AWS_REGION"]),
+		URL:      fmt.Sprintf("s3://%s?endpoint=%s&s3ForcePathStyle=true&region=%s", name, motoServer.endpoint, motoEnv["AWS_REGION"]),
 		Name:     name,
 		Endpoint: motoServer.endpoint,
-		Env:      s3Env,
+		Env:      motoEnv,
 	}
-}
-
-// moto starts the test binary's moto_server, once, and sets the fake
-// account's environment for this process.
-func moto(t testing.TB) {
-	t.Helper()
-	motoServer.once.Do(func() {
-		for k, v := range s3Env {
-			os.Setenv(k, v) // for the AWS SDKs' default credential chain in this process
-		}
-		motoServer.endpoint, motoServer.err = startMoto()
-	})
-	if motoServer.err != nil {
-		t.Fatal(motoServer.err)
-	}
-}
-
-// startMoto starts moto_server on a free port, trying another port if
-// one was taken between choosing it and binding it.
-func startMoto() (string, error) {
-	binary, err := exec.LookPath("moto_server")
-	if err != nil {
-		return "", fmt.Errorf("moto_server not found on PATH: run `make test-deps` (or pip install 'moto[server]==5.2.1')")
-	}
-	var lastErr error
-	for range 3 {
-		endpoint, err := startMotoOnce(binary)
-		if err == nil {
-			return endpoint, nil
-		}
-		lastErr = err
-	}
-	return "", lastErr
-}
-
-func startMotoOnce(binary string) (string, error) {
-	port, err := freeTCPPort()
-	if err != nil {
-		return "", err
-	}
-	endpoint := "http://127.0.0.1:" + strconv.Itoa(port)
-	log := &cappedBuffer{max: 64 << 10}
-	cmd := exec.Command(binary, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = log, log
-	// Killed with the test binary: Pdeathsig follows the thread that
-	// started it, which stays locked and alive until moto_server exits.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	started := make(chan error, 1)
-	exited := make(chan struct{})
-	go func() {
-		runtime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	if err := <-started; err != nil {
-		return "", fmt.Errorf("start moto_server: %v", err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-exited:
-			return "", fmt.Errorf("moto_server exited on port %d:\n%s", port, log)
-		case <-time.After(200 * time.Millisecond):
-		}
-		resp, err := http.Get(endpoint + "/") // any answer means it serves
-		if err == nil {
-			resp.Body.Close()
-			return endpoint, nil
-		}
-	}
-	_ = cmd.Process.Kill()
-	return "", fmt.Errorf("moto_server did not answer on port %d within a minute:\n%s", port, log)
 }
 
 // createBucket makes bucket name through the S3 API, as a team would.
 func createBucket(ctx context.Context, endpoint, name string) error {
 	client := s3.New(s3.Options{
-		Region:       s3Env["AWS_REGION"],
+		Region:       motoEnv["AWS_REGION"],
 		BaseEndpoint: aws.String(endpoint),
 		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(s3Env["AWS_ACCESS_KEY_ID"], s3Env["AWS_SECRET_ACCESS_KEY"], ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(motoEnv["AWS_ACCESS_KEY_ID"], motoEnv["AWS_SECRET_ACCESS_KEY"], ""),
 	})
 	_, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
 	return err
-}
-
-func freeTCPPort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func randomHex(t testing.TB, n int) string {
-	t.Helper()
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
-}
-
-// cappedBuffer keeps the first max bytes a server writes: enough to say
-// why it failed to start, without growing with every request it logs.
-type cappedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	max int
-}
-
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if room := c.max - c.buf.Len(); room > 0 {
-		c.buf.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
-}
-
-func (c *cappedBuffer) String() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.buf.String()
 }

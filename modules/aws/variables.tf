@@ -49,7 +49,7 @@ variable "region" {
 }
 
 variable "kubeconfig" {
-  description = "The kubeconfig of the existing EKS cluster."
+  description = "The kubeconfig of the existing EKS cluster. With aws.cluster in the blueprint, prenv sets it to the kubeconfig it builds, whose user runs prenv eks-token."
   type        = string
   default     = "~/.kube/config"
 }

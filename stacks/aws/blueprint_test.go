@@ -48,6 +48,9 @@ func TestAWSSectionChecks(t *testing.T) {
 		{name: "policy file", old: "  anonymizer-image: example.com/prenv\n", new: "  anonymizer-image: example.com/prenv\n  policies: [rules.txt]\n", want: `aws.policies[0]: "rules.txt" is not a .rego file`},
 		{name: "anonymizer needed with rules", old: "  anonymizer-image: example.com/prenv\n", want: "aws.anonymizer-image: is required on the aws target"},
 		{name: "domain needed", old: "dns: {domain: preview.example.com}\n", want: "dns.domain: is required on the aws target"},
+		{name: "cluster", old: "  region: eu-west-1\n", new: "  region: eu-west-1\n  cluster: platform_eks-1\n"},
+		{name: "cluster malformed", old: "  region: eu-west-1\n", new: "  region: eu-west-1\n  cluster: platform.eks\n", want: `prenv.yaml:14: aws.cluster: "platform.eks" is not an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores`},
+		{name: "cluster and kubeconfig", old: "  region: eu-west-1\n", new: "  region: eu-west-1\n  cluster: platform\n  kubeconfig: eks.yaml\n", want: "aws.cluster: names the cluster, and so do aws.kubeconfig and aws.context"},
 		{name: "unknown key", old: "  vpc-id: vpc-1\n", new: "  vpc: vpc-1\n", want: "aws.vpc: unknown field; allowed here: region"},
 	}
 	for _, tt := range tests {

@@ -19,7 +19,7 @@ import (
 // (TF_VAR_ in the process environment).
 func moduleVars(t *testing.T, bp *stacks.Blueprint, env stacks.Env, target aws.Target) map[string]any {
 	t.Helper()
-	vars, err := target.TerraformVars(bp, env)
+	vars, err := target.TerraformVars(t.Context(), bp, env)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,13 +32,20 @@ type providers struct {
 	aws *aws.Provider
 }
 
-// newProviders makes the Kubernetes provider from the blueprint's
-// kubeconfig and context and the AWS provider for its region, each at its
-// pinned plugin version.
-func newProviders(ctx *pulumi.Context, bp *stacks.Blueprint) (providers, error) {
+// newProviders makes the Kubernetes provider from the kubeconfig prenv
+// builds for aws.cluster (cluster), else from the blueprint's kubeconfig
+// and context, and the AWS provider for its region, each at its pinned
+// plugin version.
+func newProviders(ctx *pulumi.Context, bp *stacks.Blueprint, cluster *eksCluster) (providers, error) {
 	var p providers
 	args := &kubernetes.ProviderArgs{EnableServerSideApply: pulumi.BoolPtr(true)}
-	if bp.AWS.Kubeconfig != "" {
+	if cluster != nil {
+		data, err := cluster.kubeconfig(ctx.Context())
+		if err != nil {
+			return p, err
+		}
+		args.Kubeconfig = pulumi.StringPtr(string(data))
+	} else if bp.AWS.Kubeconfig != "" {
 		data, err := os.ReadFile(bp.Resolve(bp.AWS.Kubeconfig))
 		if err != nil {
 			return p, fmt.Errorf("read aws.kubeconfig: %w; point it at the EKS cluster's kubeconfig or leave it out to use $KUBECONFIG", err)

@@ -13,9 +13,9 @@ import (
 // Prepare gathers what the aws target needs beyond the blueprint: in
 // sandbox mode the PR's changed files, the base commit that scopes the
 // anonymisation to the PR's migrations, and the salt. It touches nothing
-// in the cloud.
+// in the cloud: aws.cluster's EKS cluster is described when first needed.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
-	t := Target{Changed: s.Changed, kubeconfigEnv: s.Getenv("KUBECONFIG")}
+	t := Target{Changed: s.Changed, kubeconfigEnv: s.Getenv("KUBECONFIG"), cluster: newEKSCluster(bp, s)}
 	if s.Program { // only the program's anonymisation Job uses the salt
 		var err error
 		if t.Salt, err = s.Salt(); err != nil {
@@ -46,9 +46,9 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 // apart by them.
 var ErrNoRepo = stacks.Input(errors.New("no repository to tag the aws resources with (prenv:repo, prenv.dev/repo): pass --repo owner/name, or run in a git checkout whose origin is on GitHub"))
 
-// Check implements stacks.Checker: a repository to record, and the policy,
-// judged on the same rendering prenv render prints, before up or preview
-// on any engine.
+// Check implements stacks.Checker: a repository to record, the policy,
+// judged on the same rendering prenv render prints, and aws.cluster's EKS
+// cluster within reach, before up or preview on any engine.
 func (t Target) Check(ctx context.Context, bp *stacks.Blueprint, env stacks.Env) error {
 	if env.Repo == "" {
 		return ErrNoRepo
@@ -67,6 +67,11 @@ func (t Target) Check(ctx context.Context, bp *stacks.Blueprint, env stacks.Env)
 			lines[i] = v.String()
 		}
 		return stacks.Input(fmt.Errorf("%s breaks %d policy rules; nothing was changed:\n%s", env.Name, len(violations), strings.Join(lines, "\n")))
+	}
+	if t.cluster != nil { // described once: the program reuses its kubeconfig
+		if _, err := t.cluster.kubeconfig(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }

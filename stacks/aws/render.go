@@ -26,6 +26,7 @@ type Rendering struct {
 // cloud knows (endpoints, generated passwords) is a placeholder, and
 // secrets are masked.
 func Render(bp *stacks.Blueprint, env stacks.Env, t Target) (*Rendering, error) {
+	t.cluster = nil // a rendering asks no cloud, not even for the cluster's endpoint
 	return render(bp, env.Stack, func(ctx *pulumi.Context) (pulumi.Map, error) { return t.buildAny(ctx, bp, env) })
 }
 

@@ -56,7 +56,7 @@ func liveOf(env stacks.Env) (map[string][]string, error) {
 // RenderRoutes renders the routes stack offline, as Render does an
 // environment.
 func RenderRoutes(bp *stacks.Blueprint, live map[string][]string) (*Rendering, error) {
-	return render(bp, RoutesStack, func(ctx *pulumi.Context) (pulumi.Map, error) { return buildRoutes(ctx, bp, live) })
+	return render(bp, RoutesStack, func(ctx *pulumi.Context) (pulumi.Map, error) { return buildRoutes(ctx, bp, live, nil) })
 }
 
 // buildRoutes is the routes stack's program. live maps each live sandbox
@@ -65,8 +65,8 @@ func RenderRoutes(bp *stacks.Blueprint, live map[string][]string) (*Rendering, e
 // the baseline's host sends requests carrying that sandbox's routing key
 // (the header, or W3C baggage prenv-route=pr-<n>) to the sandbox, and all
 // others to the baseline.
-func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live map[string][]string) (pulumi.Map, error) {
-	p, err := newProviders(ctx, bp)
+func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live map[string][]string, cluster *eksCluster) (pulumi.Map, error) {
+	p, err := newProviders(ctx, bp, cluster)
 	if err != nil {
 		return nil, err
 	}

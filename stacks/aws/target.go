@@ -28,6 +28,9 @@ type Target struct {
 	SharedInstancePassword string
 	// kubeconfigEnv is $KUBECONFIG, for the reaper's cluster client.
 	kubeconfigEnv string
+	// cluster is aws.cluster's EKS cluster; nil without one, and in a
+	// rendering.
+	cluster *eksCluster
 }
 
 // Name implements stacks.Target.
@@ -57,7 +60,7 @@ func (t Target) buildAny(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 	if err != nil {
 		return nil, err
 	}
-	return buildRoutes(ctx, bp, live)
+	return buildRoutes(ctx, bp, live, t.cluster)
 }
 
 // build creates env's resources and returns the stack outputs.
@@ -65,7 +68,7 @@ func (t Target) build(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env)
 	if env.SHA == "" {
 		return nil, errors.New("no commit SHA to tag the images with: run from a git checkout or set GITHUB_SHA")
 	}
-	p, err := newProviders(ctx, bp)
+	p, err := newProviders(ctx, bp, t.cluster)
 	if err != nil {
 		return nil, err
 	}

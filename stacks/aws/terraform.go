@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -27,7 +28,7 @@ func (t Target) TerraformEnv() map[string]string {
 // services run, their environment, what is borrowed, names, the Job's
 // command), so the two engines build the same objects; a test compares
 // them field by field.
-func (t Target) TerraformVars(bp *stacks.Blueprint, env stacks.Env) (map[string]any, error) {
+func (t Target) TerraformVars(ctx context.Context, bp *stacks.Blueprint, env stacks.Env) (map[string]any, error) {
 	e := &envBuild{bp: bp, env: env, t: t, ns: namespaceOf(bp, env)}
 	a := bp.AWS
 	services := map[string]any{}
@@ -73,7 +74,14 @@ func (t Target) TerraformVars(bp *stacks.Blueprint, env stacks.Env) (map[string]
 		"limits":   map[string]any{"cpu": a.Limits.CPU, "memory": a.Limits.Memory},
 		"database": e.terraformDatabase(),
 	}
-	if a.Kubeconfig != "" {
+	switch {
+	case t.cluster != nil: // aws.cluster: the kubeconfig prenv builds, its user running prenv eks-token
+		path, err := t.cluster.kubeconfigFile(ctx)
+		if err != nil {
+			return nil, err
+		}
+		vars["kubeconfig"] = path
+	case a.Kubeconfig != "":
 		vars["kubeconfig"] = bp.Resolve(a.Kubeconfig)
 	}
 	if a.Context != "" {

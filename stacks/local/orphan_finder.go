@@ -71,6 +71,6 @@ func fromReported(r stacks.Orphan) (Orphan, error) {
 }
 
 // OrphanFinder implements stacks.OrphanSource.
-func (t Target) OrphanFinder(bp *stacks.Blueprint) (stacks.OrphanFinder, error) {
+func (t Target) OrphanFinder(_ context.Context, bp *stacks.Blueprint) (stacks.OrphanFinder, error) {
 	return OrphanFinder{Target: t, Project: bp.Project}, nil
 }

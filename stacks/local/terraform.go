@@ -1,6 +1,7 @@
 package local
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -23,7 +24,7 @@ func (t Target) TerraformEnv() map[string]string {
 // cloned from the golden (and the golden itself for the baseline), unless
 // the blueprint has no database, the services env runs itself with their
 // environment, and the route.
-func (t Target) TerraformVars(bp *stacks.Blueprint, env stacks.Env) (map[string]any, error) {
+func (t Target) TerraformVars(_ context.Context, bp *stacks.Blueprint, env stacks.Env) (map[string]any, error) {
 	envDir := filepath.Join(t.LogsDir, env.Name)
 	var db, golden any // null: no database
 	if bp.HasDatabase() {
