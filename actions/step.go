@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/events"
@@ -23,11 +25,12 @@ type Step struct {
 	Runner   *Runner
 	Progress io.Writer
 
-	in   Inputs
-	plan Plan
-	gh   *github.Client
-	runs []automation.Option // the run this step belongs to, and GitHub's word on others (session.Host.LockOptions)
-	held *[]string           // warnings held while workflow commands are stopped
+	in         Inputs
+	plan       Plan
+	gh         *github.Client
+	runs       []automation.Option // the run this step belongs to, and GitHub's word on others (session.Host.LockOptions)
+	held       *[]string           // warnings held while workflow commands are stopped
+	transcript *transcript         // the end of Progress, for the output output
 }
 
 // host is the runner's process as the session package reads it.
@@ -44,6 +47,9 @@ func (x *Step) Main(ctx context.Context) error {
 	if in.GitHubToken != "" {
 		x.Runner.AddMask(in.GitHubToken)
 	}
+	for _, k := range slices.Sorted(maps.Keys(in.ConfigSecrets)) {
+		x.Runner.AddMask(in.ConfigSecrets[k])
+	}
 	if err != nil {
 		return stacks.Input(err)
 	}
@@ -59,6 +65,8 @@ func (x *Step) Main(ctx context.Context) error {
 		x.Runner.Notice("prenv skipped this run: " + x.plan.Reason)
 		return nil
 	}
+	x.recordProgress()
+	defer func() { x.warn(x.Runner.SetOutput("output", x.Runner.Redact(x.transcript.String()))) }()
 	if x.runs, err = x.host().LockOptions(in.GitHubToken); err != nil {
 		return err
 	}
@@ -83,6 +91,16 @@ func (x *Step) Main(ctx context.Context) error {
 	default: // refresh, output
 		return x.query(ctx)
 	}
+}
+
+// recordProgress keeps the end of Progress from here on for the output
+// output.
+func (x *Step) recordProgress() {
+	x.transcript = newTranscript(outputLimit)
+	if x.Progress == nil {
+		x.Progress = io.Discard
+	}
+	x.Progress = io.MultiWriter(x.Progress, x.transcript)
 }
 
 // connect makes the GitHub client the run needs, and checks the PR it acts
@@ -141,13 +159,13 @@ func (x *Step) options() session.Options {
 	return o
 }
 
-// adjust applies the engine, target and ttl inputs to the blueprint.
+// adjust applies the engine, deploy-target and ttl inputs to the blueprint.
 func (x *Step) adjust(bp *stacks.Blueprint) error {
 	if x.in.Engine != "" {
 		bp.Engine = x.in.Engine
 	}
-	if x.in.Target != "" {
-		bp.Target = x.in.Target
+	if x.in.DeployTarget != "" {
+		bp.Target = x.in.DeployTarget
 	}
 	if x.in.TTL > 0 {
 		if x.in.TTL > bp.Policy.MaxTTL.Duration {
@@ -164,7 +182,7 @@ func (x *Step) saveState(s *session.Session) error {
 	host, _ := os.Hostname()
 	for k, v := range map[string]string{
 		"env": s.Env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
-		"engine": string(x.in.Engine), "target": string(x.in.Target), "allow-local-state": fmt.Sprint(x.in.AllowLocalState),
+		"engine": string(x.in.Engine), "deploy-target": string(x.in.DeployTarget), "allow-local-state": fmt.Sprint(x.in.AllowLocalState),
 		"secrets-provider": x.in.SecretsProvider,
 		// A preview's post step never destroys the environment it previewed.
 		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == ModeUp), "remove": fmt.Sprint(x.in.Remove),
@@ -182,6 +200,54 @@ func (x *Step) lockOptions() []automation.Option {
 	return append([]automation.Option{
 		automation.WaitForLock(x.in.WaitForLock), automation.MaxJobTime(automation.DefaultMaxJobTime),
 	}, x.runs...)
+}
+
+// open opens the session of an environment mode, with the config-map
+// input as the environment's config, and checks the inputs whose meaning
+// depends on the blueprint's engine.
+func (x *Step) open(ctx context.Context) (*session.Session, error) {
+	s, err := x.host().Open(ctx, x.options())
+	if err != nil {
+		return nil, err
+	}
+	s.Env.Config, s.Env.SecretConfig = x.in.ConfigMap, x.in.ConfigSecrets
+	if err := checkTargets(s.Blueprint.Engine, x.in.Targets); err != nil {
+		return nil, stacks.Input(err)
+	}
+	if s.Blueprint.Engine == stacks.EngineTerraform {
+		x.noticeTerraformIgnores()
+	}
+	return s, nil
+}
+
+// noticeTerraformIgnores says which Pulumi-only inputs the Terraform
+// engine leaves aside.
+func (x *Step) noticeTerraformIgnores() {
+	if x.in.Message != "" {
+		x.Runner.Notice("prenv ignores the message input: the Terraform engine keeps no update history to record it in")
+	}
+	if x.in.TargetDependents {
+		x.Runner.Notice("prenv ignores target-dependents: Terraform has no such flag (its -target takes what the targets depend on, not what depends on them)")
+	}
+	if len(x.in.ConfigMap)+len(x.in.ConfigSecrets) > 0 {
+		x.Runner.Notice("prenv ignores config-map: it is Pulumi stack config, which the Terraform engine's modules do not read")
+	}
+}
+
+// operationOptions are the options of the engine call that runs the
+// mode: lockOptions, progress, and the target and message inputs.
+func (x *Step) operationOptions() []automation.Option {
+	opts := append(x.lockOptions(), automation.Progress(x.Progress))
+	if len(x.in.Targets) > 0 {
+		opts = append(opts, automation.Targets(x.in.Targets...))
+		if x.in.TargetDependents {
+			opts = append(opts, automation.TargetDependents())
+		}
+	}
+	if x.in.Message != "" {
+		opts = append(opts, automation.Message(x.in.Message))
+	}
+	return opts
 }
 
 // ReapOptions are the reaper's defaults with the reap inputs applied; the
