@@ -166,3 +166,35 @@ func (s *sandbox) backendHolds(text string) bool {
 	})
 	return found
 }
+
+// With engine: terraform, target takes resource addresses, and the
+// Pulumi-only inputs are left aside with a notice.
+func TestActionTerraformTargets(t *testing.T) {
+	t.Parallel()
+	s := newActionSandbox(t)
+	useTerraform(t, s.sandbox)
+	s.gh.AddPR(testenv.FakePR{Number: 9})
+	none := map[string]string{"deploy-target": "none"}
+
+	urn := s.run("pull_request", pullRequestEvent("opened", 9, nil), with(none, "target", "urn:pulumi:*::act::pulumi:pulumi:Stack::*"))
+	if urn.code != 2 || !strings.Contains(urn.stdout, "is a Pulumi URN, and the blueprint's engine is terraform: give resource addresses") {
+		t.Errorf("a URN with engine terraform: %s", urn)
+	}
+	// The none module has terraform_data.env and terraform_data.prenv_lifetime.
+	env := s.run("pull_request", pullRequestEvent("opened", 9, nil), with(none, "target", "terraform_data.env", "message", "PR #9", "target-dependents", "true"))
+	if env.code != 0 || !strings.Contains(env.outputs["output"], "prenv up of pr-9: 1 create") {
+		t.Fatalf("an up limited to terraform_data.env: %s\noutput: %s", env, env.outputs["output"])
+	}
+	for _, notice := range []string{"::notice::prenv ignores the message input", "::notice::prenv ignores target-dependents"} {
+		if !strings.Contains(env.stdout, notice) {
+			t.Errorf("no notice %q: %s", notice, env)
+		}
+	}
+	rest := s.run("pull_request", pullRequestEvent("synchronize", 9, nil), none)
+	if rest.code != 0 || !strings.Contains(rest.outputs["output"], "prenv up of pr-9: 1 create") {
+		t.Errorf("the untargeted up after it creates the lifetime alone: %s\noutput: %s", rest, rest.outputs["output"])
+	}
+	if closed := s.run("pull_request", pullRequestEvent("closed", 9, nil), none); closed.code != 0 {
+		t.Errorf("closed: %s", closed)
+	}
+}
