@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/prenv/prenv/internal/naming"
 	"github.com/prenv/prenv/stacks"
 )
@@ -21,11 +19,12 @@ type Inputs struct {
 	StackName        string
 	PRNumber         int
 	Engine           stacks.EngineName
-	Target           stacks.TargetName
+	DeployTarget     stacks.TargetName
 	BackendURL       string
 	AllowLocalState  bool
 	SecretsProvider  string
-	ConfigMap        map[string]string
+	ConfigMap        map[string]string // plain values
+	ConfigSecrets    map[string]string // values config-map marks secret: true
 	GitHubToken      string
 	CommentOnPR      bool
 	CommentOnSummary bool
@@ -36,6 +35,13 @@ type Inputs struct {
 	TTL              time.Duration
 	Refresh          bool
 	Diff             bool
+	// The inputs pulumi/actions has too, with its meaning (pulumi_inputs.go).
+	Targets          []string // resource URNs, or addresses with the Terraform engine
+	TargetDependents bool
+	SuppressOutputs  bool
+	ExpectNoChanges  bool
+	Message          string
+	PulumiVersion    string // equal to the pulumi CLI prenv pins, or empty
 	RequireLabel     string
 	IncludeDrafts    bool
 	ReapDryRun       bool
@@ -45,8 +51,9 @@ type Inputs struct {
 	StatsSince time.Duration
 }
 
-// Commands are the values of the command input.
-var Commands = []string{"auto", "up", "preview", "destroy", "refresh", "output", "reap", "stats"}
+// Commands are the values of the command input; update is pulumi/actions'
+// name for up.
+var Commands = []string{"auto", "up", "update", "preview", "destroy", "refresh", "output", "reap", "stats"}
 
 // ReadInputs parses the step's inputs, with action.yml's defaults for any
 // the runner did not set (as when prenv action runs outside a runner). An
@@ -56,15 +63,14 @@ func ReadInputs(r *Runner) (Inputs, error) {
 	in := Inputs{
 		Command:          p.oneOf("command", "auto", Commands),
 		Blueprint:        p.text("blueprint", "prenv.yaml"),
-		WorkDir:          p.text("work-dir", "."),
+		WorkDir:          p.text("work-dir", "./"),
 		StackName:        p.text("stack-name", ""),
 		PRNumber:         p.pr("pr-number"),
 		Engine:           stacks.EngineName(p.oneOf("engine", "", []string{string(stacks.EnginePulumi), string(stacks.EngineTerraform)})),
-		Target:           stacks.TargetName(p.oneOf("target", "", []string{string(stacks.TargetLocal), string(stacks.TargetAWS), string(stacks.TargetNone)})),
+		DeployTarget:     stacks.TargetName(p.oneOf("deploy-target", "", deployTargets)),
 		BackendURL:       p.text("backend-url", ""),
 		AllowLocalState:  p.boolean("allow-local-state", false),
 		SecretsProvider:  p.secretsProvider("secrets-provider"),
-		ConfigMap:        p.configMap("config-map"),
 		GitHubToken:      p.text("github-token", ""),
 		CommentOnPR:      p.boolean("comment-on-pr", true),
 		CommentOnSummary: p.boolean("comment-on-summary", true),
@@ -75,12 +81,22 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		TTL:              p.duration("ttl", 0),
 		Refresh:          p.boolean("refresh", false),
 		Diff:             p.boolean("diff", false),
+		Targets:          p.targets("target"),
+		TargetDependents: p.boolean("target-dependents", false),
+		SuppressOutputs:  p.boolean("suppress-outputs", false),
+		ExpectNoChanges:  p.boolean("expect-no-changes", false),
+		Message:          p.text("message", ""),
+		PulumiVersion:    p.pulumiVersion("pulumi-version"),
 		RequireLabel:     p.text("require-label", ""),
 		IncludeDrafts:    p.boolean("include-drafts", false),
 		ReapDryRun:       p.boolean("reap-dry-run", false),
 		ReapMaxDeletions: p.number("reap-max-deletions", 20),
 		WaitForURL:       p.duration("wait-for-url", 0),
 		StatsSince:       p.duration("stats-since", 30*24*time.Hour),
+	}
+	in.ConfigMap, in.ConfigSecrets = p.configMap("config-map")
+	if in.Command == "update" {
+		in.Command = ModeUp
 	}
 	if in.StackName != "" {
 		if _, err := naming.ForEnv("check", in.StackName); err != nil {
@@ -179,17 +195,4 @@ func (p *inputParser) secretsProvider(name string) string {
 		p.fail(name, err.Error())
 	}
 	return v
-}
-
-// configMap reads a YAML map of stack config keys to string values.
-func (p *inputParser) configMap(name string) map[string]string {
-	v := p.r.Input(name)
-	if v == "" {
-		return nil
-	}
-	var m map[string]string
-	if err := yaml.Unmarshal([]byte(v), &m); err != nil {
-		p.fail(name, "not a YAML map of strings, such as \"{ app:replicas: '2' }\"")
-	}
-	return m
 }

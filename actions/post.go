@@ -21,8 +21,8 @@ func (x *Step) Post(ctx context.Context) error {
 	if env == "" {
 		return nil // the main step skipped, or failed before it began
 	}
-	// The main step's engine, target and secrets-provider inputs apply here too.
-	x.in.Engine, x.in.Target = stacks.EngineName(x.Runner.State("engine")), stacks.TargetName(x.Runner.State("target"))
+	// The main step's engine, deploy-target and secrets-provider inputs apply here too.
+	x.in.Engine, x.in.DeployTarget = stacks.EngineName(x.Runner.State("engine")), stacks.TargetName(x.Runner.State("deploy-target"))
 	runs, err := x.host().LockOptions(x.Runner.Input("github-token"))
 	if err != nil {
 		return err

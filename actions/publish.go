@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -45,10 +46,19 @@ func (x *Step) report(s *session.Session, res automation.Result, status comment.
 		Env: s.Env.Name, Status: status, Duration: res.Duration, Changes: res.Changes, Outputs: res.Outputs,
 		URL: outputString(res.Outputs, "url"),
 	}
+	if x.in.SuppressOutputs { // the step outputs keep them; the comment and summary show the URL alone
+		r.Outputs = nil
+	}
 	if t, perr := time.Parse(time.RFC3339, outputString(res.Outputs, automation.OutputExpiresAt)); perr == nil {
 		r.ExpiresAt = t
 	}
-	if err != nil {
+	var changes *ChangesError
+	switch {
+	case errors.As(err, &changes) && changes.Op == "preview":
+		r.Note = fmt.Sprintf("`expect-no-changes` is set, and the preview found changes (%s): nothing was applied.", changes.Summary)
+	case errors.As(err, &changes):
+		r.Note = fmt.Sprintf("`expect-no-changes` is set, and the %s found changes (%s).", changes.Op, changes.Summary)
+	case err != nil:
 		// The comment is public and unmasked: it gets no error text, which
 		// can quote a database row or a command's output, only the run.
 		r.Note = "The run failed; the cause is in [its log](" + x.runURL() + ")."
@@ -112,6 +122,14 @@ func (x *Step) setOutputs(ctx context.Context, s *session.Session, res automatio
 		}
 	}
 	return nil
+}
+
+// logResult ends an engine call's progress with a line saying what it
+// did, as pulumi's own summary does: part of the output output.
+func (x *Step) logResult(res automation.Result, err error) {
+	if err == nil {
+		fmt.Fprintf(x.Progress, "prenv %s of %s: %s (%s)\n", res.Op, res.Stack, res.Summary(), res.Duration.Round(100*time.Millisecond))
+	}
 }
 
 // stopCommands stops the runner from reading workflow commands in what

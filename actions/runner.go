@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -16,6 +17,8 @@ import (
 type Runner struct {
 	Getenv func(string) string
 	Stdout io.Writer
+
+	masked []string // every line AddMask hid, for Redact
 }
 
 // InputEnv is the variable the runner sets for input name: INPUT_ and the
@@ -88,8 +91,24 @@ func (r *Runner) AddMask(value string) {
 	for _, line := range strings.Split(value, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			r.command("add-mask", line)
+			r.masked = append(r.masked, line)
 		}
 	}
+}
+
+// Redact replaces in text what AddMask hid, as the runner does in logs:
+// a step output is not masked by the runner within its job.
+func (r *Runner) Redact(text string) string {
+	if len(r.masked) == 0 {
+		return text
+	}
+	masked := slices.Clone(r.masked)
+	slices.SortFunc(masked, func(a, b string) int { return len(b) - len(a) }) // longest first
+	var pairs []string
+	for _, m := range masked {
+		pairs = append(pairs, m, "***")
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
 }
 
 // Notice, Warning and Error annotate the run.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/events"
@@ -23,11 +25,12 @@ type Step struct {
 	Runner   *Runner
 	Progress io.Writer
 
-	in   Inputs
-	plan Plan
-	gh   *github.Client
-	runs []automation.Option // the run this step belongs to, and GitHub's word on others (session.Host.LockOptions)
-	held *[]string           // warnings held while workflow commands are stopped
+	in         Inputs
+	plan       Plan
+	gh         *github.Client
+	runs       []automation.Option // the run this step belongs to, and GitHub's word on others (session.Host.LockOptions)
+	held       *[]string           // warnings held while workflow commands are stopped
+	transcript *transcript         // the end of Progress, for the output output
 }
 
 // host is the runner's process as the session package reads it.
@@ -44,6 +47,9 @@ func (x *Step) Main(ctx context.Context) error {
 	if in.GitHubToken != "" {
 		x.Runner.AddMask(in.GitHubToken)
 	}
+	for _, k := range slices.Sorted(maps.Keys(in.ConfigSecrets)) {
+		x.Runner.AddMask(in.ConfigSecrets[k])
+	}
 	if err != nil {
 		return stacks.Input(err)
 	}
@@ -59,6 +65,8 @@ func (x *Step) Main(ctx context.Context) error {
 		x.Runner.Notice("prenv skipped this run: " + x.plan.Reason)
 		return nil
 	}
+	x.recordProgress()
+	defer func() { x.warn(x.Runner.SetOutput("output", x.Runner.Redact(x.transcript.String()))) }()
 	if x.runs, err = x.host().LockOptions(in.GitHubToken); err != nil {
 		return err
 	}
@@ -83,6 +91,16 @@ func (x *Step) Main(ctx context.Context) error {
 	default: // refresh, output
 		return x.query(ctx)
 	}
+}
+
+// recordProgress keeps the end of Progress from here on for the output
+// output.
+func (x *Step) recordProgress() {
+	x.transcript = newTranscript(outputLimit)
+	if x.Progress == nil {
+		x.Progress = io.Discard
+	}
+	x.Progress = io.MultiWriter(x.Progress, x.transcript)
 }
 
 // connect makes the GitHub client the run needs, and checks the PR it acts
@@ -141,13 +159,13 @@ func (x *Step) options() session.Options {
 	return o
 }
 
-// adjust applies the engine, target and ttl inputs to the blueprint.
+// adjust applies the engine, deploy-target and ttl inputs to the blueprint.
 func (x *Step) adjust(bp *stacks.Blueprint) error {
 	if x.in.Engine != "" {
 		bp.Engine = x.in.Engine
 	}
-	if x.in.Target != "" {
-		bp.Target = x.in.Target
+	if x.in.DeployTarget != "" {
+		bp.Target = x.in.DeployTarget
 	}
 	if x.in.TTL > 0 {
 		if x.in.TTL > bp.Policy.MaxTTL.Duration {
@@ -164,7 +182,7 @@ func (x *Step) saveState(s *session.Session) error {
 	host, _ := os.Hostname()
 	for k, v := range map[string]string{
 		"env": s.Env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
-		"engine": string(x.in.Engine), "target": string(x.in.Target), "allow-local-state": fmt.Sprint(x.in.AllowLocalState),
+		"engine": string(x.in.Engine), "deploy-target": string(x.in.DeployTarget), "allow-local-state": fmt.Sprint(x.in.AllowLocalState),
 		"secrets-provider": x.in.SecretsProvider,
 		// A preview's post step never destroys the environment it previewed.
 		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == ModeUp), "remove": fmt.Sprint(x.in.Remove),

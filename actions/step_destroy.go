@@ -11,29 +11,33 @@ import (
 // destroy runs the destroy mode. Destroying an environment that never
 // existed succeeds, and then leaves no comment.
 func (x *Step) destroy(ctx context.Context) error {
-	s, err := x.host().Open(ctx, x.options())
+	s, err := x.open(ctx)
 	if err != nil {
 		return err
 	}
 	if err := x.saveState(s); err != nil { // a cancelled destroy's lock is freed by post
 		return err
 	}
-	opts := append(x.lockOptions(), automation.Progress(x.Progress))
+	opts := x.operationOptions()
 	if x.in.Remove {
 		opts = append(opts, automation.Remove())
 	}
 	resume := x.stopCommands()
 	res, err := s.Engine.Destroy(ctx, s.Env, opts...)
+	x.logResult(res, err)
 	if err == nil {
 		err = s.AfterChange(ctx, x.Progress)
 	}
 	resume()
 	status := comment.StatusDestroyed
+	if len(x.in.Targets) > 0 { // the stack keeps the resources left out
+		status = statusPartlyDestroyed
+	}
 	if err != nil {
 		status = comment.StatusFailed
 	}
 	report := x.report(s, res, status, err)
-	if err == nil && x.gh != nil && x.plan.PR != 0 && x.in.Deployment {
+	if err == nil && status == comment.StatusDestroyed && x.gh != nil && x.plan.PR != 0 && x.in.Deployment {
 		x.warn(x.gh.DeactivateDeployments(ctx, s.Env.Name))
 	}
 	x.setFixedOutputs(s, report)
@@ -47,9 +51,12 @@ func (x *Step) destroy(ctx context.Context) error {
 	return err
 }
 
+// statusPartlyDestroyed is a destroy that the target input limited.
+const statusPartlyDestroyed comment.Status = "partly destroyed (the resources the target input names)"
+
 // query runs the refresh and output modes.
 func (x *Step) query(ctx context.Context) error {
-	s, err := x.host().Open(ctx, x.options())
+	s, err := x.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,9 +65,14 @@ func (x *Step) query(ctx context.Context) error {
 		if err := x.saveState(s); err != nil {
 			return err
 		}
-		if res, err = s.Engine.Refresh(ctx, s.Env, append(x.lockOptions(), automation.Progress(x.Progress))...); err != nil {
+		res, err = s.Engine.Refresh(ctx, s.Env, x.operationOptions()...)
+		x.logResult(res, err)
+		if err != nil {
 			return err
 		}
 	}
-	return x.setOutputs(ctx, s, res)
+	if err := x.setOutputs(ctx, s, res); err != nil {
+		return err
+	}
+	return unexpectedChanges(x.in, res)
 }

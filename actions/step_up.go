@@ -13,16 +13,15 @@ import (
 // engine runs, then outputs, the comment, the summary and the
 // deployment's final state report the result, failure included.
 func (x *Step) up(ctx context.Context, ev Event) error {
-	s, err := x.host().Open(ctx, x.options())
+	s, err := x.open(ctx)
 	if err != nil {
 		return err
 	}
-	s.Env.Config = x.in.ConfigMap
 	x.noticeUnknownChanges(s.Env.Name, s.ChangesUnknown)
 	if err := x.saveState(s); err != nil {
 		return err
 	}
-	opts := append(x.lockOptions(), automation.Progress(x.Progress))
+	opts := x.operationOptions()
 	if x.in.Refresh {
 		opts = append(opts, automation.RefreshFirst())
 	}
@@ -30,22 +29,36 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 		resume := x.stopCommands()
 		res, err := s.Engine.Preview(ctx, s.Env, opts...)
 		resume()
-		return x.publish(ctx, s, x.report(s, res, comment.StatusPlanned, err), err)
+		x.logResult(res, err)
+		if err == nil {
+			err = unexpectedChanges(x.in, res)
+		}
+		status := comment.StatusPlanned
+		if err != nil {
+			status = comment.StatusFailed
+		}
+		return x.publish(ctx, s, x.report(s, res, status, err), err)
 	}
-	if x.in.Diff {
+	// expect-no-changes previews first, so a change it refuses is never applied.
+	if x.in.Diff || x.in.ExpectNoChanges {
 		x.Runner.Group("prenv preview of " + s.Env.Name)
 		resume := x.stopCommands()
-		_, err := s.Engine.Preview(ctx, s.Env, x.lockOptions()...)
+		res, err := s.Engine.Preview(ctx, s.Env, opts...)
 		resume()
+		x.logResult(res, err)
 		x.Runner.EndGroup()
-		if err != nil {
-			return x.publish(ctx, s, x.report(s, automation.Result{}, comment.StatusFailed, err), err)
+		if err == nil {
+			err = unexpectedChanges(x.in, res)
+		}
+		if err != nil { // nothing changed: the report shows no changes, the note what the preview found
+			return x.publish(ctx, s, x.report(s, automation.Result{Stack: res.Stack, Duration: res.Duration}, comment.StatusFailed, err), err)
 		}
 	}
 	deployment := x.startDeployment(ctx, s, ev)
 	resume := x.stopCommands()
 	res, err := s.Engine.Up(ctx, s.Env, opts...) // with wait-for-url, until the URL answers
 	resume()
+	x.logResult(res, err)
 	for _, line := range res.Recovered {
 		x.Runner.Notice("prenv recovered: " + line)
 	}

@@ -26,6 +26,11 @@ type Options struct {
 	FinishedHost string
 	Run          RunInfo    // set by Run; zero outside GitHub Actions
 	RunStatus    RunChecker // set by RunStatus; nil when GitHub cannot be asked
+	// Targets limits an operation to these resources: Pulumi URNs, or
+	// Terraform resource addresses. Empty means every resource.
+	Targets          []string
+	TargetDependents bool
+	Message          string // the update's message, where the engine records one
 }
 
 // Resolve applies opts, in order, over the defaults: MaxJobTime
@@ -77,3 +82,20 @@ func Run(r RunInfo) Option { return func(o *Options) { o.Run = r } }
 // has completed: such a lock is stale, whatever its age. Without it, a
 // lock taken on another host is stale only past MaxJobTime.
 func RunStatus(check RunChecker) Option { return func(o *Options) { o.RunStatus = check } }
+
+// Targets limits Up, Preview, Refresh and Destroy to the resources named,
+// as the engines' --target flags do: Pulumi URNs (a * in one matches any
+// text within a URN's part, ** across parts) or Terraform resource
+// addresses. A Destroy limited so never removes the stack, which still
+// holds the rest.
+func Targets(targets ...string) Option {
+	return func(o *Options) { o.Targets = append(o.Targets, targets...) }
+}
+
+// TargetDependents widens Targets to the resources that depend on them
+// (Pulumi's --target-dependents; Terraform has no such flag).
+func TargetDependents() Option { return func(o *Options) { o.TargetDependents = true } }
+
+// Message is the update's message, recorded in the stack's history by the
+// Pulumi engine (--message); the Terraform engine keeps no history.
+func Message(m string) Option { return func(o *Options) { o.Message = m } }

@@ -12,7 +12,11 @@ func TestOptions(t *testing.T) {
 	if o.WaitForLock != 2*time.Minute || o.MaxJobTime != time.Hour || !o.Remove || !o.RefreshFirst {
 		t.Errorf("options = %+v", o)
 	}
-	if d := Resolve(nil); d.WaitForLock != 0 || d.MaxJobTime != DefaultMaxJobTime || d.Progress == nil {
+	urn := "urn:pulumi:pr-1::shop::prenv:local:Database::db"
+	if o := Resolve([]Option{Targets(urn), Targets("urn:pulumi:*::shop::pulumi:providers:prenv::*"), TargetDependents(), Message("deploy")}); len(o.Targets) != 2 || o.Targets[0] != urn || !o.TargetDependents || o.Message != "deploy" {
+		t.Errorf("targets and message = %+v", o)
+	}
+	if d := Resolve(nil); d.WaitForLock != 0 || d.MaxJobTime != DefaultMaxJobTime || d.Progress == nil || d.Targets != nil || d.Message != "" {
 		t.Errorf("default options = %+v", d)
 	}
 }

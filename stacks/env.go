@@ -23,6 +23,9 @@ type Env struct {
 	// Config is extra stack config ("namespace:key" or "key" for the
 	// project's namespace), such as the Action's config-map.
 	Config map[string]string
+	// SecretConfig is extra stack config kept encrypted, as Pulumi's
+	// secret config is; its keys are Config's kind, and not in Config.
+	SecretConfig map[string]string
 }
 
 // EnvOptions are the facts a caller knows about the environment it wants.

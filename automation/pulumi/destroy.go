@@ -47,6 +47,16 @@ func (p *Engine) Destroy(ctx context.Context, env stacks.Env, opts ...automation
 
 func destroyOptions(o automation.Options, ch chan<- events.EngineEvent) []optdestroy.Option {
 	opts := []optdestroy.Option{optdestroy.EventStreams(ch), optdestroy.SuppressProgress(), optdestroy.Color("never")}
+	if o.Message != "" {
+		opts = append(opts, optdestroy.Message(o.Message))
+	}
+	if len(o.Targets) > 0 { // the stack keeps the resources left out, so it stays
+		opts = append(opts, optdestroy.Target(o.Targets))
+		if o.TargetDependents {
+			opts = append(opts, optdestroy.TargetDependents())
+		}
+		return opts
+	}
 	if o.Remove {
 		opts = append(opts, optdestroy.Remove())
 	}

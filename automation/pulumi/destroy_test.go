@@ -23,4 +23,12 @@ func TestDestroyOptions(t *testing.T) {
 			t.Errorf("Remove() given %v: destroy Remove = %v", remove, got.Remove)
 		}
 	}
+	urn := "urn:pulumi:pr-1::shop::prenv:local:Route::route"
+	var got optdestroy.Options
+	for _, o := range destroyOptions(automation.Resolve([]automation.Option{automation.Remove(), automation.Targets(urn), automation.Message("m")}), nil) {
+		o.ApplyOption(&got)
+	}
+	if got.Remove || len(got.Target) != 1 || got.Target[0] != urn || got.TargetDependents || got.Message != "m" {
+		t.Errorf("a targeted destroy = %+v; want the target, the message, and the stack kept", got)
+	}
 }

@@ -154,22 +154,26 @@ func (p *Engine) workspace(ctx context.Context) (auto.Workspace, func(), error) 
 	return ws, cleanup, nil
 }
 
-// stackConfig is the config prenv records on env's stack: env.Config,
-// then prenv's own keys, which env.Config may not set.
+// stackConfig is the config prenv records on env's stack in plain text:
+// env.Config, then prenv's own keys, which env.Config may not set.
+// env.SecretConfig is checked here and set by setSecretConfig.
 func stackConfig(project string, env stacks.Env) (config.Map, error) {
 	m := config.Map{}
 	for k, v := range env.Config {
-		key, err := config.ParseKey(k)
-		if err != nil && !strings.Contains(k, ":") {
-			key, err = config.ParseKey(project + ":" + k)
-		}
+		key, err := configKey(project, k)
 		if err != nil {
-			return nil, fmt.Errorf("config key %q: %w; use namespace:key", k, err)
-		}
-		if key.Namespace() == "prenv" {
-			return nil, fmt.Errorf("config key %q: the prenv namespace is prenv's own; use another namespace", k)
+			return nil, err
 		}
 		m[key] = config.NewValue(v)
+	}
+	for k := range env.SecretConfig {
+		key, err := configKey(project, k)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := m[key]; ok {
+			return nil, fmt.Errorf("config key %q is given both as a secret and in plain text: give it once", k)
+		}
 	}
 	for k, v := range map[string]string{
 		ConfigPR:        strconv.Itoa(env.PR),
@@ -181,4 +185,20 @@ func stackConfig(project string, env stacks.Env) (config.Map, error) {
 		m[config.MustParseKey(k)] = config.NewValue(v)
 	}
 	return m, nil
+}
+
+// configKey parses a config key, "namespace:key" or "key" in the
+// project's namespace; the prenv namespace is prenv's own.
+func configKey(project, k string) (config.Key, error) {
+	key, err := config.ParseKey(k)
+	if err != nil && !strings.Contains(k, ":") {
+		key, err = config.ParseKey(project + ":" + k)
+	}
+	if err != nil {
+		return key, fmt.Errorf("config key %q: %w; use namespace:key", k, err)
+	}
+	if key.Namespace() == "prenv" {
+		return key, fmt.Errorf("config key %q: the prenv namespace is prenv's own; use another namespace", k)
+	}
+	return key, nil
 }

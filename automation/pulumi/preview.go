@@ -30,11 +30,7 @@ func (p *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation
 		defer ss.cleanup()
 		ch := make(chan events.EngineEvent)
 		pr := watch(o.Progress, ch)
-		popts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.SuppressProgress(), optpreview.Color("never")}
-		if o.RefreshFirst {
-			popts = append(popts, optpreview.Refresh())
-		}
-		_, err = ss.stack.Preview(ctx, popts...)
+		_, err = ss.stack.Preview(ctx, previewOptions(o, ch)...)
 		pr.wait()
 		if err != nil {
 			return classify(ctx, env.Stack, err)
@@ -45,4 +41,21 @@ func (p *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation
 	res.Recovered = recovered
 	res.Duration = time.Since(start)
 	return res, err
+}
+
+func previewOptions(o automation.Options, ch chan<- events.EngineEvent) []optpreview.Option {
+	opts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.SuppressProgress(), optpreview.Color("never")}
+	if o.RefreshFirst {
+		opts = append(opts, optpreview.Refresh())
+	}
+	if o.Message != "" {
+		opts = append(opts, optpreview.Message(o.Message))
+	}
+	if len(o.Targets) > 0 {
+		opts = append(opts, optpreview.Target(o.Targets))
+		if o.TargetDependents {
+			opts = append(opts, optpreview.TargetDependents())
+		}
+	}
+	return opts
 }

@@ -24,7 +24,7 @@ func (p *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 		defer ss.cleanup()
 		ch := make(chan events.EngineEvent)
 		pr := watch(o.Progress, ch)
-		_, err = ss.stack.Refresh(ctx, refreshOptions(ch)...)
+		_, err = ss.stack.Refresh(ctx, refreshOptions(o, ch)...)
 		pr.wait()
 		if err != nil {
 			return classify(ctx, env.Stack, err)
@@ -42,6 +42,16 @@ func (p *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 	return res, err
 }
 
-func refreshOptions(ch chan<- events.EngineEvent) []optrefresh.Option {
-	return []optrefresh.Option{optrefresh.EventStreams(ch), optrefresh.SuppressProgress(), optrefresh.Color("never")}
+func refreshOptions(o automation.Options, ch chan<- events.EngineEvent) []optrefresh.Option {
+	opts := []optrefresh.Option{optrefresh.EventStreams(ch), optrefresh.SuppressProgress(), optrefresh.Color("never")}
+	if o.Message != "" {
+		opts = append(opts, optrefresh.Message(o.Message))
+	}
+	if len(o.Targets) > 0 {
+		opts = append(opts, optrefresh.Target(o.Targets))
+		if o.TargetDependents {
+			opts = append(opts, optrefresh.TargetDependents())
+		}
+	}
+	return opts
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -105,6 +107,25 @@ func writeConfig(ctx context.Context, ws auto.Workspace, project string, env sta
 	return nil
 }
 
+// setSecretConfig encrypts env's secret config into the workspace's stack
+// settings with the stack's secrets provider, a `pulumi config set
+// --secret` per key. The value goes on its standard input, never in its
+// arguments, which any process on the host can read.
+func (p *Engine) setSecretConfig(ctx context.Context, ws auto.Workspace, env stacks.Env) error {
+	for _, k := range slices.Sorted(maps.Keys(env.SecretConfig)) {
+		key, err := configKey(p.cfg.Project, k)
+		if err != nil {
+			return err
+		}
+		stdout, stderr, _, err := p.cli.Run(ctx, ws.WorkDir(), strings.NewReader(env.SecretConfig[k]), nil, nil, envList(ws),
+			"config", "set", "--secret", "--stack", env.Stack, key.String())
+		if err != nil {
+			return classify(ctx, env.Stack, fmt.Errorf("set the secret config %s: %w\nstdout: %s\nstderr: %s", key, err, stdout, stderr))
+		}
+	}
+	return nil
+}
+
 // outputs converts the Automation API's outputs.
 func outputs(m auto.OutputMap) map[string]automation.Output {
 	out := make(map[string]automation.Output, len(m))
@@ -128,6 +149,9 @@ func (p *Engine) prepare(ctx context.Context, ws auto.Workspace, env stacks.Env,
 		sec.provider = p.cfg.SecretsProvider
 	}
 	if err := writeConfig(ctx, ws, p.cfg.Project, env, sec); err != nil {
+		return h, nil, err
+	}
+	if err := p.setSecretConfig(ctx, ws, env); err != nil {
 		return h, nil, err
 	}
 	program, err := p.program(env)

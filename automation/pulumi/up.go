@@ -76,8 +76,17 @@ func upArgs(stack, project, client, eventLog string, o automation.Options) []str
 	if o.RefreshFirst {
 		args = append(args, "--refresh")
 	}
-	if !o.ExtendTo.IsZero() {
-		args = append(args, "--target", stackURN(stack, project))
+	if o.Message != "" {
+		args = append(args, "--message", o.Message)
+	}
+	if !o.ExtendTo.IsZero() { // an extension moves the stack's outputs alone, whatever else was asked
+		return append(args, "--target", stackURN(stack, project))
+	}
+	for _, t := range o.Targets {
+		args = append(args, "--target", t)
+	}
+	if len(o.Targets) > 0 && o.TargetDependents {
+		args = append(args, "--target-dependents")
 	}
 	return args
 }

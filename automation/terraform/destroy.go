@@ -33,7 +33,7 @@ func (t *Engine) destroy(ctx context.Context, env stacks.Env, o automation.Optio
 	}
 	defer r.cleanup()
 	stream := newUIStream(o.Progress)
-	err = r.tf.DestroyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(false))
+	err = r.tf.DestroyJSON(ctx, stream, destroyOptions(varFile, o)...)
 	changes, _, diags := stream.result()
 	if kept := t.keepErrored(ctx, r, env.Stack); kept != nil {
 		return kept
@@ -44,7 +44,7 @@ func (t *Engine) destroy(ctx context.Context, env stacks.Env, o automation.Optio
 	if changes != nil {
 		res.Changes = changes
 	}
-	if !o.Remove {
+	if !o.Remove || len(o.Targets) > 0 { // a targeted destroy leaves the rest in the workspace
 		return nil
 	}
 	if err := r.tf.WorkspaceSelect(ctx, "default"); err != nil {
@@ -55,4 +55,12 @@ func (t *Engine) destroy(ctx context.Context, env stacks.Env, o automation.Optio
 		return nil // another run removed it first
 	}
 	return t.classify(ctx, env.Stack, err, nil)
+}
+
+func destroyOptions(varFile string, o automation.Options) []tfexec.DestroyOption {
+	opts := []tfexec.DestroyOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(false)}
+	for _, t := range targets(o) {
+		opts = append(opts, t)
+	}
+	return opts
 }

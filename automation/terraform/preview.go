@@ -23,7 +23,7 @@ func (t *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation
 		}
 		defer r.cleanup()
 		stream := newUIStream(o.Progress)
-		_, err = r.tf.PlanJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst))
+		_, err = r.tf.PlanJSON(ctx, stream, planOptions(varFile, o)...)
 		changes, _, diags := stream.result()
 		if err != nil {
 			return t.classify(ctx, env.Stack, err, diags)
@@ -33,4 +33,12 @@ func (t *Engine) Preview(ctx context.Context, env stacks.Env, opts ...automation
 	})
 	res.Duration = time.Since(start)
 	return res, err
+}
+
+func planOptions(varFile string, o automation.Options) []tfexec.PlanOption {
+	opts := []tfexec.PlanOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst)}
+	for _, t := range targets(o) {
+		opts = append(opts, t)
+	}
+	return opts
 }

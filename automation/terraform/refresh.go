@@ -23,7 +23,7 @@ func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 		}
 		defer r.cleanup()
 		stream := newUIStream(o.Progress)
-		err = r.tf.ApplyJSON(ctx, stream, tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.RefreshOnly(true))
+		err = r.tf.ApplyJSON(ctx, stream, refreshOptions(varFile, o)...)
 		changes, _, diags := stream.result()
 		if kept := t.keepErrored(ctx, r, env.Stack); kept != nil {
 			return kept
@@ -45,4 +45,12 @@ func (t *Engine) Refresh(ctx context.Context, env stacks.Env, opts ...automation
 	})
 	res.Duration = time.Since(start)
 	return res, err
+}
+
+func refreshOptions(varFile string, o automation.Options) []tfexec.ApplyOption {
+	opts := []tfexec.ApplyOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.RefreshOnly(true)}
+	for _, t := range targets(o) {
+		opts = append(opts, t)
+	}
+	return opts
 }

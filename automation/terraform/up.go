@@ -53,7 +53,21 @@ func (t *Engine) up(ctx context.Context, env stacks.Env, o automation.Options, r
 func applyOptions(varFile string, o automation.Options) []tfexec.ApplyOption {
 	opts := []tfexec.ApplyOption{tfexec.VarFile(varFile), tfexec.LockTimeout(lockTimeout(o)), tfexec.Refresh(o.RefreshFirst)}
 	if !o.ExtendTo.IsZero() {
-		opts = append(opts, tfexec.Refresh(false), tfexec.Target(extendTarget))
+		return append(opts, tfexec.Refresh(false), tfexec.Target(extendTarget))
+	}
+	for _, t := range targets(o) {
+		opts = append(opts, t)
+	}
+	return opts
+}
+
+// targets are -target flags for automation.Targets, which here are
+// resource addresses. Terraform has no --target-dependents, and keeps no
+// update message, so those options are left to the caller to mention.
+func targets(o automation.Options) []*tfexec.TargetOption {
+	var opts []*tfexec.TargetOption
+	for _, t := range o.Targets {
+		opts = append(opts, tfexec.Target(t))
 	}
 	return opts
 }

@@ -347,7 +347,7 @@ func TestActionSkipsForksAndIgnoresInjection(t *testing.T) {
 		p["body"] = "\nGITHUB_ENV=pwned\n"
 		p["head"].(map[string]any)["ref"] = "x\";touch${IFS}" + marker + ";#\nINPUT_COMMAND=destroy"
 		p["labels"] = []any{map[string]any{"name": "$(touch " + marker + ")"}}
-	}), map[string]string{"target": "none"})
+	}), map[string]string{"deploy-target": "none"})
 	if evil.code != 0 {
 		t.Fatalf("a PR with a hostile title: %s", evil)
 	}
@@ -365,7 +365,7 @@ func TestActionSkipsForksAndIgnoresInjection(t *testing.T) {
 	if body := s.gh.Comments(6); len(body) != 1 || strings.Contains(body[0].Body, "touch") {
 		t.Errorf("the comment carries the PR's text: %+v", body)
 	}
-	s.run("pull_request", pullRequestEvent("closed", 6, nil), map[string]string{"target": "none"})
+	s.run("pull_request", pullRequestEvent("closed", 6, nil), map[string]string{"deploy-target": "none"})
 }
 
 func TestActionPostStep(t *testing.T) {
@@ -446,16 +446,16 @@ func TestActionReapMode(t *testing.T) {
 	s := newActionSandbox(t)
 	for _, pr := range []int{1, 2, 3} {
 		s.gh.AddPR(testenv.FakePR{Number: pr})
-		if res := s.run("pull_request", pullRequestEvent("opened", pr, nil), map[string]string{"target": "none"}); res.code != 0 {
+		if res := s.run("pull_request", pullRequestEvent("opened", pr, nil), map[string]string{"deploy-target": "none"}); res.code != 0 {
 			t.Fatalf("up %d: %s", pr, res)
 		}
 	}
 	s.gh.AddPR(testenv.FakePR{Number: 2, State: "closed"})
-	dry := s.run("schedule", map[string]any{"schedule": "17 */6 * * *"}, map[string]string{"target": "none", "reap-dry-run": "true"})
+	dry := s.run("schedule", map[string]any{"schedule": "17 */6 * * *"}, map[string]string{"deploy-target": "none", "reap-dry-run": "true"})
 	if dry.code != 0 || !strings.Contains(dry.stdout, "dry run (closed)") || len(s.stackNames()) != 3 {
 		t.Fatalf("dry-run reap: %s", dry)
 	}
-	reap := s.run("schedule", map[string]any{"schedule": "17 */6 * * *"}, map[string]string{"target": "none"})
+	reap := s.run("schedule", map[string]any{"schedule": "17 */6 * * *"}, map[string]string{"deploy-target": "none"})
 	if reap.code != 0 || !strings.Contains(reap.summary, "| `pr-2` | closed |") {
 		t.Fatalf("reap: %s\nsummary:\n%s", reap, reap.summary)
 	}
