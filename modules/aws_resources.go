@@ -11,7 +11,9 @@ type AWSResource struct {
 // exactly these (a test parses it), and stacks/aws's program is compared
 // with the Pulumi column, so the two engines build the same environment.
 // The random password is Terraform's way to the role's password, which the
-// Pulumi program makes with pulumi-random's counterpart.
+// Pulumi program makes with pulumi-random's counterpart. Stub services are
+// the Pulumi program's alone (a ConfigMap of mappings and a Deployment of
+// aws.stub-image each): prenv refuses a stub with engine terraform on aws.
 var AWSResources = []AWSResource{
 	{"kubernetes_namespace_v1.env", "kubernetes:core/v1:Namespace"},
 	{"kubernetes_network_policy_v1.default_deny", "kubernetes:networking.k8s.io/v1:NetworkPolicy"},

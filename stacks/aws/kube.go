@@ -13,7 +13,7 @@ import (
 // OrphanFinder implements stacks.OrphanSource: the project's namespaces
 // without a stack, in the cluster the blueprint names.
 func (t Target) OrphanFinder(bp *stacks.Blueprint) (stacks.OrphanFinder, error) {
-	client, err := t.kubeClient(bp)
+	client, err := t.kubeClient(bp, "look for orphaned namespaces in")
 	if err != nil {
 		return nil, err
 	}
@@ -21,8 +21,9 @@ func (t Target) OrphanFinder(bp *stacks.Blueprint) (stacks.OrphanFinder, error) 
 }
 
 // kubeClient reaches the cluster the blueprint's aws.kubeconfig and
-// aws.context name, or else $KUBECONFIG and ~/.kube/config.
-func (t Target) kubeClient(bp *stacks.Blueprint) (kubernetes.Interface, error) {
+// aws.context name, or else $KUBECONFIG and ~/.kube/config; purpose says
+// what for when there is none.
+func (t Target) kubeClient(bp *stacks.Blueprint, purpose string) (kubernetes.Interface, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if bp.AWS.Kubeconfig != "" {
 		rules.ExplicitPath = bp.Resolve(bp.AWS.Kubeconfig)
@@ -31,7 +32,7 @@ func (t Target) kubeClient(bp *stacks.Blueprint) (kubernetes.Interface, error) {
 	}
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: bp.AWS.Context}).ClientConfig()
 	if err != nil {
-		return nil, stacks.Input(fmt.Errorf("no cluster to look for orphaned namespaces in (%v): set aws.kubeconfig or KUBECONFIG", err))
+		return nil, stacks.Input(fmt.Errorf("no cluster to %s (%v): set aws.kubeconfig or KUBECONFIG", purpose, err))
 	}
 	return kubernetes.NewForConfig(cfg)
 }
