@@ -67,6 +67,20 @@ func TestBinaryStubRecordThenServe(t *testing.T) {
 		t.Errorf("GET /payments/refunds from the stub: %d %q, want 404 naming the closest mapping", code, body)
 	}
 
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"stub", "record", "--service", "payments"}, "--target URL is required"},
+		{[]string{"stub", "record", "--target", "http://127.0.0.1:1"}, "pass --out DIR, or --service NAME"},
+		{[]string{"stub", "record", "--target", "http://127.0.0.1:1", "--service", "payments"}, "prenv.yaml has no service payments"},
+		{[]string{"stub", "record", "--target", "payments.internal", "--out", out}, `target "payments.internal" is not an http:// or https:// URL`},
+		{[]string{"stub", "serve", "--addr", "127.0.0.1:0"}, "--mappings DIR is required"},
+	} {
+		if _, stderr, code := s.run(tc.args...); code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("prenv %s: exit %d, %q; want 2 saying %q", strings.Join(tc.args, " "), code, stderr, tc.want)
+		}
+	}
 	bad := filepath.Join(s.dir, "bad")
 	if err := os.MkdirAll(bad, 0o755); err != nil {
 		t.Fatal(err)
