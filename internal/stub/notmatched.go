@@ -42,7 +42,7 @@ func notMatchedReport(closest *Mapping, in *incoming) string {
 	}
 	for i := range p.headers {
 		h := &p.headers[i]
-		values := in.header.Values(h.name)
+		values := in.headerValues(h.name)
 		line(fmt.Sprintf("%s [%s]", h.name, h), strings.Join(values, ", "), "Header", h.matchesAny(values))
 	}
 	for i := range p.body {

@@ -18,6 +18,7 @@ type incoming struct {
 	path   string
 	query  url.Values
 	header http.Header
+	host   string // Go moves Host out of the headers; WireMock matches it as one
 	body   string
 
 	jsonDone bool
@@ -32,11 +33,7 @@ func readIncoming(r *http.Request) (*incoming, error) {
 		in.url += "?" + r.URL.RawQuery
 	}
 	in.query, _ = url.ParseQuery(r.URL.RawQuery) // a malformed pair is left out, the rest kept
-	if r.Host != "" {
-		// Go moves Host out of the headers; WireMock matches it as one.
-		in.header = r.Header.Clone()
-		in.header.Set("Host", r.Host)
-	}
+	in.host = r.Host
 	if r.Body != nil {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		if err != nil {
@@ -45,6 +42,14 @@ func readIncoming(r *http.Request) (*incoming, error) {
 		in.body = string(body)
 	}
 	return in, nil
+}
+
+// headerValues are the values of the header name (canonical).
+func (in *incoming) headerValues(name string) []string {
+	if name == "Host" {
+		return []string{in.host}
+	}
+	return in.header.Values(name)
 }
 
 // bodyJSON is the body decoded as JSON, decoded once for every pattern.
@@ -153,7 +158,7 @@ func (p *requestPattern) matches(in *incoming) bool {
 		}
 	}
 	for i := range p.headers {
-		if !p.headers[i].matchesAny(in.header.Values(p.headers[i].name)) {
+		if !p.headers[i].matchesAny(in.headerValues(p.headers[i].name)) {
 			return false
 		}
 	}
@@ -195,7 +200,7 @@ func (p *requestPattern) distance(in *incoming) float64 {
 	if len(p.headers) > 0 {
 		sum := 0.0
 		for i := range p.headers {
-			sum += p.headers[i].distanceAny(in.header.Values(p.headers[i].name))
+			sum += p.headers[i].distanceAny(in.headerValues(p.headers[i].name))
 		}
 		add(sum/float64(len(p.headers)), 1)
 	}

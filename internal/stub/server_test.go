@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -208,5 +209,34 @@ func TestAdminEndpoints(t *testing.T) {
 	u, err := stub.FetchUnmatched(t.Context(), nil, srv.URL)
 	if err != nil || u.Count != 0 {
 		t.Errorf("unmatched = %+v, %v; want none: the catch-all matched", u, err)
+	}
+}
+
+// Go keeps Host out of a request's headers; a mapping matches it as a
+// header all the same, as WireMock does.
+func TestMatchesTheHostHeader(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mapping := `{"request": {"urlPath": "/", "headers": {"Host": {"equalTo": "payments.pr-7.localhost"}}}, "response": {"body": "pr-7"}}`
+	if err := os.WriteFile(filepath.Join(dir, "host.json"), []byte(mapping), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, err := stub.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(stub.NewServer(set, stub.ServerOptions{}))
+	defer srv.Close()
+	for host, want := range map[string]int{"payments.pr-7.localhost": 200, "payments.pr-8.localhost": 404} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: %d, want %d", host, resp.StatusCode, want)
+		}
 	}
 }
