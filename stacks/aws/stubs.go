@@ -33,6 +33,15 @@ const (
 	AnnotationStubRevision = "prenv.dev/stub-revision"
 )
 
+// A stub's container requests and limits: it holds its mappings in memory
+// and does little per request, whatever aws.requests says for services.
+const (
+	stubRequestCPU    = "20m"
+	stubRequestMemory = "32Mi"
+	stubLimitCPU      = "200m"
+	stubLimitMemory   = "128Mi"
+)
+
 // loadStubs loads every stub service's mappings, refusing one prenv cannot
 // serve and a set too big for a ConfigMap, before anything is created.
 func loadStubs(bp *stacks.Blueprint) (map[string]*stub.Set, error) {
@@ -131,8 +140,8 @@ func (e *envBuild) stub(s stacks.Service) error {
 						PeriodSeconds: pulumi.Int(5),
 					},
 					Resources: corev1.ResourceRequirementsArgs{
-						Requests: pulumi.StringMap{"cpu": pulumi.String("20m"), "memory": pulumi.String("32Mi")},
-						Limits:   pulumi.StringMap{"cpu": pulumi.String("200m"), "memory": pulumi.String("128Mi")},
+						Requests: pulumi.StringMap{"cpu": pulumi.String(stubRequestCPU), "memory": pulumi.String(stubRequestMemory)},
+						Limits:   pulumi.StringMap{"cpu": pulumi.String(stubLimitCPU), "memory": pulumi.String(stubLimitMemory)},
 					},
 					VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("mappings"), MountPath: pulumi.String(StubMountPath), ReadOnly: pulumi.Bool(true)}},
 				}},
