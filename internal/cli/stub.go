@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -60,6 +61,8 @@ func (a *App) stubServeCommand() *cobra.Command {
 		if err != nil {
 			return fmt.Errorf("stub on %s: %w: free the port or pass another --addr", addr, err)
 		}
+		// The stub's heap is small and short-lived, as the router's: collect less often.
+		debug.SetGCPercent(400)
 		logger := slog.New(slog.NewTextHandler(a.Stderr, nil))
 		fmt.Fprintf(a.Stderr, "prenv stub on http://%s: %d mappings from %s\n", ln.Addr(), len(set.Mappings), mappings)
 		return serveUntilDone(cmd.Context(), ln, stub.NewServer(set, stub.ServerOptions{Logger: logger}))
