@@ -12,7 +12,9 @@ type AWSResource struct {
 // with the Pulumi column, so the two engines build the same environment;
 // a test in stacks/aws compares their fields too. The random passwords are
 // Terraform's way to the role's and the superuser's passwords, which the
-// Pulumi program makes with pulumi-random's counterpart.
+// Pulumi program makes with pulumi-random's counterpart. Stub services
+// are the Pulumi program's alone (a ConfigMap of mappings and a Deployment of
+// aws.stub-image each): prenv refuses a stub with engine terraform on aws.
 var AWSResources = []AWSResource{
 	{"kubernetes_manifest.namespace", "kubernetes:core/v1:Namespace"},
 	{"kubernetes_manifest.default_deny", "kubernetes:networking.k8s.io/v1:NetworkPolicy"},

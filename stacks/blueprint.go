@@ -35,6 +35,25 @@ type Service struct {
 	Shared bool              `yaml:"shared" doc:"Whether every environment reuses the baseline's instance instead of running its own."`
 	Run    string            `yaml:"run" doc:"Command that starts the service on the local target."`
 	Image  string            `yaml:"image" doc:"Container image the aws target runs; tagged with the PR's commit SHA."`
+	Stub   Stub              `yaml:"stub" doc:"Serve the service from WireMock mapping files instead of running a program: prenv serves the stub itself, as a local process or, on aws, a Deployment of aws.stub-image. A stub has no run, image, env or health; its paths default to its mappings directory."`
+}
+
+// Stub is a service prenv serves from WireMock mapping files.
+type Stub struct {
+	Mappings string `yaml:"mappings" required:"true" doc:"Directory of WireMock mapping files (JSON), relative to the blueprint, with response bodies under its __files directory; prenv stub record writes one. A mapping prenv cannot serve faithfully is refused, naming its file and field."`
+}
+
+// IsStub reports whether prenv serves the service from mapping files.
+func (s Service) IsStub() bool { return s.Stub.Mappings != "" }
+
+// HasStubs reports whether any service is a stub.
+func (bp *Blueprint) HasStubs() bool {
+	for _, s := range bp.Services {
+		if s.IsStub() {
+			return true
+		}
+	}
+	return false
 }
 
 // Database says where each environment's database comes from.
@@ -119,6 +138,7 @@ type AWS struct {
 	Requests               Resources `yaml:"requests" doc:"Resource requests of each service container. Default cpu 100m, memory 128Mi."`
 	Limits                 Resources `yaml:"limits" doc:"Resource limits of each service container. Default cpu 500m, memory 512Mi."`
 	Policies               []string  `yaml:"policies" doc:"The team's own .rego files, relative to the blueprint, evaluated with prenv's rules before every up."`
+	StubImage              string    `yaml:"stub-image" doc:"Image holding prenv, its entrypoint prenv, that serves the stub services, e.g. ghcr.io/prenv/prenv:v1.2.3 (the Action's image); used as given, not tagged with the PR's SHA. Required when a service is a stub."`
 }
 
 // Resources is a container's CPU and memory, as Kubernetes quantities.

@@ -110,6 +110,26 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`prenv.yaml:2: secrets-provider: "kms://alias/prenv" is not a secrets provider: use passphrase, or a key's URL`},
 		},
 		{
+			name: "a stub with a program's fields",
+			yaml: "project: shop\ntarget: local\nservices:\n  - name: payments\n    entry: true\n    run: ./payments\n    image: x/payments\n    env: {A: b}\n    health: /ready\n    stub: {mappings: stubs/payments}\n",
+			want: []string{
+				"prenv.yaml:6: services[0].run: payments is a stub, which prenv serves from stub.mappings: remove run",
+				"prenv.yaml:7: services[0].image: payments is a stub, which prenv serves from stub.mappings: remove image",
+				"prenv.yaml:8: services[0].env: payments is a stub, which reads no environment: remove env",
+				"prenv.yaml:9: services[0].health: payments is a stub, which answers its health at /__admin/health: remove health",
+			},
+		},
+		{
+			name: "a stub without mappings",
+			yaml: "project: shop\ntarget: local\nservices:\n  - name: payments\n    stub: {}\n",
+			want: []string{"prenv.yaml:5: services[0].stub.mappings: is required"},
+		},
+		{
+			name: "a stub on aws without a stub image",
+			yaml: "project: shop\ntarget: aws\ndns: {domain: preview.example.com}\naws: {region: eu-west-1, gateway: istio-system/preview, gateway-hostname: lb.example.com, hosted-zone-id: Z1}\nservices:\n  - {name: payments, stub: {mappings: stubs/payments}}\n",
+			want: []string{"prenv.yaml:4: aws.stub-image: is required on the aws target: an image holding prenv that serves the stub services"},
+		},
+		{
 			name: "syntax",
 			yaml: "project: [\n",
 			want: []string{"prenv.yaml: yaml: line", "fix the YAML syntax"},
@@ -143,6 +163,22 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestStubService(t *testing.T) {
+	t.Parallel()
+	yaml := "project: shop\ntarget: local\nservices:\n  - {name: web, entry: true, run: ./web}\n  - {name: payments, stub: {mappings: stubs/payments}}\n"
+	bp, err := Parse("prenv.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, payments := bp.Services[0], bp.Services[1]
+	if web.IsStub() || !payments.IsStub() || !bp.HasStubs() {
+		t.Errorf("IsStub: web %v, payments %v; HasStubs %v", web.IsStub(), payments.IsStub(), bp.HasStubs())
+	}
+	if payments.Health != StubHealth || web.Health != DefaultHealth {
+		t.Errorf("health: payments %q, web %q; want %q and %q", payments.Health, web.Health, StubHealth, DefaultHealth)
 	}
 }
 

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -62,4 +63,33 @@ func globPattern(glob string) *regexp.Regexp {
 	}
 	b.WriteString("$")
 	return regexp.MustCompile(b.String())
+}
+
+// DefaultStubPaths gives each stub service without paths its mappings
+// directory, relative to repoRoot (the checkout holding the blueprint), so
+// in sandbox mode a PR that changes a stub's mappings runs its own stub
+// and any other PR the baseline's. Outside a checkout (repoRoot "") or for
+// mappings outside it, such a stub keeps no paths and so runs in every PR.
+func (bp *Blueprint) DefaultStubPaths(repoRoot string) {
+	if repoRoot == "" {
+		return
+	}
+	root, err := filepath.EvalSymlinks(repoRoot)
+	if err != nil {
+		return
+	}
+	for i, s := range bp.Services {
+		if !s.IsStub() || len(s.Paths) > 0 {
+			continue
+		}
+		dir := bp.Resolve(s.Stub.Mappings)
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real
+		}
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+			continue
+		}
+		bp.Services[i].Paths = []string{filepath.ToSlash(rel) + "/**"}
+	}
 }

@@ -1,6 +1,9 @@
 package stacks
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/prenv/prenv/internal/naming"
@@ -46,5 +49,41 @@ func TestRunsOwnWithUnknownChanges(t *testing.T) {
 	}
 	if bp.RunsOwn(shared, pr, UnknownChanges()) {
 		t.Error("unknown changes made a PR run a shared service, which is always the baseline's")
+	}
+}
+
+// TestDefaultStubPaths: a stub without paths follows its mappings
+// directory, relative to the checkout, so only a PR that changes them
+// runs its own stub in sandbox mode.
+func TestDefaultStubPaths(t *testing.T) {
+	t.Parallel()
+	repo := t.TempDir()
+	app := filepath.Join(repo, "examples", "app")
+	if err := os.MkdirAll(filepath.Join(app, "stubs", "payments"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	yaml := "project: shop\ntarget: local\nrouting: {mode: sandbox}\nservices:\n" +
+		"  - {name: web, entry: true, run: ./web, paths: [examples/app/web/**]}\n" +
+		"  - {name: payments, stub: {mappings: stubs/payments}}\n" +
+		"  - {name: fraud, stub: {mappings: stubs/fraud}, paths: [fraud/**]}\n" +
+		"  - {name: outside, stub: {mappings: ../../../elsewhere}}\n"
+	bp, err := Parse(filepath.Join(app, "prenv.yaml"), []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bp.DefaultStubPaths(repo)
+	want := map[string][]string{"web": {"examples/app/web/**"}, "payments": {"examples/app/stubs/payments/**"}, "fraud": {"fraud/**"}, "outside": nil}
+	for _, s := range bp.Services {
+		if !slices.Equal(s.Paths, want[s.Name]) {
+			t.Errorf("%s paths %q, want %q", s.Name, s.Paths, want[s.Name])
+		}
+	}
+	pr := Env{Names: naming.Names{Name: "pr-7", PR: 7}}
+	payments := bp.Services[1]
+	if bp.RunsOwn(payments, pr, []string{"examples/app/web/main.go"}) {
+		t.Error("a PR that changed only web runs its own payments stub")
+	}
+	if !bp.RunsOwn(payments, pr, []string{"examples/app/stubs/payments/charge.json"}) {
+		t.Error("a PR that changed the payments mappings borrows the baseline's stub")
 	}
 }

@@ -13,6 +13,9 @@ const (
 	DefaultTTLFrom = TTLFromCreation
 )
 
+// StubHealth is where a stub service answers when it is ready.
+const StubHealth = "/__admin/health"
+
 func (bp *Blueprint) applyDefaults() {
 	setDefault(&bp.Engine, DefaultEngine)
 	setDefault(&bp.Target, DefaultTarget)
@@ -25,6 +28,9 @@ func (bp *Blueprint) applyDefaults() {
 		bp.Policy.MaxTTL.Duration = DefaultMaxTTL
 	}
 	for i := range bp.Services {
+		if bp.Services[i].IsStub() {
+			setDefault(&bp.Services[i].Health, StubHealth)
+		}
 		setDefault(&bp.Services[i].Health, DefaultHealth)
 	}
 	if len(bp.Services) == 1 {

@@ -79,3 +79,12 @@ type OrphanFinder interface {
 type OrphanSource interface {
 	OrphanFinder(ctx context.Context, bp *Blueprint) (OrphanFinder, error)
 }
+
+// StubCounter is a target that can ask an environment's stub services how
+// many requests no mapping matched (prenv outputs shows them).
+type StubCounter interface {
+	// UnmatchedStubRequests counts, by service name, the requests no
+	// mapping matched at each stub env runs itself. A stub it cannot ask
+	// is left out, and named in the error.
+	UnmatchedStubRequests(ctx context.Context, bp *Blueprint, env Env) (map[string]int64, error)
+}

@@ -123,6 +123,10 @@ func (bp *Blueprint) validateServices(fail func(field, format string, args ...an
 				fail(fmt.Sprintf("%s.paths[%d]", at, j), "%q is not a valid glob", glob)
 			}
 		}
+		if s.IsStub() {
+			bp.validateStub(at, s, fail)
+			continue
+		}
 		if s.Shared {
 			continue
 		}
@@ -142,6 +146,25 @@ func (bp *Blueprint) validateServices(fail func(field, format string, args ...an
 	}
 }
 
+// validateStub checks a stub service: prenv serves it, so it has none of
+// what starts a program.
+func (bp *Blueprint) validateStub(at string, s Service, fail func(field, format string, args ...any)) {
+	for _, f := range []struct{ field, value string }{{"run", s.Run}, {"image", s.Image}} {
+		if f.value != "" {
+			fail(at+"."+f.field, "%s is a stub, which prenv serves from stub.mappings: remove %s", s.Name, f.field)
+		}
+	}
+	if len(s.Env) > 0 {
+		fail(at+".env", "%s is a stub, which reads no environment: remove env", s.Name)
+	}
+	if s.Health != StubHealth {
+		fail(at+".health", "%s is a stub, which answers its health at %s: remove health", s.Name, StubHealth)
+	}
+	if strings.TrimSpace(s.Stub.Mappings) != s.Stub.Mappings {
+		fail(at+".stub.mappings", "%q has spaces around it: write the directory alone", s.Stub.Mappings)
+	}
+}
+
 // validateAWS checks the aws: section against the blueprint's database
 // source, naming each missing or malformed field and what it should hold.
 func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
@@ -155,6 +178,9 @@ func (bp *Blueprint) validateAWS(fail func(field, format string, args ...any)) {
 	}
 	if d := bp.Database; len(d.Anonymize.Rules) > 0 || (bp.HasDatabase() && (d.Migrations != "" || d.Migrate != "")) {
 		required = append(required, struct{ field, value, what string }{"aws.anonymizer-image", a.AnonymizerImage, "an image with prenv and the repository that migrates the database and runs prenv anonymize"})
+	}
+	if bp.HasStubs() {
+		required = append(required, struct{ field, value, what string }{"aws.stub-image", a.StubImage, "an image holding prenv that serves the stub services, e.g. ghcr.io/prenv/prenv:v1.2.3"})
 	}
 	databaseCIDRs := struct{ field, value, what string }{"aws.database-cidrs", strings.Join(a.DatabaseCIDRs, ","), "the CIDRs the databases live in, e.g. [10.0.64.0/20], the only destination of the pods' database egress"}
 	switch bp.Database.Source {

@@ -36,7 +36,7 @@ say "1. a \"production\" database of ${DEMO_ROWS:-200} fictional users (DEMO_ROW
 export PRENV_GOLDEN="$work/production.sql"
 ls -lh "$work/production.sql" | awk '{print "   " $5 " of SQL in " $9}'
 
-say "2. the baseline: PostgreSQL, the golden cloned from production, web -> orders -> users"
+say "2. the baseline: PostgreSQL, the golden cloned from production, web -> orders -> users, and the payments stub"
 t=$(now)
 "$prenv" up --env baseline --blueprint "$blueprint"
 baseline_time=$(since "$t")
@@ -50,6 +50,10 @@ say "4. curl http://pr-1.localhost:$port/  (the PR's web, the baseline's orders 
 curl -sS -H "Host: pr-1.localhost" "http://127.0.0.1:$port/"
 say "   curl http://baseline.localhost:$port/"
 curl -sS -H "Host: baseline.localhost" "http://127.0.0.1:$port/"
+
+say "   payments is a stub prenv serves from examples/app/stubs/payments; a request no mapping matches gets 404 naming the closest"
+curl -sS "http://127.0.0.1:$port/_prenv/baseline/payments/payments/refunds" | sed -n '2p;5p'
+"$prenv" outputs --env baseline --blueprint "$blueprint" | grep 'unmatched:'
 
 say "5. no raw personal data: user 1 in production, then in pr-1's database"
 grep -m1 '^(1, ' "$work/production.sql" | cut -c1-110

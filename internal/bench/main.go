@@ -18,6 +18,7 @@ var benches = []struct {
 }{
 	{"up-noop", func(ctx context.Context, bin string) error { return upNoopOverhead(ctx, bin, 7) }},
 	{"router", routerOverhead},
+	{"stub", stubOverhead},
 	{"up-local", upLocal},
 	{"clone", cloneSpeed},
 	{"anonymize", anonymizeSpeed},
@@ -28,8 +29,8 @@ var benches = []struct {
 
 func main() {
 	bin := flag.String("bin", "bin", "directory holding prenv and pulumi")
-	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, up-local, clone, anonymize, reap, reap-s3, engines")
-	backend := flag.Bool("serve-backend", false, "internal: serve the router benchmark's upstream on $PORT")
+	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, stub, up-local, clone, anonymize, reap, reap-s3, engines")
+	backend := flag.Bool("serve-backend", false, "internal: serve the router and stub benchmarks' static handler on $PORT")
 	flag.Parse()
 	if *backend {
 		serveBackend()

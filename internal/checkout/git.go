@@ -21,6 +21,11 @@ func output(ctx context.Context, dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// Toplevel is the root of the checkout holding dir, or "" outside one.
+func Toplevel(ctx context.Context, dir string) string {
+	return output(ctx, dir, "rev-parse", "--show-toplevel")
+}
+
 // Head is the commit checked out in dir, or "" outside a checkout.
 func Head(ctx context.Context, dir string) string {
 	return output(ctx, dir, "rev-parse", "HEAD")

@@ -29,6 +29,11 @@ func TestBinaryDemoLeavesNothingRunning(t *testing.T) {
 	if !strings.Contains(out.String(), "web v2: the change in pull request 1") || !strings.Contains(out.String(), "stopping the router and PostgreSQL") {
 		t.Errorf("demo.sh did not show pr-1's change or say what it stops:\n%s", out.String())
 	}
+	for _, want := range []string{"payments ok (stub)", "Closest stub: payments status (status.json)", "unmatched:payments: 1"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo.sh did not show the payments stub (%q):\n%s", want, out.String())
+		}
+	}
 	if left := proc.WithArgs("--routes", filepath.Join(s.home, "routes")); len(left) != 0 {
 		t.Errorf("routers of the demo's home left running: %v", left)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/comment"
+	"github.com/prenv/prenv/stacks"
 )
 
 func (a *App) outputsCommand() *cobra.Command {
@@ -27,6 +28,15 @@ func (a *App) outputsCommand() *cobra.Command {
 		if *show {
 			for k, o := range outs {
 				outs[k] = automation.Output{Value: o.Value}
+			}
+		}
+		if c, ok := s.Target.(stacks.StubCounter); ok {
+			counts, err := c.UnmatchedStubRequests(cmd.Context(), s.Blueprint, s.Env)
+			if err != nil {
+				a.notice("warning: unmatched stub requests not counted: " + err.Error())
+			}
+			for name, n := range counts {
+				outs["unmatched:"+name] = automation.Output{Value: n}
 			}
 		}
 		return a.printResult(f, s, automation.Result{Stack: s.Env.Stack, Op: "outputs", Outputs: outs})

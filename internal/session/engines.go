@@ -94,6 +94,9 @@ func terraformEngine(ctx context.Context, h Host, s *Session, _ Options) (automa
 		return nil, stacks.Input(fmt.Errorf("secrets-provider %s encrypts engine pulumi's stack secrets; engine terraform keeps Terraform's state as Terraform writes it: "+
 			"remove secrets-provider (encrypt the state's bucket instead, such as with SSE-KMS), or use engine pulumi", bp.SecretsProvider))
 	}
+	if bp.Target == stacks.TargetAWS && bp.HasStubs() && bp.Terraform.Module == "" {
+		return nil, stacks.Input(fmt.Errorf("stub services are served on the aws target by engine pulumi only: modules/aws has no stub Deployment; use engine pulumi, or your own module (terraform.module)"))
+	}
 	if bp.Database.Migrate != "" && bp.Terraform.Module == "" {
 		return nil, stacks.Input(fmt.Errorf("database.migrate is not supported by engine terraform's %s module yet: use database.migrations, or engine pulumi", bp.Target))
 	}

@@ -108,6 +108,7 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 		}
 		bp.SecretsProvider = o.SecretsProvider
 	}
+	defaultStubPaths(ctx, bp)
 	s := &Session{Blueprint: bp}
 	if o.NeedEnv || o.PR != "" || o.Env != "" {
 		if s.Env, err = h.ResolveEnv(ctx, bp, o); err != nil {
@@ -153,6 +154,17 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 	s.recorder = h.recorder(s, o)
 	s.Engine = s.recorder.Wrap(s.engine)
 	return s, nil
+}
+
+// defaultStubPaths gives stub services without paths their mappings
+// directory in the checkout, asking git for its root only when one needs it.
+func defaultStubPaths(ctx context.Context, bp *stacks.Blueprint) {
+	for _, s := range bp.Services {
+		if s.IsStub() && len(s.Paths) == 0 {
+			bp.DefaultStubPaths(checkout.Toplevel(ctx, bp.AbsDir()))
+			return
+		}
+	}
 }
 
 // prepareTarget readies the blueprint's target for this run.

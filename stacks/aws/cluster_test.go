@@ -88,7 +88,7 @@ func TestClusterReachedWithoutKubeconfig(t *testing.T) {
 	}
 
 	// The reaper's client asks the same server.
-	rest, err := target.restConfig(t.Context(), bp)
+	rest, err := target.restConfig(t.Context(), bp, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

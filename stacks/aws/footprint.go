@@ -16,7 +16,8 @@ const (
 )
 
 // Footprint implements stacks.Sizer: the requests of the services env
-// runs itself (aws.requests each, one replica, as the Deployments ask;
+// runs itself (aws.requests each, a stub its own small ones, one replica,
+// as the Deployments ask;
 // with scale-to-zero an idle service is still counted), the ebs-snapshot
 // source's PostgreSQL container, and the instance class of an
 // rds-snapshot or aurora-clone database. The anonymisation Job, which
@@ -31,8 +32,15 @@ func (t Target) Footprint(bp *stacks.Blueprint, env stacks.Env) (stacks.Footprin
 	if err != nil {
 		return f, err
 	}
-	n := float64(len(t.running(bp, env)))
-	f.VCPU, f.MemoryGiB = n*cpu, n*mem/(1<<30)
+	stubCPU, _ := quantity("", stubRequestCPU)
+	stubMem, _ := quantity("", stubRequestMemory)
+	for _, s := range t.running(bp, env) {
+		if s.IsStub() {
+			f.VCPU, f.MemoryGiB = f.VCPU+stubCPU, f.MemoryGiB+stubMem/(1<<30)
+		} else {
+			f.VCPU, f.MemoryGiB = f.VCPU+cpu, f.MemoryGiB+mem/(1<<30)
+		}
+	}
 	if !bp.HasDatabase() {
 		return f, nil
 	}

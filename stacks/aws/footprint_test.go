@@ -1,6 +1,7 @@
 package aws_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -53,5 +54,28 @@ func TestFootprint(t *testing.T) {
 				t.Errorf("Footprint = %+v, %v; want %+v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// A stub counts its own small requests, not aws.requests.
+func TestFootprintOfAStub(t *testing.T) {
+	t.Parallel()
+	src := strings.Replace(awsBlueprint, "services:\n  - {name: web, image: example.com/web}\n",
+		"services:\n  - {name: web, image: example.com/web, entry: true}\n  - {name: payments, stub: {mappings: stubs/payments}}\n", 1) +
+		"  stub-image: example.com/prenv\n  requests: {cpu: 500m, memory: 1Gi}\n"
+	bp, err := stacks.Parse("prenv.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := stacks.NewEnv(bp, stacks.EnvOptions{PR: 3, SHA: "abc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := aws.Target{}.Footprint(bp, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got.VCPU-0.52) > 1e-9 || math.Abs(got.MemoryGiB-(1+32.0/1024)) > 1e-9 || got.DatabaseClass != "db.t4g.micro" {
+		t.Errorf("Footprint = %+v; want web's 500m and 1Gi plus the stub's 20m and 32Mi", got)
 	}
 }

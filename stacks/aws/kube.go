@@ -15,16 +15,17 @@ import (
 // OrphanFinder implements stacks.OrphanSource: the project's namespaces
 // without a stack, in the cluster the blueprint names.
 func (t Target) OrphanFinder(ctx context.Context, bp *stacks.Blueprint) (stacks.OrphanFinder, error) {
-	client, err := t.kubeClient(ctx, bp)
+	client, err := t.kubeClient(ctx, bp, "look for orphaned namespaces in")
 	if err != nil {
 		return nil, err
 	}
 	return OrphanFinder{Namespaces: client.CoreV1().Namespaces(), Project: bp.Project}, nil
 }
 
-// kubeClient is a client of the cluster restConfig reaches.
-func (t Target) kubeClient(ctx context.Context, bp *stacks.Blueprint) (kubernetes.Interface, error) {
-	cfg, err := t.restConfig(ctx, bp)
+// kubeClient is a client of the cluster restConfig reaches; purpose says
+// what for when there is none.
+func (t Target) kubeClient(ctx context.Context, bp *stacks.Blueprint, purpose string) (kubernetes.Interface, error) {
+	cfg, err := t.restConfig(ctx, bp, purpose)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +35,7 @@ func (t Target) kubeClient(ctx context.Context, bp *stacks.Blueprint) (kubernete
 // restConfig reaches aws.cluster's EKS cluster, or else the cluster the
 // blueprint's aws.kubeconfig and aws.context name, or else $KUBECONFIG and
 // ~/.kube/config.
-func (t Target) restConfig(ctx context.Context, bp *stacks.Blueprint) (*rest.Config, error) {
+func (t Target) restConfig(ctx context.Context, bp *stacks.Blueprint, purpose string) (*rest.Config, error) {
 	if t.cluster != nil {
 		data, err := t.cluster.kubeconfig(ctx)
 		if err != nil {
@@ -54,7 +55,7 @@ func (t Target) restConfig(ctx context.Context, bp *stacks.Blueprint) (*rest.Con
 	}
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: bp.AWS.Context}).ClientConfig()
 	if err != nil {
-		return nil, stacks.Input(fmt.Errorf("no cluster to look for orphaned namespaces in (%v): set aws.cluster, aws.kubeconfig or KUBECONFIG", err))
+		return nil, stacks.Input(fmt.Errorf("no cluster to %s (%v): set aws.cluster, aws.kubeconfig or KUBECONFIG", purpose, err))
 	}
 	return cfg, nil
 }

@@ -12,12 +12,17 @@ import (
 
 // Prepare gathers what the aws target needs beyond the blueprint: in
 // sandbox mode the PR's changed files, the base commit that scopes the
-// anonymisation to the PR's migrations, and the salt. It touches nothing
-// in the cloud: aws.cluster's EKS cluster is described when first needed.
+// anonymisation to the PR's migrations, the salt, and the stub services'
+// mappings (refusing any prenv cannot serve, or too big for a ConfigMap).
+// It touches nothing in the cloud: aws.cluster's EKS cluster is described
+// when first needed.
 func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.Target, error) {
 	t := Target{Changed: s.Changed, kubeconfigEnv: s.Getenv("KUBECONFIG"), cluster: newEKSCluster(bp, s)}
-	if s.Program { // only the program's anonymisation Job uses the salt
+	if s.Program { // only the program's anonymisation Job uses the salt, only it the stubs' mappings
 		var err error
+		if t.Stubs, err = loadStubs(bp); err != nil {
+			return nil, err
+		}
 		if t.Salt, err = s.Salt(); err != nil {
 			return nil, err
 		}

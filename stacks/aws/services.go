@@ -23,7 +23,13 @@ const DefaultPort = 8080
 func (e *envBuild) services(db *database) ([]string, error) {
 	var running []string
 	for _, s := range e.t.running(e.bp, e.env) {
-		if err := e.deployment(s, db); err != nil {
+		var err error
+		if s.IsStub() {
+			err = e.stub(s)
+		} else {
+			err = e.deployment(s, db)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if err := e.service(s); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/prenv/prenv/internal/stub"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -26,6 +27,9 @@ type Target struct {
 	// aws.shared-instance (source shared-instance), read from
 	// aws.shared-instance-password-env; it reaches the Job through a Secret.
 	SharedInstancePassword string
+	// Stubs are the stub services' mappings, by service name, which
+	// Prepare loads for up, preview and render.
+	Stubs map[string]*stub.Set
 	// kubeconfigEnv is $KUBECONFIG, for the reaper's cluster client.
 	kubeconfigEnv string
 	// cluster is aws.cluster's EKS cluster; nil without one, and in a
@@ -131,11 +135,12 @@ func (e *envBuild) cloud(opts ...pulumi.ResourceOption) []pulumi.ResourceOption 
 
 // running lists the services env runs itself: all in isolated mode but
 // the shared ones, and in sandbox mode only those the PR changed. A shared
-// service without an image is run by the platform, not by the baseline.
+// service without an image (nor a stub) is run by the platform, not by
+// the baseline.
 func (t Target) running(bp *stacks.Blueprint, env stacks.Env) []stacks.Service {
 	var out []stacks.Service
 	for _, s := range bp.Services {
-		if bp.RunsOwn(s, env, t.Changed) && s.Image != "" {
+		if bp.RunsOwn(s, env, t.Changed) && (s.Image != "" || s.IsStub()) {
 			out = append(out, s)
 		}
 	}

@@ -59,7 +59,8 @@ func newWorld(t *testing.T) *world {
 	}
 	bp.Routing.Mode = "isolated" // TestLocalSandbox switches it back
 	w.bp = bp
-	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort, Salt: "e2e-salt"}
+	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort, Salt: "e2e-salt",
+		Binary: testenv.Prenv(t)} // it serves the payments stub
 	w.engine, err = pulumiengine.New(t.Context(), pulumiengine.Config{
 		Project:    bp.Project,
 		BackendURL: testenv.Backend(t),
@@ -152,8 +153,15 @@ func TestLocalLifecycle(t *testing.T) {
 	}
 
 	code, body := w.get("pr-1.localhost", "/")
-	if code != 200 || !strings.Contains(body, "web v1 (pr-1)") || !strings.Contains(body, "orders v1 (pr-1): 120 orders") || !strings.Contains(body, "users v1 (pr-1): 50 users") {
+	if code != 200 || !strings.Contains(body, "web v1 (pr-1)") || !strings.Contains(body, "orders v1 (pr-1): 120 orders, payments ok (stub)") || !strings.Contains(body, "users v1 (pr-1): 50 users") {
 		t.Errorf("GET pr-1.localhost: %d %q", code, body)
+	}
+	// The payments stub counts what none of its mappings matched.
+	if code, body := w.get("payments.pr-1.localhost", "/payments/refunds"); code != 404 || !strings.Contains(body, "Closest stub: payments status (status.json)") {
+		t.Errorf("GET payments.pr-1.localhost/payments/refunds: %d %q, want 404 naming the closest mapping", code, body)
+	}
+	if counts, err := w.target.UnmatchedStubRequests(t.Context(), w.bp, w.env("pr-1")); err != nil || counts["payments"] != 1 || len(counts) != 1 {
+		t.Errorf("unmatched stub requests of pr-1 = %v, %v; want payments: 1", counts, err)
 	}
 	if code, body := w.get("users.baseline.localhost", "/users/count"); code != 200 || !strings.Contains(body, "(baseline): 50 users") {
 		t.Errorf("GET users.baseline.localhost: %d %q", code, body)

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"maps"
 
 	"github.com/prenv/prenv/internal/pg"
 	"github.com/prenv/prenv/stacks"
@@ -19,6 +20,13 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 	if err != nil {
 		return nil, err
 	}
+	// A stub prenv cannot serve is refused before anything starts.
+	var stubs map[string]string
+	if s.Program {
+		if stubs, err = stubRevisions(bp); err != nil {
+			return nil, err
+		}
+	}
 	t, err := prepareMachine(ctx, s, bp.HasDatabase())
 	if err != nil {
 		return nil, err
@@ -28,6 +36,10 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 		if t.Revisions, err = revisions(ctx, bp); err != nil {
 			return nil, err
 		}
+		if t.Revisions == nil {
+			t.Revisions = map[string]string{}
+		}
+		maps.Copy(t.Revisions, stubs)
 		if t.MigrationsRevision, err = migrationsRevision(bp); err != nil {
 			return nil, err
 		}

@@ -101,7 +101,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			svc, err := newService(ctx, s.Name, pulumi.Map{
 				"env":         pulumi.String(env.Name),
 				"name":        pulumi.String(s.Name),
-				"command":     pulumi.String(s.Run),
+				"command":     pulumi.String(t.command(bp, s)),
 				"dir":         pulumi.String(bp.AbsDir()),
 				"environment": environ,
 				"health":      pulumi.String(s.Health),

@@ -50,7 +50,7 @@ func (t Target) TerraformVars(_ context.Context, bp *stacks.Blueprint, env stack
 		}
 		environ := t.ServiceEnv(bp, env, s)
 		services[s.Name] = map[string]any{
-			"command": s.Run, "dir": bp.AbsDir(), "environment": environ, "health": s.Health,
+			"command": t.command(bp, s), "dir": bp.AbsDir(), "environment": environ, "health": s.Health,
 			"log_dir": filepath.Join(envDir, "logs"), "revision": t.Revisions[s.Name],
 		}
 		urls[s.Name] = t.URL(env.Name, s.Name)

@@ -1,9 +1,11 @@
 // Command orders serves the example app's orders and asks users for its
-// part of the answer.
+// part of the answer, and payments (a stub: examples/app/stubs/payments)
+// whether payments work.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
 	"net/http"
@@ -36,7 +38,30 @@ func main() {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		}
-		fmt.Fprintf(w, "orders v1 (%s): %d orders\n%s", os.Getenv("PRENV_ENV"), n, users)
+		payments, err := paymentsStatus(r)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		fmt.Fprintf(w, "orders v1 (%s): %d orders%s\n%s", os.Getenv("PRENV_ENV"), n, payments, users)
 	})
 	httpx.Serve(mux)
+}
+
+// paymentsStatus asks payments for its status, as ", payments ok (stub)";
+// "" for a blueprint without a payments service.
+func paymentsStatus(r *http.Request) (string, error) {
+	base := os.Getenv("PAYMENTS_URL")
+	if base == "" {
+		return "", nil
+	}
+	body, err := httpx.Get(r, base+"/payments/status")
+	if err != nil {
+		return "", err
+	}
+	var status struct{ Provider, Status string }
+	if err := json.Unmarshal([]byte(body), &status); err != nil {
+		return "", fmt.Errorf("payments answered %q: %w", body, err)
+	}
+	return fmt.Sprintf(", payments %s (%s)", status.Status, status.Provider), nil
 }
