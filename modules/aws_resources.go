@@ -41,6 +41,8 @@ var AWSResources = []AWSResource{
 	{"kubernetes_manifest.admin_secret", "kubernetes:core/v1:Secret"},
 	{"kubernetes_manifest.job", "kubernetes:batch/v1:Job"},
 	{"kubernetes_manifest.virtual_service", "kubernetes:networking.istio.io/v1:VirtualService"}, // v1: the version Istio's CRD stores
+	{"kubernetes_manifest.request_authentication", "kubernetes:security.istio.io/v1:RequestAuthentication"},
+	{"kubernetes_manifest.authorization_policy", "kubernetes:security.istio.io/v1:AuthorizationPolicy"},
 	{"aws_route53_record.host", "aws:route53/record:Record"},
 	{"terraform_data.prenv_lifetime", ""}, // prenv's lifetime record: stack outputs in Pulumi
 }

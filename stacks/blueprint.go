@@ -14,6 +14,7 @@ type Blueprint struct {
 	Routing   Routing    `yaml:"routing" doc:"How requests reach an environment's services."`
 	DNS       DNS        `yaml:"dns" doc:"The environment's public names."`
 	Policy    Policy     `yaml:"policy" doc:"Limits that keep environments cheap and safe."`
+	Access    Access     `yaml:"access" doc:"Who may open pr-<n>.<domain> on the aws target. The local target serves on 127.0.0.1 and ignores it."`
 	Terraform Terraform  `yaml:"terraform" doc:"Settings of engine: terraform."`
 	AWS       AWS        `yaml:"aws" doc:"The EKS cluster, network and shared pieces the aws target plugs each environment into."`
 	FinOps    FinOps     `yaml:"finops" doc:"The rates prenv stats prices environments with."`
@@ -97,6 +98,7 @@ type Policy struct {
 	MaxEnvironments  int      `yaml:"max-environments" doc:"Most environments that may exist at once; 0 means no limit."`
 	AllowedSnapshots []string `yaml:"allowed-snapshots" doc:"Snapshot or cluster identifiers a database may be restored from."`
 	Protect          []string `yaml:"protect" doc:"Globs of stack names the reaper never removes."`
+	AllowPublic      bool     `yaml:"allow-public" doc:"Whether the policy lets an aws environment's host be open to anyone (access.mode public). Default false: the policy refuses a public host."`
 }
 
 // Terraform configures engine: terraform.

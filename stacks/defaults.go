@@ -21,6 +21,10 @@ func (bp *Blueprint) applyDefaults() {
 	setDefault(&bp.Target, DefaultTarget)
 	setDefault(&bp.TTLFrom, DefaultTTLFrom)
 	setDefault(&bp.SecretsProvider, SecretsPassphrase)
+	setDefault(&bp.Access.Mode, AccessPublic)
+	if bp.Access.Protected() && len(bp.Access.GatewaySelector) == 0 {
+		bp.Access.GatewaySelector = map[string]string{"istio": "ingressgateway"}
+	}
 	if bp.TTL.Duration == 0 {
 		bp.TTL.Duration = DefaultTTL
 	}

@@ -58,6 +58,7 @@ func (bp *Blueprint) validate(line func(string) int) []error {
 	bp.validateServices(fail)
 	if bp.Target == TargetAWS {
 		bp.validateAWS(fail)
+		bp.validateAccess(fail)
 	}
 	if !headerPattern.MatchString(bp.Routing.Header) {
 		fail("routing.header", "%q is not a header name; use lowercase letters, digits and hyphens", bp.Routing.Header)

@@ -19,6 +19,7 @@ type Input struct {
 	Resources              []Resource `json:"resources"`
 	AllowedSnapshots       []string   `json:"allowedSnapshots"`
 	AllowedInstanceClasses []string   `json:"allowedInstanceClasses"`
+	AllowPublic            bool       `json:"allowPublic"` // policy.allow-public: a host may be open to anyone
 }
 
 // Resource is one planned resource: its Pulumi type token, logical name

@@ -10,7 +10,7 @@ import (
 )
 
 // base is an environment that breaks no rule: a namespace with its
-// default-deny policy, an internal load balancer, a tagged RDS instance
+// default-deny policy, a host behind a CUSTOM AuthorizationPolicy, an internal load balancer, a tagged RDS instance
 // from an allowed snapshot of an allowed class, and an untaggable record.
 func base() policy.Input {
 	tags := map[string]any{"prenv:expires-at": "2026-11-24T10:00:00Z", "managed-by": "prenv"}
@@ -31,6 +31,13 @@ func base() policy.Input {
 			{Type: "aws:rds/cluster:Cluster", Name: "cluster", Inputs: map[string]any{"restoreToPointInTime": map[string]any{"sourceClusterIdentifier": "golden-cluster"}, "tags": tags}},
 			{Type: "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent", Name: "golden-content", Inputs: map[string]any{"spec": map[string]any{"source": map[string]any{"snapshotHandle": "snap-1"}}}},
 			{Type: "aws:route53/record:Record", Name: "host", Inputs: map[string]any{"name": "pr-7.example.com"}},
+			{Type: "kubernetes:networking.istio.io/v1:VirtualService", Name: "host", Inputs: map[string]any{
+				"spec": map[string]any{"hosts": []any{"pr-7.example.com"}, "gateways": []any{"istio-system/preview"}},
+			}},
+			{Type: "kubernetes:security.istio.io/v1:AuthorizationPolicy", Name: "access", Inputs: map[string]any{"spec": map[string]any{
+				"action": "CUSTOM", "provider": map[string]any{"name": "oauth2-proxy"},
+				"rules": []any{map[string]any{"to": []any{map[string]any{"operation": map[string]any{"hosts": []any{"pr-7.example.com"}}}}}},
+			}}},
 		},
 	}
 }
@@ -86,6 +93,16 @@ func TestEachRulePassesAndFails(t *testing.T) {
 		}},
 		{name: "default deny that allows", want: "policy default-deny: namespace namespace pr-7 has no default-deny", mutate: func(in *policy.Input) {
 			find(in, "default-deny")["spec"] = map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress", "Egress"}, "egress": []any{map[string]any{}}}
+		}},
+		{name: "public host", want: "policy public-host: host serves pr-7.example.com to anyone", mutate: func(in *policy.Input) {
+			find(in, "access")["spec"].(map[string]any)["action"] = "ALLOW"
+		}},
+		{name: "public host allowed", mutate: func(in *policy.Input) {
+			find(in, "access")["spec"].(map[string]any)["action"] = "DENY"
+			in.AllowPublic = true
+		}},
+		{name: "another host protected", want: "policy public-host: host serves pr-7.example.com to anyone", mutate: func(in *policy.Input) {
+			find(in, "access")["spec"].(map[string]any)["rules"] = []any{map[string]any{"to": []any{map[string]any{"operation": map[string]any{"hosts": []any{"pr-8.example.com"}}}}}}
 		}},
 		{name: "default deny of ingress only", want: "policy default-deny: namespace namespace pr-7 has no default-deny", mutate: func(in *policy.Input) {
 			find(in, "default-deny")["spec"] = map[string]any{"podSelector": map[string]any{}, "policyTypes": []any{"Ingress"}}

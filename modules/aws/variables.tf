@@ -234,3 +234,15 @@ variable "database" {
     error_message = "database.source must be rds-snapshot, aurora-clone, ebs-snapshot or shared-instance."
   }
 }
+
+variable "access" {
+  description = "access: oidc of the blueprint: the mesh's extension provider, the issuer (and its keys' URL, or \"\") and audiences of CI's bearer tokens, and the gateway pods' labels; null for a public host."
+  type = object({
+    provider         = string
+    issuer           = string
+    jwks_uri         = string
+    audiences        = list(string)
+    gateway_selector = map(string)
+  })
+  default = null
+}

@@ -20,6 +20,7 @@ database:
     rules:
       users.email: {transformer: email}
 dns: {domain: preview.example.com}
+policy: {allow-public: true}
 aws:
   region: eu-west-1
   gateway: istio-system/preview
@@ -39,7 +40,12 @@ func TestAWSSectionChecks(t *testing.T) {
 		want           string // "" means valid
 	}{
 		{name: "valid"},
-		{name: "region missing", old: "  region: eu-west-1\n", want: "prenv.yaml:12: aws.region: is required on the aws target: the AWS region"},
+		{name: "oidc without issuer", old: "dns: {", new: "access: {mode: oidc, provider: oauth2-proxy}\ndns: {", want: "prenv.yaml:11: access.issuer: is required with mode oidc"},
+		{name: "oidc issuer not https", old: "dns: {", new: "access: {mode: oidc, provider: oauth2-proxy, issuer: 'http://idp'}\ndns: {", want: `access.issuer: "http://idp" is not an https URL`},
+		{name: "oidc provider malformed", old: "dns: {", new: "access: {mode: oidc, provider: 'oauth2 proxy', issuer: 'https://idp'}\ndns: {", want: `access.provider: "oauth2 proxy" is not an extension provider name`},
+		{name: "unknown access mode", old: "dns: {", new: "access: {mode: private}\ndns: {", want: "access.mode"},
+		{name: "oidc valid", old: "dns: {", new: "access: {mode: oidc, provider: oauth2-proxy, issuer: 'https://idp', audiences: [ci]}\ndns: {"},
+		{name: "region missing", old: "  region: eu-west-1\n", want: "prenv.yaml:13: aws.region: is required on the aws target: the AWS region"},
 		{name: "gateway malformed", old: "istio-system/preview", new: "preview", want: `aws.gateway: "preview" is not namespace/name`},
 		{name: "local source", old: "source: rds-snapshot", new: "source: template", want: "database.source: template is the local target's source"},
 		{name: "rds needs the network", old: "  subnet-group: baseline\n", want: "aws.subnet-group: is required on the aws target"},
@@ -49,7 +55,7 @@ func TestAWSSectionChecks(t *testing.T) {
 		{name: "anonymizer needed with rules", old: "  anonymizer-image: example.com/prenv\n", want: "aws.anonymizer-image: is required on the aws target"},
 		{name: "domain needed", old: "dns: {domain: preview.example.com}\n", want: "dns.domain: is required on the aws target"},
 		{name: "cluster", old: "  region: eu-west-1\n", new: "  region: eu-west-1\n  cluster: platform_eks-1\n"},
-		{name: "cluster malformed", old: "  region: eu-west-1\n", new: "  region: eu-west-1\n  cluster: platform.eks\n", want: `prenv.yaml:14: aws.cluster: "platform.eks" is not an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores`},
+		{name: "cluster malformed", old: "  region: eu-west-1\n", new: "  region: eu-west-1\n  cluster: platform.eks\n", want: `prenv.yaml:15: aws.cluster: "platform.eks" is not an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores`},
 		{name: "cluster and kubeconfig", old: "  region: eu-west-1\n", new: "  region: eu-west-1\n  cluster: platform\n  kubeconfig: eks.yaml\n", want: "aws.cluster: names the cluster, and so do aws.kubeconfig and aws.context"},
 		{name: "unknown key", old: "  vpc-id: vpc-1\n", new: "  vpc: vpc-1\n", want: "aws.vpc: unknown field; allowed here: region"},
 	}

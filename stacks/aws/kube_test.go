@@ -19,6 +19,11 @@ func TestKubernetesObjectsAcceptedByAPIServer(t *testing.T) {
 	t.Parallel()
 	kube := testenv.KubeAPIServer(t)
 	kube.ApplyCRDs(t, testenv.CRDs(t))
+	// The access objects live in the gateway's namespace, which the cluster has.
+	gateway := map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "istio-system"}}
+	if err := kube.Apply(t.Context(), gateway, false); err != nil {
+		t.Fatal(err)
+	}
 	for _, source := range sources {
 		for _, mode := range modes {
 			r, _ := render(t, source, mode)
@@ -92,6 +97,11 @@ func TestKubernetesObjectsAcceptedByAPIServer(t *testing.T) {
 			}, "port"},
 			{"ScaledObject against its CRD schema", "ScaledObject", func(o map[string]any) { o["spec"].(map[string]any)["minReplicaCount"] = "zero" }, "minReplicaCount"},
 			{"VirtualService unknown field", "VirtualService", func(o map[string]any) { o["spec"].(map[string]any)["hostz"] = []any{"x"} }, "hostz"},
+			{"AuthorizationPolicy unknown field", "AuthorizationPolicy", func(o map[string]any) { o["spec"].(map[string]any)["providr"] = map[string]any{"name": "x"} }, "providr"},
+			{"AuthorizationPolicy action outside its enum", "AuthorizationPolicy", func(o map[string]any) { o["spec"].(map[string]any)["action"] = "EXTERNAL" }, "action"},
+			{"RequestAuthentication unknown rule field", "RequestAuthentication", func(o map[string]any) {
+				o["spec"].(map[string]any)["jwtRules"].([]any)[0].(map[string]any)["issuerz"] = "x"
+			}, "issuerz"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				obj := first(t, r.Manifests(), c.kind)

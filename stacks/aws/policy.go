@@ -10,7 +10,7 @@ import (
 // PolicyInput is the rendering as the policy judges it, with the
 // blueprint's allow-lists.
 func (r *Rendering) PolicyInput(bp *stacks.Blueprint) policy.Input {
-	in := policy.Input{AllowedSnapshots: bp.Policy.AllowedSnapshots, AllowedInstanceClasses: bp.AllowedInstanceClasses()}
+	in := policy.Input{AllowedSnapshots: bp.Policy.AllowedSnapshots, AllowedInstanceClasses: bp.AllowedInstanceClasses(), AllowPublic: bp.Policy.AllowPublic}
 	if in.AllowedSnapshots == nil {
 		in.AllowedSnapshots = []string{}
 	}

@@ -314,7 +314,7 @@ func checkNamespaced(t *testing.T, r *aws.Rendering, env stacks.Env) {
 		t.Errorf("namespace annotations %v, want prenv.dev/expires-at", meta["annotations"])
 	}
 	for _, res := range r.Resources {
-		if !res.IsKubernetes() || res.IsProvider() || res.Type == "kubernetes:core/v1:Namespace" || strings.HasSuffix(res.Type, ":VolumeSnapshotContent") {
+		if !res.IsKubernetes() || res.IsProvider() || res.Type == "kubernetes:core/v1:Namespace" || strings.HasSuffix(res.Type, ":VolumeSnapshotContent") || isAccess(res.Type) {
 			continue
 		}
 		m := res.Inputs["metadata"].(map[string]any)
@@ -409,7 +409,7 @@ func TestBaseline(t *testing.T) {
 		t.Errorf("baseline deployments %v, want every service with an image", got)
 	}
 	for _, m := range r.Manifests() {
-		if ns, _ := m["metadata"].(map[string]any)["namespace"].(string); ns != "" && ns != "baseline" {
+		if ns, _ := m["metadata"].(map[string]any)["namespace"].(string); ns != "" && ns != "baseline" && !isAccess("kubernetes:security.istio.io/v1:"+m["kind"].(string)) {
 			t.Errorf("%v %v in namespace %s, want baseline", m["kind"], m["metadata"], ns)
 		}
 		if spec, _ := m["spec"].(map[string]any); m["kind"] == "Service" && spec["type"] == "ExternalName" {

@@ -95,6 +95,9 @@ func (t Target) build(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env)
 	if err := e.host(); err != nil {
 		return nil, err
 	}
+	if err := e.access(); err != nil {
+		return nil, err
+	}
 	outs := pulumi.Map{
 		"url":       pulumi.String("https://" + e.hostname()),
 		"namespace": pulumi.String(e.ns),

@@ -72,7 +72,7 @@ func (t Target) TerraformVars(ctx context.Context, bp *stacks.Blueprint, env sta
 		"scales": e.scales(), "interceptor": interceptor, "prometheus": a.Prometheus,
 		"requests": map[string]any{"cpu": a.Requests.CPU, "memory": a.Requests.Memory},
 		"limits":   map[string]any{"cpu": a.Limits.CPU, "memory": a.Limits.Memory},
-		"database": e.terraformDatabase(),
+		"database": e.terraformDatabase(), "access": terraformAccess(bp),
 	}
 	switch {
 	case t.cluster != nil: // aws.cluster: the kubeconfig prenv builds, its user running prenv eks-token
@@ -115,6 +115,22 @@ func (e *envBuild) terraformDatabase() any {
 		"postgres_image": a.PostgresImage, "anonymizer_image": a.AnonymizerImage + ":" + e.env.SHA,
 		"salt_env": e.saltEnv(), "migrate": d.Migrate, "anonymize_args": args,
 		"role_script": RoleScript, "reset_script": ResetScript,
+	}
+}
+
+// terraformAccess is modules/aws's access variable: nil for a public host.
+func terraformAccess(bp *stacks.Blueprint) any {
+	a := bp.Access
+	if !a.Protected() {
+		return nil
+	}
+	selector := map[string]any{}
+	for k, v := range a.GatewaySelector {
+		selector[k] = v
+	}
+	return map[string]any{
+		"provider": a.Provider, "issuer": a.Issuer, "jwks_uri": a.JWKSURI,
+		"audiences": toAny(a.Audiences), "gateway_selector": selector,
 	}
 }
 

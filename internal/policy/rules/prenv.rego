@@ -3,6 +3,7 @@
 #
 # input.resources: [{type, name, inputs}] as prenv render shows them
 # input.allowedSnapshots, input.allowedInstanceClasses: the blueprint's lists
+# input.allowPublic: the blueprint's policy.allow-public
 package prenv.policy
 
 # Route53 records have no tags; every other AWS resource has.
@@ -89,4 +90,28 @@ default_deny(ns) if {
 	{"Ingress", "Egress"} == {t | some t in p.inputs.spec.policyTypes}
 	count(object.get(p.inputs.spec, "ingress", [])) == 0
 	count(object.get(p.inputs.spec, "egress", [])) == 0
+}
+
+# A host on a gateway is open to anyone unless a CUSTOM AuthorizationPolicy
+# (access: oidc) covers it; that needs the blueprint's policy.allow-public.
+deny contains v if {
+	some r in input.resources
+	r.type == "kubernetes:networking.istio.io/v1:VirtualService"
+	count(object.get(r.inputs.spec, "gateways", [])) > 0
+	not input.allowPublic
+	some host in r.inputs.spec.hosts
+	not protected(host)
+	v := {
+		"rule": "public-host", "resource": r.name,
+		"msg": sprintf("serves %s to anyone; set access.mode: oidc in the blueprint, or policy.allow-public: true to allow it", [host]),
+	}
+}
+
+protected(host) if {
+	some p in input.resources
+	p.type == "kubernetes:security.istio.io/v1:AuthorizationPolicy"
+	p.inputs.spec.action == "CUSTOM"
+	some rule in p.inputs.spec.rules
+	some to in rule.to
+	host in to.operation.hosts
 }
