@@ -38,7 +38,9 @@ func (x *Step) Post(ctx context.Context) error {
 	if host := x.Runner.State("host"); host != "" {
 		res, err := s.Engine.Cancel(ctx, s.Env, append(slices.Clip(runs), automation.FinishedHost(host), automation.Progress(x.Runner.Stdout))...)
 		switch {
-		case err != nil && !automation.IsLocked(err):
+		case automation.IsLocked(err):
+			fmt.Fprintf(x.Runner.Stdout, "prenv: left the lock on %s alone: %v\n", env, err)
+		case err != nil:
 			x.warn(fmt.Errorf("release the main step's lock on %s: %w", env, err))
 		case res.Broken:
 			x.Runner.Notice(fmt.Sprintf("prenv released the lock the cancelled main step left on %s", env))

@@ -3,6 +3,7 @@ package pulumi
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/stacks"
@@ -16,6 +17,19 @@ func (p *Engine) Cancel(ctx context.Context, env stacks.Env, opts ...automation.
 	locks, runs, err := p.stackLocks(ctx, env.Stack, o)
 	if err != nil {
 		return automation.CancelResult{}, err
+	}
+	// A lock file without its record yet is a run taking the lock or one
+	// killed while taking it: past the write grace it is the second, so
+	// wait out the grace rather than call a killed run's lock live.
+	if wait := youngestUnreadable(holdersOf(locks)); wait > 0 {
+		select {
+		case <-ctx.Done():
+			return automation.CancelResult{}, ctx.Err()
+		case <-time.After(wait):
+		}
+		if locks, runs, err = p.stackLocks(ctx, env.Stack, o); err != nil {
+			return automation.CancelResult{}, err
+		}
 	}
 	res := automation.CancelResult{Locks: holdersOf(locks)}
 	if len(locks) == 0 {
