@@ -133,6 +133,12 @@ func (a *Admin) CreateDatabase(ctx context.Context, name, owner string) error {
 	return err
 }
 
+// SetOwner makes role the owner of database db.
+func (a *Admin) SetOwner(ctx context.Context, db, role string) error {
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s OWNER TO %s", ident(db), ident(role)))
+	return err
+}
+
 // MakeTemplate marks db as a template that accepts no connections, so no
 // environment can write to the golden copy.
 func (a *Admin) MakeTemplate(ctx context.Context, db string) error {

@@ -196,13 +196,29 @@ func (c *Cluster) prepareDir(owner *user.User) error {
 	if owner == nil {
 		return nil
 	}
-	for d := filepath.Dir(c.Dir); d != filepath.Dir(d); d = filepath.Dir(d) {
+	if err := Reachable(c.Dir); err != nil {
+		return fmt.Errorf("%w: keep the cluster outside it, e.g. /var/lib/prenv/postgres", err)
+	}
+	return nil
+}
+
+// Reachable reports whether the user PostgreSQL runs as can reach dir:
+// when prenv runs as root, the server runs as postgres, which needs every
+// directory above dir to be open to others.
+func Reachable(dir string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	for d := filepath.Dir(filepath.Clean(dir)); d != filepath.Dir(d); d = filepath.Dir(d) {
 		fi, err := os.Stat(d)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // made later, open to others
+		}
 		if err != nil {
 			return err
 		}
 		if fi.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("the postgres user cannot reach %s because %s is private (%s): keep the cluster outside it, e.g. /var/lib/prenv/postgres", c.Dir, d, fi.Mode().Perm())
+			return fmt.Errorf("the postgres user cannot reach %s because %s is private (%s)", dir, d, fi.Mode().Perm())
 		}
 	}
 	return nil

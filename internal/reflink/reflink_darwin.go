@@ -36,3 +36,12 @@ func keepAttributes(path string, info fs.FileInfo) error {
 func OwnedBytes(string) (int64, error) {
 	return 0, fmt.Errorf("%w: measuring unshared blocks needs Linux's FIEMAP", errors.ErrUnsupported)
 }
+
+// Filesystem names the filesystem dir is on, such as apfs, for messages.
+func Filesystem(dir string) string {
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return ""
+	}
+	return unix.ByteSliceToString(st.Fstypename[:])
+}

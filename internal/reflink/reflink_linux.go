@@ -138,3 +138,27 @@ func ownedInFile(path string) (int64, error) {
 		start = last.logical + last.length
 	}
 }
+
+// filesystems names the filesystems Filesystem recognises by magic number.
+var filesystems = map[int64]string{
+	unix.XFS_SUPER_MAGIC:       "xfs",
+	unix.BTRFS_SUPER_MAGIC:     "btrfs",
+	unix.EXT4_SUPER_MAGIC:      "ext4",
+	unix.TMPFS_MAGIC:           "tmpfs",
+	unix.OVERLAYFS_SUPER_MAGIC: "overlay",
+	unix.NFS_SUPER_MAGIC:       "nfs",
+	0x2fc12fc1:                 "zfs",
+}
+
+// Filesystem names the filesystem dir is on, such as xfs or ext4, for
+// messages; "" when it cannot tell.
+func Filesystem(dir string) string {
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return ""
+	}
+	if name, ok := filesystems[int64(st.Type)]; ok {
+		return name
+	}
+	return fmt.Sprintf("filesystem 0x%x", st.Type)
+}

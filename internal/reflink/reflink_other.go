@@ -19,3 +19,6 @@ func keepAttributes(string, fs.FileInfo) error { return nil }
 func OwnedBytes(string) (int64, error) {
 	return 0, fmt.Errorf("%w: measuring unshared blocks needs Linux's FIEMAP", errors.ErrUnsupported)
 }
+
+// Filesystem cannot tell on this operating system.
+func Filesystem(string) string { return "" }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -22,9 +23,10 @@ func TestProbe(t *testing.T) {
 		name string
 		dir  func(testing.TB) string
 		want error
+		fs   []string // what Filesystem may say
 	}{
-		{"xfs with reflink", testenv.ReflinkDir, nil},
-		{"ext4", testenv.Ext4Dir, reflink.ErrUnsupported},
+		{"xfs with reflink", testenv.ReflinkDir, nil, []string{"xfs", "btrfs"}},
+		{"ext4", testenv.Ext4Dir, reflink.ErrUnsupported, []string{"ext4"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,6 +34,9 @@ func TestProbe(t *testing.T) {
 			dir := tt.dir(t)
 			if got := reflink.Probe(dir); !errors.Is(got, tt.want) || (tt.want == nil && got != nil) {
 				t.Errorf("Probe(%s) = %v, want %v", tt.name, got, tt.want)
+			}
+			if got := reflink.Filesystem(dir); !slices.Contains(tt.fs, got) {
+				t.Errorf("Filesystem(%s) = %q, want one of %v", tt.name, got, tt.fs)
 			}
 			if left, _ := os.ReadDir(dir); len(left) != 0 {
 				t.Errorf("Probe left %d files behind", len(left))
