@@ -35,7 +35,10 @@ func (c *Cluster) ThinCopy(dir string) (*Cluster, error) {
 	if _, err := os.Lstat(dir); err == nil {
 		return nil, fmt.Errorf("copy the cluster in %s: %s exists", c.Dir, dir)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, err
 	}
 	cp := &Cluster{Dir: dir, Binaries: c.Binaries}
