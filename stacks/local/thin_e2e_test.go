@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/prenv/prenv/internal/pg"
+	"github.com/prenv/prenv/internal/proc"
 	"github.com/prenv/prenv/internal/reflink"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
@@ -121,7 +122,7 @@ func TestLocalThinLifecycle(t *testing.T) {
 	if _, err := os.Stat(w.thinDir("pr-1")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("pr-1's clone left after destroy: %v", err)
 	}
-	if syscall.Kill(pr1.PID, 0) == nil {
+	if proc.Alive(pr1.PID, 0) {
 		t.Errorf("pr-1's postmaster (pid %d) still runs after destroy", pr1.PID)
 	}
 	if left := testenv.ProcessesWithEnv(needle); len(left) != 0 {
@@ -337,5 +338,43 @@ func TestChooseClone(t *testing.T) {
 	var input *stacks.InputError
 	if !errors.As(err, &input) || !strings.Contains(err.Error(), "cannot share blocks") {
 		t.Errorf("thin on ext4: %v, want an input error saying the files cannot share blocks", err)
+	}
+}
+
+// TestLocalThinOrphansAreSwept: a thin clone whose stack is gone is an
+// orphan; the sweep stops its PostgreSQL and removes its copy, and leaves
+// the live environments' alone.
+func TestLocalThinOrphansAreSwept(t *testing.T) {
+	t.Parallel()
+	w := newWorldOn(t, stacks.CloneThin)
+	w.bp.Services = nil
+	w.up("baseline")
+	t.Cleanup(func() { w.destroy("baseline") })
+	w.up("pr-5")
+	t.Cleanup(func() { w.destroy("pr-5") })
+	st := clusterStatus(t, w.thinDir("pr-5"))
+
+	// As if pr-5's stack had been removed by hand: only the baseline lives.
+	orphans, err := w.target.Orphans(t.Context(), w.bp.Project, []string{"baseline"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clones []local.Orphan
+	for _, o := range orphans {
+		if o.Kind == "clone" {
+			clones = append(clones, o)
+		}
+	}
+	if len(clones) != 1 || clones[0].Name != w.thinDir("pr-5") || clones[0].Env != "pr-5" {
+		t.Fatalf("orphans = %+v, want pr-5's thin clone among them, and only it", orphans)
+	}
+	if errs := w.target.Sweep(t.Context(), orphans); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	if _, err := os.Stat(w.thinDir("pr-5")); !errors.Is(err, os.ErrNotExist) || proc.Alive(st.PID, 0) {
+		t.Errorf("after the sweep pr-5's clone is still there (%v) or its postmaster (pid %d) alive", err, st.PID)
+	}
+	if base := clusterStatus(t, w.thinDir("baseline")); !base.Running {
+		t.Error("the sweep stopped the baseline's PostgreSQL")
 	}
 }
