@@ -44,6 +44,11 @@ func newThinSandbox(t *testing.T, dir string) *thinSandbox {
 		for _, pid := range proc.WithArgs("--routes", filepath.Join(s.home, "routes")) {
 			_ = syscall.Kill(pid, syscall.SIGTERM)
 		}
+		// A test that failed before its destroy leaves its services, which
+		// hold files on the loop filesystem.
+		for _, pid := range testenv.ProcessesWithEnv("PRENV_SERVICE=" + s.home + "/") {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		clusters, _ := filepath.Glob(filepath.Join(s.home, "thin", "*", "*"))
