@@ -74,8 +74,10 @@ type fiemapExtent struct {
 }
 
 // OwnedBytes sums the data of the regular files under dir that no other
-// file shares: what a copy made with CopyTree has written since. A file
-// whose filesystem cannot say (no FIEMAP) counts whole.
+// file shares: what a copy made with CopyTree has written since. Space
+// reserved past a file's end (XFS's speculative preallocation, freed when
+// the file is closed) is not data and is left out. A file whose filesystem
+// cannot say (no FIEMAP) counts whole.
 func OwnedBytes(dir string) (int64, error) {
 	var total int64
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -105,6 +107,11 @@ func ownedInFile(path string) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	size := uint64(info.Size())
 	var buf struct {
 		head    fiemap
 		extents [fiemapBatch]fiemapExtent
@@ -114,10 +121,6 @@ func ownedInFile(path string) (int64, error) {
 		buf.head = fiemap{start: start, length: ^uint64(0) - start, flags: fiemapFlagSync, extentCount: fiemapBatch}
 		if _, _, errno := unix.Syscall(unix.SYS_IOCTL, f.Fd(), fsIocFiemap, uintptr(unsafe.Pointer(&buf))); errno != 0 {
 			if errno == unix.EOPNOTSUPP || errno == unix.ENOTTY {
-				info, err := f.Stat()
-				if err != nil {
-					return 0, err
-				}
 				return info.Size(), nil
 			}
 			return 0, fmt.Errorf("FIEMAP of %s: %w", path, errno)
@@ -127,8 +130,8 @@ func ownedInFile(path string) (int64, error) {
 			return owned, nil
 		}
 		for _, e := range buf.extents[:n] {
-			if e.flags&fiemapExtentShared == 0 {
-				owned += int64(e.length)
+			if e.flags&fiemapExtentShared == 0 && e.logical < size {
+				owned += int64(min(e.logical+e.length, size) - e.logical)
 			}
 			if e.flags&fiemapExtentLast != 0 {
 				return owned, nil
