@@ -79,11 +79,14 @@ $(BIN)/kube-apiserver: internal/tools/kube/go.mod internal/tools/kube/go.sum
 MOTO_VERSION := 5.2.1
 
 ## test-deps: PostgreSQL server binaries and etcd, from Debian's packages
-## when missing, and moto_server (the S3, KMS, EKS and STS server of the
+## when missing, xfsprogs as root (the thin-clone tests mount a loop XFS with
+## reflinks), and moto_server (the S3, KMS, EKS and STS server of the
 ## s3://, awskms:// and EKS tests), from PyPI when missing
 test-deps: postgres
 	@command -v etcd >/dev/null 2>&1 || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server)
+	@[ "$$(id -u)" != 0 ] || command -v mkfs.xfs >/dev/null 2>&1 || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q xfsprogs)
 	@command -v moto_server >/dev/null 2>&1 || \
 		python3 -m pip install -q 'moto[server]==$(MOTO_VERSION)' || \
 		(echo "make test-deps: moto_server is not on PATH and pip could not install it." >&2; \

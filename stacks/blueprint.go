@@ -65,6 +65,15 @@ type Database struct {
 	Migrations string    `yaml:"migrations" doc:"Directory of SQL migrations, applied in name order after the clone."`
 	Migrate    string    `yaml:"migrate" doc:"Command that applies the migrations to a new clone instead of the built-in runner for <version>_<name>.up.sql files. It runs in the blueprint's directory with DATABASE_URL set to the clone, as the environment's role. prenv cannot tell which tables it touched, so it then anonymises every table with rules."`
 	Anonymize  Anonymize `yaml:"anonymize" doc:"How personal data is anonymised."`
+	Clone      Clone     `yaml:"clone" enum:"auto,thin,template" doc:"How the local target clones the golden for each environment. thin: the golden is a PostgreSQL cluster of its own, and each environment gets a copy-on-write copy of its files (reflinks, O(1) in the golden's size; XFS with reflink, btrfs or APFS) run by a PostgreSQL of its own. template: CREATE DATABASE ... STRATEGY FILE_COPY in one shared PostgreSQL, a full copy. auto: thin where the filesystem of prenv's home shares blocks, else template. Default auto."`
+	Thin       Thin      `yaml:"thin" doc:"The size of each environment's own PostgreSQL under clone: thin."`
+}
+
+// Thin sizes the PostgreSQL each environment runs under clone: thin. The
+// defaults keep an idle one small; raise them for a busier application.
+type Thin struct {
+	SharedBuffers  string `yaml:"shared-buffers" doc:"shared_buffers, in kB, MB or GB, e.g. 128MB. Default 16MB."`
+	MaxConnections int    `yaml:"max-connections" doc:"max_connections, at least 10. Default 40."`
 }
 
 // Anonymize holds the anonymisation rules of the database.

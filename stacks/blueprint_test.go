@@ -29,6 +29,9 @@ func TestLoadValid(t *testing.T) {
 		{"scope default", bp.Database.Anonymize.Scope, "migrations"},
 		{"rule", bp.Database.Anonymize.Rules["users.email"].Transformer, "email"},
 		{"entry", bp.EntryService().Name, "web"},
+		{"clone default", bp.Database.Clone, CloneAuto},
+		{"thin shared_buffers default", bp.Database.Thin.SharedBuffers, "16MB"},
+		{"thin max_connections default", bp.Database.Thin.MaxConnections, 40},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -103,6 +106,21 @@ func TestParseErrors(t *testing.T) {
 			name: "database section without a golden",
 			yaml: "project: shop\ntarget: local\nservices:\n  - {name: web, run: ./web}\ndatabase:\n  migrations: db/migrations\n",
 			want: []string{"prenv.yaml:5: database.golden: is required in a database section", "leave the database section out"},
+		},
+		{
+			name: "clone method",
+			yaml: "project: shop\ntarget: local\nservices:\n  - {name: web, run: ./web}\ndatabase:\n  golden: g.sql\n  clone: zfs\n",
+			want: []string{`prenv.yaml:7: database.clone: "zfs" is not allowed; use one of auto, thin or template`},
+		},
+		{
+			name: "thin settings PostgreSQL cannot read",
+			yaml: "project: shop\ntarget: local\nservices:\n  - {name: web, run: ./web}\ndatabase:\n  golden: g.sql\n  thin:\n    shared-buffers: 16 megs\n    max-connections: 3\n",
+			want: []string{`prenv.yaml:8: database.thin.shared-buffers: "16 megs" is not a size PostgreSQL reads`, "prenv.yaml:9: database.thin.max-connections: 3 is out of range; use 10-10000"},
+		},
+		{
+			name: "clone on another target",
+			yaml: "project: shop\ntarget: none\ndatabase:\n  golden: g.sql\n  clone: thin\n",
+			want: []string{"prenv.yaml:5: database.clone: is the local target's; on none leave it out"},
 		},
 		{
 			name: "bad secrets provider",

@@ -11,6 +11,11 @@ const (
 	DefaultHealth  = "/healthz"
 	DefaultHeader  = "x-prenv-route"
 	DefaultTTLFrom = TTLFromCreation
+	DefaultClone   = CloneAuto
+	// DefaultThinSharedBuffers and DefaultThinMaxConnections size each
+	// environment's PostgreSQL under clone: thin.
+	DefaultThinSharedBuffers  = "16MB"
+	DefaultThinMaxConnections = 40
 )
 
 // StubHealth is where a stub service answers when it is ready.
@@ -44,6 +49,13 @@ func (bp *Blueprint) applyDefaults() {
 		setDefault(&bp.Database.Engine, "postgres")
 		setDefault(&bp.Database.Source, "template")
 		setDefault(&bp.Database.Anonymize.Scope, "migrations")
+	}
+	if bp.HasDatabase() && bp.Target == TargetLocal {
+		setDefault(&bp.Database.Clone, DefaultClone)
+		setDefault(&bp.Database.Thin.SharedBuffers, DefaultThinSharedBuffers)
+		if bp.Database.Thin.MaxConnections == 0 {
+			bp.Database.Thin.MaxConnections = DefaultThinMaxConnections
+		}
 	}
 	setDefault(&bp.Routing.Mode, RoutingIsolated)
 	setDefault(&bp.Routing.Header, DefaultHeader)

@@ -39,3 +39,19 @@ const (
 	TTLFromCreation   TTLFrom = "creation"
 	TTLFromLastUpdate TTLFrom = "last-update"
 )
+
+// Clone is the blueprint's `database.clone:`, how the local target clones
+// the golden for each environment.
+type Clone string
+
+// The clone methods.
+const (
+	// CloneAuto picks CloneThin where the filesystem can share blocks.
+	CloneAuto Clone = "auto"
+	// CloneThin copies a golden cluster's files with reflinks and runs a
+	// PostgreSQL per environment.
+	CloneThin Clone = "thin"
+	// CloneTemplate copies the golden template database in one shared
+	// PostgreSQL (CREATE DATABASE ... STRATEGY FILE_COPY).
+	CloneTemplate Clone = "template"
+)

@@ -20,6 +20,7 @@ var (
 	headerPattern   = regexp.MustCompile(`^[a-z0-9-]+$`)
 	gatewayPattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$`)
 	quantityPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
+	memoryPattern   = regexp.MustCompile(`^[1-9][0-9]*(kB|MB|GB)$`)
 	columnPattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){1,2}$`)
 	// namespace/service:port of a Service in the cluster.
 	interceptorPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?:[0-9]{1,5}$`)
@@ -80,6 +81,7 @@ func (bp *Blueprint) validate(line func(string) int) []error {
 		fail("database.golden", "is required in a database section: the golden each environment's database is cloned from (a SQL file or postgres:// URL on the local target, a snapshot or cluster on aws); for an application without a database, leave the database section out")
 	}
 	bp.validateFinOps(fail)
+	bp.validateClone(fail)
 	for col := range bp.Database.Anonymize.Rules {
 		if !columnPattern.MatchString(col) {
 			fail("database.anonymize.rules."+col, "%q is not a column; write table.column or schema.table.column", col)
@@ -282,4 +284,25 @@ func CheckEKSCluster(name string) error {
 		return fmt.Errorf("%q is not an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit", name)
 	}
 	return nil
+}
+
+// validateClone checks database.clone and database.thin, which only the
+// local target reads.
+func (bp *Blueprint) validateClone(fail func(field, format string, args ...any)) {
+	d := bp.Database
+	if bp.Target != TargetLocal {
+		if d.Clone != "" {
+			fail("database.clone", "is the local target's; on %s leave it out (on aws, database.source: ebs-snapshot or aurora-clone is the copy-on-write clone)", bp.Target)
+		}
+		if d.Thin != (Thin{}) {
+			fail("database.thin", "sizes the local target's thin clones; on %s leave it out", bp.Target)
+		}
+		return
+	}
+	if d.Thin.SharedBuffers != "" && !memoryPattern.MatchString(d.Thin.SharedBuffers) {
+		fail("database.thin.shared-buffers", "%q is not a size PostgreSQL reads; write a whole number of kB, MB or GB, such as 128MB", d.Thin.SharedBuffers)
+	}
+	if d.Thin.MaxConnections != 0 && (d.Thin.MaxConnections < 10 || d.Thin.MaxConnections > 10000) {
+		fail("database.thin.max-connections", "%d is out of range; use 10-10000 (prenv's own connections need a few)", d.Thin.MaxConnections)
+	}
 }

@@ -78,13 +78,15 @@ func (s *appSandbox) prenv(ctx context.Context, args ...string) (time.Duration, 
 }
 
 // close destroys pr-1 and the baseline, and stops the router and the
-// cluster, which outlive prenv by design.
+// clusters, which outlive prenv by design.
 func (s *appSandbox) close() {
 	_, _ = s.prenv(context.Background(), "destroy", "--pr", "1")
 	_, _ = s.prenv(context.Background(), "destroy", "--env", "baseline")
 	stopRouter(filepath.Join(s.home, "routes"))
-	c := &pg.Cluster{Dir: filepath.Join(s.home, "postgres")}
-	_ = c.Stop(context.Background())
+	thin, _ := filepath.Glob(filepath.Join(s.home, "thin", "*", "*"))
+	for _, dir := range append(thin, filepath.Join(s.home, "postgres")) {
+		_ = (&pg.Cluster{Dir: dir}).Stop(context.Background())
+	}
 }
 
 // stopRouter stops the router prenv started for a routes directory.

@@ -28,9 +28,16 @@ func newBenchGolden(ctx context.Context, purpose string) (*benchGolden, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newBenchGoldenIn(ctx, purpose, "", scale)
+}
+
+// newBenchGoldenIn is newBenchGolden in a directory made in parent (""
+// for the temporary directory), at scale of the full size.
+func newBenchGoldenIn(ctx context.Context, purpose, parent string, scale float64) (*benchGolden, error) {
 	g := &benchGolden{users: int(4_000_000 * scale), orders: int(6_000_000 * scale)}
 	fmt.Fprintf(os.Stderr, "bench: generating a golden database of %d users and %d orders to %s (a few minutes at full size)...\n", g.users, g.orders, purpose)
-	if g.work, err = os.MkdirTemp("", "prenv-bench-"); err != nil {
+	var err error
+	if g.work, err = os.MkdirTemp(parent, "prenv-bench-"); err != nil {
 		return nil, err
 	}
 	if err := os.Chmod(g.work, 0o755); err != nil {

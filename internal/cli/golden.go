@@ -31,11 +31,8 @@ func (a *App) goldenCommand() *cobra.Command {
 		if !bp.HasDatabase() {
 			return usage(fmt.Errorf("%s has no database section, so its environments have no database and no golden to rebuild: add database.golden to give them one", blueprint))
 		}
-		t, err := a.host().LocalMachine(cmd.Context())
+		t, err := a.host().LocalTarget(cmd.Context(), bp)
 		if err != nil {
-			return err
-		}
-		if t.Salt, err = a.host().Salt(bp, t.Home); err != nil {
 			return err
 		}
 		rep, err := t.RefreshGolden(cmd.Context(), bp)
@@ -45,7 +42,7 @@ func (a *App) goldenCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(a.Stdout, "the golden is rebuilt; environments cloned from now on start from it")
+		fmt.Fprintf(a.Stdout, "the golden is rebuilt; environments cloned from now on start from it (database clone: %s)\n", t.Clone.Method)
 		return nil
 	}
 	return cmd

@@ -96,6 +96,7 @@ func printLocalStatus(w io.Writer, st local.Status) {
 	if p.External {
 		fmt.Fprintln(w, "             PRENV_POSTGRES_URL is set: environments use that server, which prenv neither starts nor stops")
 	}
+	printClones(w, st.Clones)
 	if len(st.Environments) == 0 {
 		fmt.Fprintln(w, "environments none")
 		return
@@ -115,7 +116,26 @@ func printLocalStatus(w io.Writer, st local.Status) {
 			route = "routed"
 		}
 		fmt.Fprintf(w, "  %-12s %-8s %s\n", e.Name, route, running)
+		for _, d := range e.Databases {
+			fmt.Fprintf(w, "  %-12s %-8s %s\n", "", "", postmasterLine(d))
+		}
 	}
+}
+
+func printClones(w io.Writer, c local.ClonesStatus) {
+	fmt.Fprintf(w, "clones       database.clone: auto picks %s\n", c.Auto)
+	for _, g := range c.Goldens {
+		fmt.Fprintf(w, "             golden of %s, stopped, %s in %s\n", g.Project, size(g.SizeBytes), g.Dir)
+	}
+}
+
+// postmasterLine describes a thin clone's PostgreSQL.
+func postmasterLine(d local.PostmasterStatus) string {
+	owns := size(d.OwnedBytes) + " of its own disk beyond the golden's shared blocks"
+	if !d.Running {
+		return fmt.Sprintf("postgres stopped (its next up starts it), %s", owns)
+	}
+	return fmt.Sprintf("postgres on 127.0.0.1:%d, pid %d, RSS %s, %s", d.Port, d.PID, size(d.RSSBytes), owns)
 }
 
 func printLocalStop(w io.Writer, m local.Machine, rep local.StopReport) {
@@ -128,6 +148,9 @@ func printLocalStop(w io.Writer, m local.Machine, rep local.StopReport) {
 		fmt.Fprintf(w, "stopped PostgreSQL in %s (pid %d)\n", m.ClusterDir, rep.PostgresPID)
 	} else {
 		fmt.Fprintf(w, "PostgreSQL in %s was not running\n", m.ClusterDir)
+	}
+	for _, d := range rep.Databases {
+		fmt.Fprintf(w, "stopped the PostgreSQL of %s's database (pid %d)\n", d.Env, d.PID)
 	}
 	if len(rep.Left) > 0 {
 		fmt.Fprintf(w, "left %s as they are: their next prenv up starts the router and PostgreSQL again\n", strings.Join(rep.Left, ", "))

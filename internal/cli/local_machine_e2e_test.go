@@ -71,7 +71,9 @@ func (s *managedSandbox) writeBlueprint(project, engine string, withDatabase boo
 	bp := fmt.Sprintf("project: %s\nengine: %s\ntarget: local\nservices:\n  - name: web\n    entry: true\n    run: exec %q router --addr 127.0.0.1:$PORT --routes %q\n    health: /_prenv/ping\n",
 		project, engine, testenv.Prenv(s.t), s.t.TempDir())
 	if withDatabase {
-		bp += "database:\n  golden: golden.sql\n"
+		// The shared cluster is what these tests are about, whatever the
+		// filesystem; thin_e2e_test.go tests thin clones.
+		bp += "database:\n  golden: golden.sql\n  clone: template\n"
 	}
 	for name, body := range map[string]string{"prenv.yaml": bp, "golden.sql": "CREATE TABLE notes (id int);\n"} {
 		if err := os.WriteFile(filepath.Join(s.dir, name), []byte(body), 0o644); err != nil {

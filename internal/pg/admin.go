@@ -133,6 +133,33 @@ func (a *Admin) CreateDatabase(ctx context.Context, name, owner string) error {
 	return err
 }
 
+// Freeze vacuums database db with FREEZE and ANALYZE: every row marked
+// visible to all and its statistics current, so that reading a copy of
+// its files writes nothing back (no hint bits, no autovacuum), and a
+// copy that shares its blocks keeps sharing them.
+func (a *Admin) Freeze(ctx context.Context, db string) error {
+	cfg, err := pgx.ParseConfig(a.url)
+	if err != nil {
+		return err
+	}
+	cfg.Database = db
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", db, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "VACUUM (FREEZE, ANALYZE)"); err != nil {
+		return fmt.Errorf("vacuum %s: %w", db, err)
+	}
+	return nil
+}
+
+// SetOwner makes role the owner of database db.
+func (a *Admin) SetOwner(ctx context.Context, db, role string) error {
+	_, err := a.conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s OWNER TO %s", ident(db), ident(role)))
+	return err
+}
+
 // MakeTemplate marks db as a template that accepts no connections, so no
 // environment can write to the golden copy.
 func (a *Admin) MakeTemplate(ctx context.Context, db string) error {

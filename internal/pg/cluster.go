@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/prenv/prenv/internal/atomicfile"
 )
@@ -27,6 +28,18 @@ const AdminUser = "prenv"
 type Cluster struct {
 	Dir      string   // holds data/, run/, postgres.log, port and admin-password
 	Binaries Binaries // zero: FindBinaries
+	// MaxConnections is the server's max_connections; 0 means 300.
+	MaxConnections int
+	// SharedBuffers is its shared_buffers, such as "16MB"; "" keeps the
+	// data directory's.
+	SharedBuffers string
+	// CopyOnWrite says its files share blocks with another cluster's (a
+	// ThinCopy): WAL segments are then neither zero-filled nor recycled,
+	// which would write each one whole.
+	CopyOnWrite bool
+	// KeepPort makes Start fail, rather than move to another port, when
+	// the port it last listened on is taken: clients hold URLs with it.
+	KeepPort bool
 }
 
 // Start initialises the cluster on first use, starts it if it is not
@@ -47,7 +60,7 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 	if err := c.prepareDir(owner); err != nil {
 		return "", err
 	}
-	unlock, err := lockFile(filepath.Join(c.Dir, ".lock"))
+	unlock, err := lockFile(filepath.Join(c.Dir, ".lock"), syscall.LOCK_EX)
 	if err != nil {
 		return "", err
 	}
@@ -69,10 +82,9 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 		}
 		return adminURL(strings.TrimSpace(string(password)), port), nil
 	}
-	// A port found free can be taken by another process before the server
-	// binds it (an outgoing connection's ephemeral port, say): try another.
+	fresh := false
 	for attempt := 1; ; attempt++ {
-		port, err := c.choosePort(attempt > 1)
+		port, err := c.choosePort(fresh)
 		if err != nil {
 			return "", err
 		}
@@ -80,21 +92,53 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 		if err == nil {
 			return adminURL(strings.TrimSpace(string(password)), port), nil
 		}
-		if attempt == 3 || !strings.Contains(c.logTail(), "Address already in use") {
+		log := c.logTail()
+		switch {
+		case attempt == 10:
+			return "", err
+		case strings.Contains(log, "Address already in use") && !c.KeepPort && attempt < 3:
+			// A port found free can be taken by another process before the
+			// server binds it (an outgoing connection's ephemeral port, say).
+			fresh = true
+		case strings.Contains(log, "pre-existing shared memory block"):
+			// A killed postmaster's children hold its shared memory until
+			// they notice it is gone, within a second or so.
+			select {
+			case <-ctx.Done():
+				return "", ctx.Err()
+			case <-time.After(500 * time.Millisecond):
+			}
+		default:
 			return "", err
 		}
 	}
 }
 
 func (c *Cluster) startOn(ctx context.Context, owner *user.User, port int) error {
-	// A local cluster has no replicas: minimal WAL lets bulk loads into a
-	// table emptied in the same transaction (anonymisation) skip the WAL.
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories=%s -c max_connections=300"+
-		" -c wal_level=minimal -c max_wal_senders=0", port, c.runDir())
+	opts := strings.Join(c.serverOptions(port), " ")
 	if err := c.run(ctx, owner, "pg_ctl", "start", "-w", "-t", "60", "-D", c.dataDir(), "-l", c.logFile(), "-o", opts); err != nil {
 		return fmt.Errorf("start PostgreSQL in %s: %w; its log ends: %s", c.Dir, err, c.logTail())
 	}
 	return nil
+}
+
+// serverOptions are the postgres options of a start on port.
+func (c *Cluster) serverOptions(port int) []string {
+	maxConns := c.MaxConnections
+	if maxConns == 0 {
+		maxConns = 300
+	}
+	// A local cluster has no replicas: minimal WAL lets bulk loads into a
+	// table emptied in the same transaction (anonymisation) skip the WAL.
+	opts := []string{"-c listen_addresses=127.0.0.1", fmt.Sprintf("-c port=%d", port), "-c unix_socket_directories=" + c.runDir(),
+		fmt.Sprintf("-c max_connections=%d", maxConns), "-c wal_level=minimal", "-c max_wal_senders=0"}
+	if c.SharedBuffers != "" {
+		opts = append(opts, "-c shared_buffers="+c.SharedBuffers)
+	}
+	if c.CopyOnWrite {
+		opts = append(opts, "-c wal_init_zero=off", "-c wal_recycle=off")
+	}
+	return opts
 }
 
 // logTail is the last lines of the server's log, where it says why it stopped.
@@ -152,13 +196,29 @@ func (c *Cluster) prepareDir(owner *user.User) error {
 	if owner == nil {
 		return nil
 	}
-	for d := filepath.Dir(c.Dir); d != filepath.Dir(d); d = filepath.Dir(d) {
+	if err := Reachable(c.Dir); err != nil {
+		return fmt.Errorf("%w: keep the cluster outside it, e.g. /var/lib/prenv/postgres", err)
+	}
+	return nil
+}
+
+// Reachable reports whether the user PostgreSQL runs as can reach dir:
+// when prenv runs as root, the server runs as postgres, which needs every
+// directory above dir to be open to others.
+func Reachable(dir string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	for d := filepath.Dir(filepath.Clean(dir)); d != filepath.Dir(d); d = filepath.Dir(d) {
 		fi, err := os.Stat(d)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // made later, open to others
+		}
 		if err != nil {
 			return err
 		}
 		if fi.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("the postgres user cannot reach %s because %s is private (%s): keep the cluster outside it, e.g. /var/lib/prenv/postgres", c.Dir, d, fi.Mode().Perm())
+			return fmt.Errorf("the postgres user cannot reach %s because %s is private (%s)", dir, d, fi.Mode().Perm())
 		}
 	}
 	return nil
@@ -184,10 +244,16 @@ func (c *Cluster) initdb(ctx context.Context, owner *user.User) error {
 }
 
 // choosePort keeps the port of the last start if it is free, so URLs stay
-// the same across restarts, and otherwise (or when fresh) takes a free one.
+// the same across restarts, and otherwise (or when fresh) takes a free one;
+// with KeepPort a taken port is an error.
 func (c *Cluster) choosePort(fresh bool) (int, error) {
-	if port, err := c.port(); err == nil && !fresh && portFree(port) {
-		return port, nil
+	if port, err := c.port(); err == nil && !fresh {
+		if portFree(port) {
+			return port, nil
+		}
+		if c.KeepPort {
+			return 0, fmt.Errorf("port %d, where PostgreSQL in %s listened and its clients connect, is taken by another program: free it and start again", port, c.Dir)
+		}
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -270,13 +336,14 @@ func randomSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// lockFile takes an exclusive lock on path, waiting for other holders.
-func lockFile(path string) (func(), error) {
+// lockFile takes a lock on path, exclusive (LOCK_EX) or shared
+// (LOCK_SH), waiting for other holders.
+func lockFile(path string, how int) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}

@@ -10,7 +10,9 @@ terraform {
 }
 
 locals {
-  golden_spec = var.golden == null ? null : jsonencode(merge(var.golden, {
+  # Attributes left null (the thin-clone ones, for a template clone) are
+  # left out of the specs, so a spec, and the trigger it is, stays the same.
+  golden_spec = var.golden == null ? null : jsonencode(merge({ for k, v in var.golden : k => v if v != null }, {
     state               = "${var.state_dir}/golden.json"
     golden              = true
     role                = ""
@@ -19,7 +21,7 @@ locals {
     migrations_revision = ""
   }))
   database_state = "${var.state_dir}/database.json"
-  database_spec  = var.database == null ? null : jsonencode(merge(var.database, { state = local.database_state, golden = false, source = "" }))
+  database_spec  = var.database == null ? null : jsonencode(merge({ for k, v in var.database : k => v if v != null }, { state = local.database_state, golden = false, source = "" }))
 }
 
 resource "terraform_data" "golden" {

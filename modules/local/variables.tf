@@ -35,7 +35,7 @@ variable "state_dir" {
 }
 
 variable "database" {
-  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations, anonymised as the blueprint says (the salt comes from PRENV_ANONYMIZE_SALT). Null for an application without a database."
+  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations, anonymised as the blueprint says (the salt comes from PRENV_ANONYMIZE_SALT). Null for an application without a database. Under database.clone: thin, clone is \"thin\" and the database is a copy-on-write copy of the golden cluster (golden_dir) in cluster_dir, run by a PostgreSQL of its own sized by shared_buffers and max_connections."
   type = object({
     name                = string
     role                = string
@@ -44,17 +44,24 @@ variable "database" {
     migrations          = string
     migrations_revision = string
     anonymize           = string
+    clone               = optional(string)
+    cluster_dir         = optional(string)
+    golden_dir          = optional(string)
+    shared_buffers      = optional(string)
+    max_connections     = optional(number)
   })
   default = null
 }
 
 variable "golden" {
-  description = "The golden template, which only the baseline builds: from a SQL file or a postgres:// URL."
+  description = "The golden, which only the baseline builds: from a SQL file or a postgres:// URL. Under database.clone: thin (clone = \"thin\"), a stopped cluster of its own in cluster_dir."
   type = object({
     name          = string
     objects_owner = string
     source        = string
     anonymize     = string
+    clone         = optional(string)
+    cluster_dir   = optional(string)
   })
   default = null
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/testenv"
+	"github.com/prenv/prenv/stacks"
 )
 
 // TestLocalPIINeverReachesAnEnvironment plants a hidden person in the
@@ -20,7 +21,15 @@ import (
 // new column, and then looks for the person everywhere.
 func TestLocalPIINeverReachesAnEnvironment(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
+	for _, method := range []stacks.Clone{stacks.CloneTemplate, stacks.CloneThin} {
+		t.Run(string(method), func(t *testing.T) {
+			t.Parallel()
+			testPIINeverReachesAnEnvironment(t, newWorldOn(t, method))
+		})
+	}
+}
+
+func testPIINeverReachesAnEnvironment(t *testing.T, w *world) {
 	app := filepath.Join(testenv.RepoRoot(t), "examples", "app", "db")
 	source, err := os.ReadFile(filepath.Join(app, "golden.sql"))
 	if err != nil {
@@ -75,7 +84,7 @@ INSERT INTO contacts (email_backup) VALUES ('yorick.leak@hidden.example');`
 // dbConn connects to database db of the world's cluster as the superuser.
 func (w *world) dbConn(db string) *pgx.Conn {
 	w.t.Helper()
-	u, _ := url.Parse(w.adminURL)
+	u, _ := url.Parse(w.serverURL(db))
 	u.Path = "/" + db
 	conn, err := pgx.Connect(w.t.Context(), u.String())
 	if err != nil {

@@ -14,12 +14,15 @@ import (
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/prenv/prenv/internal/pg"
+	"github.com/prenv/prenv/stacks"
 )
 
-// Database is an environment's database: a file copy of the golden
-// template, owned by the environment's own login role. With Golden set it
-// is the golden template itself, loaded from a SQL file and closed to
-// connections.
+// Database is an environment's database, owned by the environment's own
+// login role: a file copy of the golden template in the shared server, or
+// under Clone thin a copy-on-write copy of the golden cluster run by a
+// PostgreSQL of its own. With Golden set it is the golden itself, loaded
+// from its source and anonymised: a template closed to connections, or a
+// stopped cluster.
 type Database struct{}
 
 // DatabaseArgs are a Database's inputs.
@@ -49,6 +52,18 @@ type DatabaseArgs struct {
 	// migrations touch. Salt keys it.
 	Anonymize string `pulumi:"anonymize,optional"`
 	Salt      string `pulumi:"salt,optional" provider:"secret"`
+	// Clone is "thin" for a copy-on-write clone with a PostgreSQL of its
+	// own (AdminURL unused); "" clones the template in the shared server.
+	Clone string `pulumi:"clone,optional"`
+	// ClusterDir is, under Clone thin, the directory of this database's
+	// own cluster, or of the golden cluster for the golden; GoldenDir is
+	// the golden cluster a clone copies.
+	ClusterDir string `pulumi:"clusterDir,optional"`
+	GoldenDir  string `pulumi:"goldenDir,optional"`
+	// SharedBuffers and MaxConnections size a thin clone's PostgreSQL; a
+	// change restarts it, keeping its data.
+	SharedBuffers  string `pulumi:"sharedBuffers,optional"`
+	MaxConnections int    `pulumi:"maxConnections,optional"`
 }
 
 // DatabaseState is a Database's recorded state.
@@ -56,7 +71,14 @@ type DatabaseState struct {
 	DatabaseArgs
 	URL     string   `pulumi:"url" provider:"secret"`
 	Applied []string `pulumi:"applied,optional"` // migrations applied after the clone
+	// PID is a thin clone's postmaster, as last seen; 0 when it had
+	// stopped, which refresh reports and up repairs.
+	PID int `pulumi:"pid,optional"`
 }
+
+// thin reports whether the database is a thin clone, or the golden
+// cluster thin clones copy.
+func (in DatabaseArgs) thin() bool { return in.Clone == string(stacks.CloneThin) }
 
 // Annotate documents the resource.
 func (*Database) Annotate(a infer.Annotator) {
@@ -69,6 +91,15 @@ func (*Database) Create(ctx context.Context, req infer.CreateRequest[DatabaseArg
 	state := DatabaseState{DatabaseArgs: in}
 	if req.DryRun {
 		return infer.CreateResponse[DatabaseState]{ID: in.Name, Output: state}, nil
+	}
+	if in.thin() {
+		var err error
+		if in.Golden {
+			err = createThinGolden(ctx, in, nil)
+		} else {
+			state, err = createThinClone(ctx, in)
+		}
+		return infer.CreateResponse[DatabaseState]{ID: in.Name, Output: state}, err
 	}
 	admin, err := pg.Connect(ctx, in.AdminURL)
 	if err != nil {
@@ -155,24 +186,33 @@ func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string,
 	if err := admin.Clone(ctx, in.Template, in.Name, in.Role, wait); err != nil {
 		return "", nil, err
 	}
+	return finishClone(ctx, admin, in, password, func() { _ = admin.DropDatabase(context.Background(), in.Name) })
+}
+
+// finishClone hands a fresh clone's objects to its role and applies the
+// PR's migrations, anonymising what they touched, through admin, a
+// superuser connection to in.AdminURL's server. On failure discard
+// removes the clone: nobody may connect to a half-anonymised one.
+func finishClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs, password string, discard func()) (string, []string, error) {
 	if err := admin.Adopt(ctx, in.Name, in.ObjectsOwner, in.Role); err != nil {
+		discard()
 		return "", nil, err
 	}
 	var applied []string
 	if in.Migrate != "" {
-		return migrateByCommand(ctx, admin, in, password)
+		return migrateByCommand(ctx, in, password, discard)
 	}
 	if in.Migrations != "" {
 		var err error
 		if applied, err = admin.Migrate(ctx, in.Name, in.Role, in.Migrations); err != nil {
-			_ = admin.DropDatabase(context.Background(), in.Name)
+			discard()
 			return "", nil, err
 		}
 		// The PR's migrations may copy or create personal data: anonymise
 		// what they touched before anyone can connect as the role.
 		if len(applied) > 0 {
 			if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), migrationPaths(in.Migrations, applied), io.Discard); err != nil {
-				_ = admin.DropDatabase(context.Background(), in.Name)
+				discard()
 				return "", nil, err
 			}
 		}
@@ -184,6 +224,9 @@ func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string,
 // Read implements infer.CustomRead: a dropped database or role is drift,
 // reported as the resource being gone so the next up recreates it.
 func (*Database) Read(ctx context.Context, req infer.ReadRequest[DatabaseArgs, DatabaseState]) (infer.ReadResponse[DatabaseArgs, DatabaseState], error) {
+	if req.State.thin() {
+		return readThin(req)
+	}
 	admin, err := pg.Connect(ctx, req.State.AdminURL)
 	if err != nil {
 		return infer.ReadResponse[DatabaseArgs, DatabaseState]{}, err
@@ -202,6 +245,9 @@ func (*Database) Read(ctx context.Context, req infer.ReadRequest[DatabaseArgs, D
 // Delete implements infer.CustomDelete: it ends open sessions, drops the
 // database and drops the role.
 func (*Database) Delete(ctx context.Context, req infer.DeleteRequest[DatabaseState]) (infer.DeleteResponse, error) {
+	if req.State.thin() {
+		return infer.DeleteResponse{}, deleteThin(ctx, req.State.DatabaseArgs)
+	}
 	admin, err := pg.Connect(ctx, req.State.AdminURL)
 	if err != nil {
 		return infer.DeleteResponse{}, err
@@ -230,21 +276,22 @@ func IsDatabaseURL(source string) bool {
 
 // migrateByCommand runs the blueprint's migration command on the new
 // clone as its role, then anonymises every ruled table: which tables the
-// command touched is unknown. A failure drops the clone.
-func migrateByCommand(ctx context.Context, admin *pg.Admin, in DatabaseArgs, password string) (string, []string, error) {
+// command touched is unknown. A failure discards the clone.
+func migrateByCommand(ctx context.Context, in DatabaseArgs, password string, discard func()) (string, []string, error) {
 	url, err := pg.DatabaseURL(in.AdminURL, in.Name, in.Role, password)
 	if err != nil {
+		discard()
 		return "", nil, err
 	}
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", in.Migrate)
 	cmd.Dir = in.Dir
 	cmd.Env = append(inheritedEnv(), "DATABASE_URL="+url)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		_ = admin.DropDatabase(context.Background(), in.Name)
+		discard()
 		return "", nil, fmt.Errorf("database.migrate failed (%v): %s", err, lastLines(string(out), 5))
 	}
 	if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), nil, io.Discard); err != nil {
-		_ = admin.DropDatabase(context.Background(), in.Name)
+		discard()
 		return "", nil, err
 	}
 	return url, []string{"database.migrate"}, nil

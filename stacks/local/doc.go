@@ -8,7 +8,14 @@
 // Create, Read, Update and Delete act on the real PostgreSQL, processes and
 // route files, and whose Read notices drift.
 //
+// Each environment's database is cloned from the golden by the method
+// database.clone resolves to on this machine (Machine.ChooseClone): a
+// template database copied in the shared PostgreSQL, or a thin clone, a
+// reflink copy of the golden cluster's files run by a PostgreSQL of its
+// own, which costs the same whatever the golden's size.
+//
 // What the environments share on the machine, the router and the managed
-// PostgreSQL cluster, outlives them: Machine finds both without starting
-// anything, and its Status and Stop serve prenv local status and stop.
+// PostgreSQL cluster, outlives them: Machine finds both, and the thin
+// clones' postmasters, without starting anything, and its Status and Stop
+// serve prenv local status and stop.
 package local

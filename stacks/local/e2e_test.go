@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/prenv/prenv/automation"
 	pulumiengine "github.com/prenv/prenv/automation/pulumi"
+	"github.com/prenv/prenv/internal/pg"
 	"github.com/prenv/prenv/internal/router"
 	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
@@ -40,8 +42,23 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	w := &world{t: t, adminURL: testenv.Postgres(t)}
+	return newWorldOn(t, stacks.CloneTemplate)
+}
+
+// newWorldOn is newWorld whose databases are cloned by method: template
+// clones in a test PostgreSQL, or thin clones on a copy-on-write
+// filesystem, each with a PostgreSQL of its own.
+func newWorldOn(t *testing.T, method stacks.Clone) *world {
+	t.Helper()
+	w := &world{t: t}
 	home := t.TempDir()
+	var thinDir string
+	if method == stacks.CloneThin {
+		testenv.PostgresBinaries(t)
+		thinDir = filepath.Join(testenv.ReflinkDir(t), "thin")
+	} else {
+		w.adminURL = testenv.Postgres(t)
+	}
 	rt := router.New(router.Options{RoutesDir: filepath.Join(home, "routes")})
 	ctx, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop)
@@ -60,7 +77,8 @@ func newWorld(t *testing.T) *world {
 	bp.Routing.Mode = "isolated" // TestLocalSandbox switches it back
 	w.bp = bp
 	w.target = local.Target{AdminURL: w.adminURL, RoutesDir: filepath.Join(home, "routes"), LogsDir: filepath.Join(home, "envs"), RouterPort: routerPort, Salt: "e2e-salt",
-		Binary: testenv.Prenv(t)} // it serves the payments stub
+		Binary: testenv.Prenv(t), // it serves the payments stub
+		Clone:  local.CloneChoice{Method: method, Reason: "the test's"}, ThinDir: thinDir, Thin: bp.Database.Thin}
 	w.engine, err = pulumiengine.New(t.Context(), pulumiengine.Config{
 		Project:    bp.Project,
 		BackendURL: testenv.Backend(t),
@@ -123,7 +141,35 @@ func (w *world) get(host, path string) (int, string) {
 // processes returns the pids of services running against database db of
 // this world's cluster.
 func (w *world) processes(db string) []int {
-	return testenv.ProcessesWithEnv(testenv.DatabaseNeedle(w.adminURL, db))
+	return testenv.ProcessesWithEnv(testenv.DatabaseNeedle(w.serverURL(db), db))
+}
+
+// serverURL is the superuser URL of the server that holds database db:
+// the test PostgreSQL, or under thin clones db's own.
+func (w *world) serverURL(db string) string {
+	w.t.Helper()
+	if w.target.Clone.Method != stacks.CloneThin {
+		return w.adminURL
+	}
+	env := strings.ReplaceAll(strings.TrimPrefix(db, "prenv_"+w.bp.Project+"_"), "_", "-")
+	return w.thinAdminURL(filepath.Join(w.target.ThinDir, w.bp.Project, env))
+}
+
+// thinAdminURL is the superuser URL of the thin cluster in dir, from its
+// admin password and the port it listens on.
+func (w *world) thinAdminURL(dir string) string {
+	w.t.Helper()
+	password, err := os.ReadFile(filepath.Join(dir, "admin-password"))
+	if err != nil {
+		w.t.Fatalf("no thin cluster in %s: %v", dir, err)
+	}
+	st, err := (&pg.Cluster{Dir: dir}).Status()
+	if err != nil || !st.Running {
+		w.t.Fatalf("the thin cluster in %s is not running (%v)", dir, err)
+	}
+	u := url.URL{Scheme: "postgres", User: url.UserPassword(pg.AdminUser, strings.TrimSpace(string(password))),
+		Host: fmt.Sprintf("127.0.0.1:%d", st.Port), Path: "/postgres", RawQuery: "sslmode=disable"}
+	return u.String()
 }
 
 func (w *world) query(sql string, args ...any) bool {

@@ -22,6 +22,9 @@ func (t Target) RefreshGolden(ctx context.Context, bp *stacks.Blueprint) (anonym
 	if spec == "" {
 		return rep, fmt.Errorf("the blueprint has no database.anonymize.rules: a golden without them would hold raw data; add rules first")
 	}
+	if t.Clone.Method == stacks.CloneThin {
+		return t.refreshThinGolden(ctx, bp, spec)
+	}
 	admin, err := pg.Connect(ctx, t.AdminURL)
 	if err != nil {
 		return rep, err
@@ -86,6 +89,44 @@ func (t Target) RefreshGolden(ctx context.Context, bp *stacks.Blueprint) (anonym
 		}
 	}
 	return rep, nil
+}
+
+// refreshThinGolden is RefreshGolden for thin clones: the new golden is a
+// cluster built beside the old one, verified before it is stopped and
+// swapped in. Environments copied from the old one keep their blocks.
+func (t Target) refreshThinGolden(ctx context.Context, bp *stacks.Blueprint, spec string) (anonymize.VerifyReport, error) {
+	var rep anonymize.VerifyReport
+	var a Anonymization
+	if err := json.Unmarshal([]byte(spec), &a); err != nil {
+		return rep, err
+	}
+	golden := GoldenName(bp.Project)
+	in := DatabaseArgs{Name: golden, ObjectsOwner: ObjectsOwner(bp.Project), Golden: true, Source: t.GoldenSource(bp), Anonymize: spec, Salt: t.Salt,
+		Clone: string(stacks.CloneThin), ClusterDir: t.thinGoldenDir(bp.Project)}
+	check := func(ctx context.Context, admin *pg.Admin, adminURL string) (err error) {
+		// The source to verify against: the production URL itself, or the
+		// SQL file loaded as it is into a scratch database, which must be
+		// gone before the cluster becomes the golden every clone copies.
+		sourceURL := in.Source
+		if !IsDatabaseURL(sourceURL) {
+			raw := in
+			raw.AdminURL, raw.Name = adminURL, golden+"_source"
+			if err := loadSource(ctx, admin, raw); err != nil {
+				return err
+			}
+			sourceURL = databaseURL(adminURL, raw.Name)
+			defer func() {
+				if derr := admin.DropDatabase(context.Background(), raw.Name); derr != nil && err == nil {
+					err = fmt.Errorf("drop the raw copy of the source from the new golden, which therefore stays out: %w", derr)
+				}
+			}()
+		}
+		if rep, err = verify(ctx, sourceURL, databaseURL(adminURL, golden), a.Rules); err != nil {
+			return fmt.Errorf("the new golden failed verification, so the old one stays: %w", err)
+		}
+		return nil
+	}
+	return rep, createThinGolden(ctx, in, check)
 }
 
 func verify(ctx context.Context, sourceURL, anonymizedURL string, rules map[string]anonymize.Rule) (anonymize.VerifyReport, error) {

@@ -20,6 +20,9 @@ type Machine struct {
 	LogsDir    string // parent of each environment's logs directory
 	RouterPort int    // where the router listens
 	ClusterDir string // the managed PostgreSQL cluster's directory
+	// ThinDir holds the clusters of database.clone: thin, a directory per
+	// project: its golden and a copy of it per environment.
+	ThinDir string
 	// PostgresURL is PRENV_POSTGRES_URL: a server prenv uses instead of
 	// its managed cluster, and never starts or stops.
 	PostgresURL string
@@ -43,6 +46,7 @@ func Locate(s stacks.Setup) (Machine, error) {
 		LogsDir:     filepath.Join(s.Home, "envs"),
 		RouterPort:  port,
 		ClusterDir:  postgresDir(s),
+		ThinDir:     thinDir(s),
 		PostgresURL: s.Getenv("PRENV_POSTGRES_URL"),
 	}, nil
 }
@@ -66,4 +70,13 @@ func postgresDir(s stacks.Setup) string {
 		return "/var/lib/prenv/postgres"
 	}
 	return filepath.Join(s.Home, "postgres")
+}
+
+// thinDir is where thin clones live: <prenv home>/thin, or
+// /var/lib/prenv/thin for root's default home, as for the managed cluster.
+func thinDir(s stacks.Setup) string {
+	if os.Geteuid() == 0 && s.Getenv("PRENV_HOME") == "" {
+		return "/var/lib/prenv/thin"
+	}
+	return filepath.Join(s.Home, "thin")
 }

@@ -34,6 +34,32 @@ type databaseSpec struct {
 	Migrations         string `json:"migrations"`
 	MigrationsRevision string `json:"migrations_revision"`
 	Anonymize          string `json:"anonymize"`
+	// Set only under database.clone: thin, so a template clone's spec,
+	// and so its trigger, stays as it was.
+	Clone          string `json:"clone,omitempty"`
+	ClusterDir     string `json:"cluster_dir,omitempty"`
+	GoldenDir      string `json:"golden_dir,omitempty"`
+	SharedBuffers  string `json:"shared_buffers,omitempty"`
+	MaxConnections int    `json:"max_connections,omitempty"`
+}
+
+// args are the Database inputs the spec describes, with adminURL and salt.
+func (s databaseSpec) args(adminURL, salt string) DatabaseArgs {
+	return DatabaseArgs{
+		AdminURL: adminURL, Name: s.Name, Role: s.Role, Template: s.Template, ObjectsOwner: s.ObjectsOwner,
+		Golden: s.Golden, Source: s.Source, Migrations: s.Migrations, MigrationsRevision: s.MigrationsRevision,
+		Anonymize: s.Anonymize, Salt: salt, Clone: s.Clone, ClusterDir: s.ClusterDir, GoldenDir: s.GoldenDir,
+		SharedBuffers: s.SharedBuffers, MaxConnections: s.MaxConnections,
+	}
+}
+
+// adminURL is the shared PostgreSQL's superuser URL, which only a
+// template clone needs: it starts prenv's managed cluster.
+func (m ModuleResources) adminURL(ctx context.Context, s databaseSpec) (string, error) {
+	if s.Clone == string(stacks.CloneThin) {
+		return "", nil
+	}
+	return m.AdminURL(ctx)
 }
 
 // serviceSpec is a Service's spec from modules/local.
@@ -87,15 +113,11 @@ func (m ModuleResources) DatabaseCreate(ctx context.Context, data []byte) error 
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	admin, err := m.AdminURL(ctx)
+	admin, err := m.adminURL(ctx, s)
 	if err != nil {
 		return err
 	}
-	res, err := (&Database{}).Create(ctx, infer.CreateRequest[DatabaseArgs]{Name: s.Name, Inputs: DatabaseArgs{
-		AdminURL: admin, Name: s.Name, Role: s.Role, Template: s.Template, ObjectsOwner: s.ObjectsOwner,
-		Golden: s.Golden, Source: s.Source, Migrations: s.Migrations, MigrationsRevision: s.MigrationsRevision,
-		Anonymize: s.Anonymize, Salt: m.Salt,
-	}})
+	res, err := (&Database{}).Create(ctx, infer.CreateRequest[DatabaseArgs]{Name: s.Name, Inputs: s.args(admin, m.Salt)})
 	if err != nil {
 		return err
 	}
@@ -108,13 +130,13 @@ func (m ModuleResources) DatabaseDelete(ctx context.Context, data []byte) error 
 	if err := decodeSpec(data, &s); err != nil {
 		return err
 	}
-	admin, err := m.AdminURL(ctx)
+	admin, err := m.adminURL(ctx, s)
 	if err != nil {
 		return err
 	}
 	// Without a state file (a create that never finished), the spec names
 	// what to drop all the same.
-	state := DatabaseState{DatabaseArgs: DatabaseArgs{Name: s.Name, Role: s.Role}}
+	state := DatabaseState{DatabaseArgs: s.args(admin, "")}
 	if _, err := readResourceState(s.State, &state); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ func TestReportedOrphansKeepTheirKeys(t *testing.T) {
 	for _, o := range []Orphan{
 		{Kind: "database", Name: "prenv_shop_pr_8", Env: "pr-8"},
 		{Kind: "role", Name: "prenv_shop_pr_8", Env: "pr-8"},
+		{Kind: "clone", Name: "/home/me/.prenv/thin/shop/pr-8", Env: "pr-8"},
 		{Kind: "route", Name: "/home/me/.prenv/routes/pr-8.json", Env: "pr-8"},
 		{Kind: "logs", Name: "/home/me/.prenv/logs/pr-8", Env: "pr-8"},
 		{Kind: "process", Name: "4242", Env: "pr-8", Started: 987654},

@@ -18,8 +18,8 @@ import (
 // stack no longer exists: what a run killed before it could record it, or
 // state deleted by hand, leaves behind.
 type Orphan struct {
-	Kind    string // database, role, route, logs or process
-	Name    string // the database, role, file, directory or pid
+	Kind    string // database, role, clone, route, logs or process
+	Name    string // the database, role, file, directory (a clone's too) or pid
 	Env     string // the pr-<n> environment it was made for
 	Started uint64 // a process's start time, so a reused pid is not it
 }
@@ -34,9 +34,10 @@ func (o Orphan) Key() string {
 
 // Orphans lists what the local target holds for project's PR environments
 // that are not in live, the names of the project's stacks. It recognises
-// only prenv's own names: databases and roles prenv_<project>_pr_<n>, and
-// pr-<n> routes, log directories and service processes under this
-// target's directories (a prenv home serves one project's environments).
+// only prenv's own names: databases and roles prenv_<project>_pr_<n>,
+// thin clones <ThinDir>/<project>/pr-<n>, and pr-<n> routes, log
+// directories and service processes under this target's directories (a
+// prenv home serves one project's environments).
 func (t Target) Orphans(ctx context.Context, project string, live []string) ([]Orphan, error) {
 	orphaned := func(env string) bool {
 		_, isPR := naming.PRFromEnv(env)
@@ -49,6 +50,14 @@ func (t Target) Orphans(ctx context.Context, project string, live []string) ([]O
 			return nil, err
 		}
 		found = dbs
+	}
+	if t.ThinDir != "" {
+		clones, _ := filepath.Glob(filepath.Join(t.ThinDir, project, "pr-*"))
+		for _, d := range clones {
+			if env := filepath.Base(d); orphaned(env) {
+				found = append(found, Orphan{Kind: "clone", Name: d, Env: env})
+			}
+		}
 	}
 	routes, _ := filepath.Glob(filepath.Join(t.RoutesDir, "pr-*.json"))
 	for _, f := range routes {
@@ -111,11 +120,12 @@ func markerOf(pid int) string {
 	return ""
 }
 
-// Sweep deletes orphans: it stops processes first, then drops databases
-// before their roles, and removes routes and log directories. It goes on
-// past a failure and returns every error.
+// Sweep deletes orphans: it stops processes first, then stops and
+// removes thin clones, drops databases before their roles, and removes
+// routes and log directories. It goes on past a failure and returns every
+// error.
 func (t Target) Sweep(ctx context.Context, orphans []Orphan) []error {
-	order := map[string]int{"process": 0, "route": 1, "database": 2, "role": 3, "logs": 4}
+	order := map[string]int{"process": 0, "clone": 1, "route": 2, "database": 3, "role": 4, "logs": 5}
 	orphans = slices.Clone(orphans)
 	slices.SortStableFunc(orphans, func(a, b Orphan) int { return order[a.Kind] - order[b.Kind] })
 	var errs []error
@@ -127,6 +137,9 @@ func (t Target) Sweep(ctx context.Context, orphans []Orphan) []error {
 			var pid int
 			fmt.Sscan(o.Name, &pid)                  //nolint:errcheck // Orphans wrote it
 			stopGroup(pid, o.Started, 5*time.Second) // a no-op if the pid is another process now
+		case "clone":
+			err = (&pg.Cluster{Dir: o.Name}).Remove(ctx)
+			_ = os.Remove(filepath.Dir(o.Name)) // the project's directory, once empty
 		case "route":
 			err = os.Remove(o.Name)
 		case "logs":

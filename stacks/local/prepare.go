@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"fmt"
 	"maps"
 
 	"github.com/prenv/prenv/internal/pg"
@@ -27,7 +28,11 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 			return nil, err
 		}
 	}
-	t, err := prepareMachine(ctx, s, bp.HasDatabase())
+	var db *stacks.Database
+	if bp.HasDatabase() {
+		db = &bp.Database
+	}
+	t, err := prepareMachine(ctx, s, db)
 	if err != nil {
 		return nil, err
 	}
@@ -43,19 +48,32 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 		if t.MigrationsRevision, err = migrationsRevision(bp); err != nil {
 			return nil, err
 		}
+		if db != nil && s.Notices != nil {
+			fmt.Fprintf(s.Notices, "prenv: database clone: %s\n", t.Clone)
+		}
+		// As a dead service is started again, so is a thin clone's
+		// PostgreSQL: on its port, with its data.
+		if pid, err := t.StartDatabase(ctx, bp, s.Env); err != nil {
+			return nil, err
+		} else if pid != 0 && s.Notices != nil {
+			fmt.Fprintf(s.Notices, "prenv: started the stopped PostgreSQL of %s's database again (pid %d)\n", s.Env.Name, pid)
+		}
 	}
 	return t, nil
 }
 
 // PrepareMachine starts (or finds) the PostgreSQL and the router the local
-// target uses, and says where its state lives under s.Home.
+// target uses, and says where its state lives under s.Home. Its databases
+// are template clones in that PostgreSQL.
 func PrepareMachine(ctx context.Context, s stacks.Setup) (Target, error) {
-	return prepareMachine(ctx, s, true)
+	return prepareMachine(ctx, s, &stacks.Database{Clone: stacks.CloneTemplate})
 }
 
-// prepareMachine is PrepareMachine; without withDatabase it starts no
-// PostgreSQL, for an application that has no database.
-func prepareMachine(ctx context.Context, s stacks.Setup, withDatabase bool) (Target, error) {
+// prepareMachine is PrepareMachine for db, the blueprint's database
+// section: it resolves db.Clone, and starts the shared PostgreSQL for
+// template clones. Without db (an application with no database) it starts
+// no PostgreSQL.
+func prepareMachine(ctx context.Context, s stacks.Setup, db *stacks.Database) (Target, error) {
 	m, err := Locate(s)
 	if err != nil {
 		return Target{}, err
@@ -68,14 +86,27 @@ func prepareMachine(ctx context.Context, s stacks.Setup, withDatabase bool) (Tar
 		Golden:     s.Getenv("PRENV_GOLDEN"),
 		Home:       s.Home,
 		Binary:     s.Binary,
+		ThinDir:    m.ThinDir,
 	}
-	if t.AdminURL == "" && withDatabase {
+	if db != nil {
+		if t.Clone, err = m.ChooseClone(db.Clone); err != nil {
+			return t, err
+		}
+		t.Thin = db.Thin
+	}
+	if t.AdminURL == "" && db != nil {
 		cluster := &pg.Cluster{Dir: m.ClusterDir}
-		url, err := cluster.Start(ctx)
+		st, err := cluster.Status()
 		if err != nil {
 			return t, err
 		}
-		t.AdminURL = url
+		// Thin clones need no shared server; one that exists may still
+		// hold template clones made before, which destroy must reach.
+		if t.Clone.Method == stacks.CloneTemplate || st.Initialised {
+			if t.AdminURL, err = cluster.Start(ctx); err != nil {
+				return t, err
+			}
+		}
 	}
 	if err := ensureRouter(ctx, s, m); err != nil {
 		return t, err

@@ -36,6 +36,13 @@ type Target struct {
 	// Binary is the prenv executable, which the Terraform module's
 	// provisioners run.
 	Binary string
+	// Clone is how environments' databases are cloned from the golden:
+	// thin, or template (also when zero).
+	Clone CloneChoice
+	// ThinDir holds the thin clones' clusters; Thin sizes each one's
+	// PostgreSQL.
+	ThinDir string
+	Thin    stacks.Thin
 }
 
 // Name implements stacks.Target.
@@ -142,7 +149,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env) (*databaseResource, error) {
 	var deps []pulumi.Resource
 	if env.Name == stacks.BaselineName {
-		golden, err := newDatabase(ctx, "golden", pulumi.Map{
+		goldenArgs := pulumi.Map{
 			"adminUrl":     pulumi.ToSecret(pulumi.String(t.AdminURL)),
 			"name":         pulumi.String(GoldenName(bp.Project)),
 			"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
@@ -150,7 +157,13 @@ func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 			"source":       pulumi.ToSecret(pulumi.String(t.GoldenSource(bp))),
 			"anonymize":    pulumi.String(AnonymizationOf(bp)),
 			"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
-		})
+		}
+		if t.Clone.Method == stacks.CloneThin {
+			goldenArgs["adminUrl"] = pulumi.ToSecret(pulumi.String(""))
+			goldenArgs["clone"] = pulumi.String(stacks.CloneThin)
+			goldenArgs["clusterDir"] = pulumi.String(t.thinGoldenDir(bp.Project))
+		}
+		golden, err := newDatabase(ctx, "golden", goldenArgs)
 		if err != nil {
 			return nil, err
 		}
@@ -164,6 +177,15 @@ func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 		"objectsOwner": pulumi.String(ObjectsOwner(bp.Project)),
 		"anonymize":    pulumi.String(AnonymizationOf(bp)),
 		"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
+	}
+	if t.Clone.Method == stacks.CloneThin {
+		thin := t.thinArgs(bp, env)
+		dbArgs["adminUrl"] = pulumi.ToSecret(pulumi.String(""))
+		dbArgs["clone"] = pulumi.String(thin.Clone)
+		dbArgs["clusterDir"] = pulumi.String(thin.ClusterDir)
+		dbArgs["goldenDir"] = pulumi.String(thin.GoldenDir)
+		dbArgs["sharedBuffers"] = pulumi.String(thin.SharedBuffers)
+		dbArgs["maxConnections"] = pulumi.Int(thin.MaxConnections)
 	}
 	if bp.Database.Migrations != "" {
 		dbArgs["migrations"] = pulumi.String(bp.Resolve(bp.Database.Migrations))

@@ -20,6 +20,7 @@ type Status struct {
 	Home         string         `json:"home"`
 	Router       RouterStatus   `json:"router"`
 	Postgres     PostgresStatus `json:"postgres"`
+	Clones       ClonesStatus   `json:"clones"`
 	Environments []EnvStatus    `json:"environments"`
 }
 
@@ -52,12 +53,13 @@ type PostgresStatus struct {
 	External bool `json:"external"`
 }
 
-// EnvStatus is one environment on this machine: its route, and the
-// services of it whose processes are alive.
+// EnvStatus is one environment on this machine: its route, the services
+// of it whose processes are alive, and its thin clone's PostgreSQL.
 type EnvStatus struct {
-	Name     string          `json:"name"`
-	Route    bool            `json:"route"`
-	Services []ServiceStatus `json:"services"`
+	Name      string             `json:"name"`
+	Route     bool               `json:"route"`
+	Services  []ServiceStatus    `json:"services"`
+	Databases []PostmasterStatus `json:"databases,omitempty"`
 }
 
 // ServiceStatus is one live service: the leader of its process group.
@@ -80,6 +82,9 @@ func (m Machine) Status(ctx context.Context) (Status, error) {
 		PID: cluster.PID, Port: cluster.Port, Started: cluster.Started, SizeBytes: cluster.SizeBytes, External: m.PostgresURL != ""}
 	if cluster.Running {
 		st.Postgres.UptimeSeconds = int64(now.Sub(cluster.Started).Seconds())
+	}
+	if st.Clones, err = m.clonesStatus(); err != nil {
+		return st, err
 	}
 	st.Environments = m.environments()
 	return st, nil
@@ -167,6 +172,10 @@ func (m Machine) environments() []EnvStatus {
 		env, svc, _ := strings.Cut(key, "/")
 		e := get(env)
 		e.Services = append(e.Services, ServiceStatus{Name: svc, PID: pid})
+	}
+	for _, pm := range m.postmasters() {
+		e := get(pm.Env)
+		e.Databases = append(e.Databases, pm)
 	}
 	out := make([]EnvStatus, 0, len(byName))
 	for _, e := range byName {

@@ -13,8 +13,9 @@ import (
 
 // StopOptions say how Stop treats environments that still exist.
 type StopOptions struct {
-	// Force stops the router and the cluster while environments exist;
-	// their processes and routes stay, and their next up starts both again.
+	// Force stops the router and the cluster, and the PostgreSQL of each
+	// thin clone, while environments exist; their services and routes
+	// stay, and each one's next up starts what it needs again.
 	Force bool
 	// Grace is how long the router has to exit after SIGTERM; 0 means 5s.
 	Grace time.Duration
@@ -27,15 +28,24 @@ type StopReport struct {
 	// PostgresPID is the managed cluster's postmaster Stop shut down; 0
 	// when it was not running.
 	PostgresPID int `json:"postgres_pid,omitempty"`
+	// Databases are the thin clones whose PostgreSQL Stop shut down.
+	Databases []StoppedDatabase `json:"databases,omitempty"`
 	// Left names the environments that still exist, which --force left
 	// as they are.
 	Left []string `json:"left"`
 }
 
-// Stop stops the router and the managed PostgreSQL cluster. It refuses
-// while environments exist (a route, or a live service process), naming
-// them, unless o.Force. A server PRENV_POSTGRES_URL names is not prenv's
-// to stop, and is left alone.
+// StoppedDatabase is a thin clone's PostgreSQL that Stop shut down.
+type StoppedDatabase struct {
+	Env string `json:"env"`
+	PID int    `json:"pid"`
+}
+
+// Stop stops the router and the managed PostgreSQL cluster, and with
+// o.Force the thin clones' PostgreSQL. It refuses while environments exist
+// (a route, a live service process, a thin clone), naming them, unless
+// o.Force. A server PRENV_POSTGRES_URL names is not prenv's to stop, and
+// is left alone.
 func (m Machine) Stop(ctx context.Context, o StopOptions) (StopReport, error) {
 	grace := o.Grace
 	if grace == 0 {
@@ -77,6 +87,15 @@ func (m Machine) Stop(ctx context.Context, o StopOptions) (StopReport, error) {
 			return rep, fmt.Errorf("stop PostgreSQL in %s: %w", m.ClusterDir, err)
 		}
 		rep.PostgresPID = st.PID
+	}
+	for _, pm := range m.postmasters() {
+		if !pm.Running {
+			continue
+		}
+		if err := (&pg.Cluster{Dir: pm.Dir}).Stop(ctx); err != nil {
+			return rep, fmt.Errorf("stop the PostgreSQL of %s's database in %s: %w", pm.Env, pm.Dir, err)
+		}
+		rep.Databases = append(rep.Databases, StoppedDatabase{Env: pm.Env, PID: pm.PID})
 	}
 	return rep, routerErr
 }

@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 
 	"github.com/prenv/prenv/stacks"
@@ -37,10 +38,19 @@ func (t Target) TerraformVars(_ context.Context, bp *stacks.Blueprint, env stack
 			clone["migrations"] = bp.Resolve(bp.Database.Migrations)
 			clone["migrations_revision"] = t.MigrationsRevision
 		}
+		var thinGolden map[string]any
+		if t.Clone.Method == stacks.CloneThin {
+			thin := t.thinArgs(bp, env)
+			clone["clone"], clone["cluster_dir"], clone["golden_dir"] = thin.Clone, thin.ClusterDir, thin.GoldenDir
+			clone["shared_buffers"], clone["max_connections"] = thin.SharedBuffers, thin.MaxConnections
+			thinGolden = map[string]any{"clone": thin.Clone, "cluster_dir": thin.GoldenDir}
+		}
 		db = clone
 		if env.Name == stacks.BaselineName {
-			golden = map[string]any{"name": GoldenName(bp.Project), "objects_owner": ObjectsOwner(bp.Project), "source": t.GoldenSource(bp),
+			g := map[string]any{"name": GoldenName(bp.Project), "objects_owner": ObjectsOwner(bp.Project), "source": t.GoldenSource(bp),
 				"anonymize": AnonymizationOf(bp)}
+			maps.Copy(g, thinGolden)
+			golden = g
 		}
 	}
 	services, urls := map[string]any{}, map[string]string{}
