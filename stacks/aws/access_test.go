@@ -3,6 +3,7 @@ package aws_test
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/prenv/prenv/stacks"
@@ -78,7 +79,12 @@ func TestAccessLeavesRoutingUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, typ := range []string{"kubernetes:networking.istio.io/v1:VirtualService", "aws:route53/record:Record", "kubernetes:networking.k8s.io/v1:NetworkPolicy"} {
-		if got, want := ru.Find(typ), rp.Find(typ); len(want) == 0 || !reflect.DeepEqual(got, want) {
+		got, want := ru.Find(typ), rp.Find(typ)
+		// The program registers resources concurrently: compare them in URN order.
+		for _, rs := range [][]aws.Resource{got, want} {
+			slices.SortFunc(rs, func(a, b aws.Resource) int { return strings.Compare(a.URN, b.URN) })
+		}
+		if len(want) == 0 || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: public %v, protected %v; want the same, and some", typ, got, want)
 		}
 	}
