@@ -1,6 +1,7 @@
 package pulumi
 
 import (
+	"fmt"
 	"context"
 	"os"
 	"path/filepath"
@@ -48,8 +49,10 @@ func TestFindPulumi(t *testing.T) {
 	}
 }
 
+// TestPulumiVersionCheck writes its stand-in pulumi scripts before it goes
+// parallel: a script written while another test forks can be held open by
+// the child for an instant, and running it then fails with "text file busy".
 func TestPulumiVersionCheck(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name, script, wantErr string
 	}{
@@ -59,14 +62,22 @@ func TestPulumiVersionCheck(t *testing.T) {
 		{"fails", "exit 1", "does not run as pulumi"},
 		{"new enough", "echo v3.250.0", ""},
 	}
-	for _, tt := range tests {
+	dir := t.TempDir()
+	bins := make([]string, len(tests))
+	for i, tt := range tests {
+		bins[i] = filepath.Join(dir, fmt.Sprintf("%d", i), "pulumi")
+		if err := os.MkdirAll(filepath.Dir(bins[i]), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bins[i], []byte("#!/bin/sh\n"+tt.script+"\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Parallel()
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			bin := filepath.Join(t.TempDir(), "pulumi")
-			if err := os.WriteFile(bin, []byte("#!/bin/sh\n"+tt.script+"\n"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			_, err := Check(context.Background(), bin)
+			_, err := Check(context.Background(), bins[i])
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("Check: %v", err)
