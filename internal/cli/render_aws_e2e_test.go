@@ -94,8 +94,7 @@ func TestBinaryAWSPolicyStopsUp(t *testing.T) {
 		t.Errorf("render with violations: exit %d, want 1 naming them: %s", code, stderr)
 	}
 
-	fixed := strings.Replace(string(example), "project: shop", "project: clitest", 1)
-	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(fixed), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(s.onMoto()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, code = s.run("preview", "--blueprint", "aws.yaml", "--pr", "3", "--offline")
@@ -123,11 +122,7 @@ func TestBinaryAWSInstallsMissingPlugins(t *testing.T) {
 	s := newSandbox(t)
 	s.extraEnv = append(s.extraEnv, "GITHUB_SHA=0123abcd", "PULUMI_HOME="+t.TempDir(), "PULUMI_DISABLE_REGISTRY_RESOLVE=true",
 		`PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES=^github://api\.github\.com/pulumi/=`+srv.URL)
-	example, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(strings.Replace(string(example), "project: shop", "project: clitest", 1)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(s.onMoto()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, code := s.run("preview", "--blueprint", "aws.yaml", "--pr", "3")
@@ -177,7 +172,10 @@ func TestBinaryAWSNeedsARepository(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t) // its directory is no git checkout
 	s.extraEnv = append(s.extraEnv, "GITHUB_REPOSITORY=", "GITHUB_SHA=0123abcd", "PULUMI_HOME="+t.TempDir())
-	blueprint := filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml")
+	blueprint := filepath.Join(s.dir, "aws.yaml")
+	if err := os.WriteFile(blueprint, []byte(s.onMoto()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, cmd := range []string{"preview", "up"} {
 		_, stderr, code := s.run(cmd, "--blueprint", blueprint, "--pr", "3")
 		lines := strings.Split(strings.TrimSpace(stderr), "\n") // notices, then the error
