@@ -23,6 +23,12 @@ func TestBinaryRenderAWS(t *testing.T) {
 	t.Parallel()
 	kube := testenv.KubeAPIServer(t)
 	kube.ApplyCRDs(t, testenv.CRDs(t))
+	// The shared gateway's namespace is the platform's (Istio's): access
+	// oidc puts its policies there, and prenv never creates it.
+	gatewayNamespace := map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "istio-system"}}
+	if err := kube.Apply(t.Context(), gatewayNamespace, false); err != nil {
+		t.Fatal(err)
+	}
 	s := newSandbox(t)
 	s.extraEnv = append(s.extraEnv, "GITHUB_SHA=0123abcd")
 	blueprint := filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml")
