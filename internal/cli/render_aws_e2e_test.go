@@ -23,6 +23,12 @@ func TestBinaryRenderAWS(t *testing.T) {
 	t.Parallel()
 	kube := testenv.KubeAPIServer(t)
 	kube.ApplyCRDs(t, testenv.CRDs(t))
+	// The shared gateway's namespace is the platform's (Istio's): access
+	// oidc puts its policies there, and prenv never creates it.
+	gatewayNamespace := map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "istio-system"}}
+	if err := kube.Apply(t.Context(), gatewayNamespace, false); err != nil {
+		t.Fatal(err)
+	}
 	s := newSandbox(t)
 	s.extraEnv = append(s.extraEnv, "GITHUB_SHA=0123abcd")
 	blueprint := filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml")
@@ -94,8 +100,7 @@ func TestBinaryAWSPolicyStopsUp(t *testing.T) {
 		t.Errorf("render with violations: exit %d, want 1 naming them: %s", code, stderr)
 	}
 
-	fixed := strings.Replace(string(example), "project: shop", "project: clitest", 1)
-	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(fixed), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(s.onMoto()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, code = s.run("preview", "--blueprint", "aws.yaml", "--pr", "3", "--offline")
@@ -123,11 +128,7 @@ func TestBinaryAWSInstallsMissingPlugins(t *testing.T) {
 	s := newSandbox(t)
 	s.extraEnv = append(s.extraEnv, "GITHUB_SHA=0123abcd", "PULUMI_HOME="+t.TempDir(), "PULUMI_DISABLE_REGISTRY_RESOLVE=true",
 		`PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES=^github://api\.github\.com/pulumi/=`+srv.URL)
-	example, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(strings.Replace(string(example), "project: shop", "project: clitest", 1)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(s.dir, "aws.yaml"), []byte(s.onMoto()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, code := s.run("preview", "--blueprint", "aws.yaml", "--pr", "3")
@@ -177,7 +178,10 @@ func TestBinaryAWSNeedsARepository(t *testing.T) {
 	t.Parallel()
 	s := newSandbox(t) // its directory is no git checkout
 	s.extraEnv = append(s.extraEnv, "GITHUB_REPOSITORY=", "GITHUB_SHA=0123abcd", "PULUMI_HOME="+t.TempDir())
-	blueprint := filepath.Join(testenv.RepoRoot(t), "examples", "aws", "prenv.yaml")
+	blueprint := filepath.Join(s.dir, "aws.yaml")
+	if err := os.WriteFile(blueprint, []byte(s.onMoto()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, cmd := range []string{"preview", "up"} {
 		_, stderr, code := s.run(cmd, "--blueprint", blueprint, "--pr", "3")
 		lines := strings.Split(strings.TrimSpace(stderr), "\n") // notices, then the error

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/prenv/prenv/internal/testenv"
 	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/aws"
 )
@@ -11,9 +12,14 @@ import (
 // TestCheckNeedsARepository: up and preview refuse an environment with no
 // repository, whose resources would carry empty prenv:repo tags, and pass
 // the same environment once it has one.
+// Not parallel: the cloud checks read AWS_ENDPOINT_URL (moto_server's).
 func TestCheckNeedsARepository(t *testing.T) {
-	t.Parallel()
+	m := testenv.MotoServer(t)
+	t.Setenv("AWS_ENDPOINT_URL", m.Endpoint)
+	base := m.Baseline(t)
 	bp := example(t, "rds-snapshot", "isolated")
+	bp.AWS.Region, bp.AWS.HostedZoneID, bp.AWS.VPCID, bp.AWS.SubnetGroup, bp.Database.Golden = m.Region, base.HostedZoneID, base.VPCID, base.SubnetGroup, base.Snapshot
+	bp.Policy.AllowedSnapshots = []string{base.Snapshot}
 	env, err := stacks.NewEnv(bp, stacks.EnvOptions{PR: 7, SHA: "0123abcd", Owner: "octocat"})
 	if err != nil {
 		t.Fatal(err)

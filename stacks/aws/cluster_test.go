@@ -27,6 +27,7 @@ func TestClusterReachedWithoutKubeconfig(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL", m.Endpoint)
 	const prenv = "/usr/local/bin/prenv"
 	home := t.TempDir()
+	base := m.Baseline(t)
 	prepare := func(cluster string) (*stacks.Blueprint, stacks.Env, Target) {
 		t.Helper()
 		bp, err := stacks.Load("../../examples/aws/prenv.yaml")
@@ -34,6 +35,8 @@ func TestClusterReachedWithoutKubeconfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		bp.AWS.Context, bp.AWS.Cluster, bp.AWS.Region = "", cluster, m.Region
+		bp.AWS.HostedZoneID, bp.AWS.VPCID, bp.AWS.SubnetGroup, bp.Database.Golden = base.HostedZoneID, base.VPCID, base.SubnetGroup, base.Snapshot
+		bp.Policy.AllowedSnapshots = []string{base.Snapshot}
 		env, err := stacks.NewEnv(bp, stacks.EnvOptions{PR: 7, Repo: "acme/shop", SHA: "0123abcd", Now: time.Now()})
 		if err != nil {
 			t.Fatal(err)

@@ -52,8 +52,8 @@ func Prepare(ctx context.Context, bp *stacks.Blueprint, s stacks.Setup) (stacks.
 var ErrNoRepo = stacks.Input(errors.New("no repository to tag the aws resources with (prenv:repo, prenv.dev/repo): pass --repo owner/name, or run in a git checkout whose origin is on GitHub"))
 
 // Check implements stacks.Checker: a repository to record, the policy,
-// judged on the same rendering prenv render prints, and aws.cluster's EKS
-// cluster within reach, before up or preview on any engine.
+// judged on the same rendering prenv render prints, and what the blueprint
+// names in AWS (cloudCheck), before up or preview on any engine.
 func (t Target) Check(ctx context.Context, bp *stacks.Blueprint, env stacks.Env) error {
 	if env.Repo == "" {
 		return ErrNoRepo
@@ -73,12 +73,7 @@ func (t Target) Check(ctx context.Context, bp *stacks.Blueprint, env stacks.Env)
 		}
 		return stacks.Input(fmt.Errorf("%s breaks %d policy rules; nothing was changed:\n%s", env.Name, len(violations), strings.Join(lines, "\n")))
 	}
-	if t.cluster != nil { // described once: the program reuses its kubeconfig
-		if _, err := t.cluster.kubeconfig(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.cloudCheck(ctx, bp)
 }
 
 // PulumiPlugins implements stacks.PulumiPlugins: the program's pinned
