@@ -138,7 +138,8 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 }
 
 // database creates env's database, cloned from the golden, and for the
-// baseline the golden itself.
+// baseline the golden itself; a self-contained environment's is built
+// from the golden's source instead.
 func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env) (*databaseResource, error) {
 	var deps []pulumi.Resource
 	if env.Name == stacks.BaselineName {
@@ -165,6 +166,10 @@ func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 		"anonymize":    pulumi.String(AnonymizationOf(bp)),
 		"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
 	}
+	if buildsOwnDatabase(env) {
+		delete(dbArgs, "template")
+		dbArgs["source"] = pulumi.ToSecret(pulumi.String(t.GoldenSource(bp)))
+	}
 	if bp.Database.Migrations != "" {
 		dbArgs["migrations"] = pulumi.String(bp.Resolve(bp.Database.Migrations))
 		dbArgs["migrationsRevision"] = pulumi.String(t.MigrationsRevision)
@@ -174,6 +179,13 @@ func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 		dbArgs["dir"] = pulumi.String(bp.AbsDir())
 	}
 	return newDatabase(ctx, "db", dbArgs, pulumi.DependsOn(deps))
+}
+
+// buildsOwnDatabase reports whether env's database is built from the
+// golden's source rather than cloned: a self-contained environment has no
+// baseline to build the golden. The baseline builds the golden either way.
+func buildsOwnDatabase(env stacks.Env) bool {
+	return env.SelfContained && env.Name != stacks.BaselineName
 }
 
 // running lists the services env runs itself. The baseline runs them all.
