@@ -1,6 +1,8 @@
 # prenv's GitHub Action image: the prenv binary, Pulumi's official release
 # of the pinned pulumi CLI and the provider plugins prenv pins, on a slim
-# Debian with git (prenv diffs a PR against its base) and CA certificates.
+# Debian with git (prenv diffs a PR against its base), CA certificates and
+# curl (for a test-command's smoke test of the preview URL, which answers
+# only inside this container on the local target).
 # Tests in ./actions read this file: they build prenv with the build stage's
 # ENV and ARG lines and keep every pin equal to prenv's own (prenv plugins).
 
@@ -52,7 +54,7 @@ COPY --from=build /out/prenv /prenv
 # links prenv against its glibc.
 FROM debian:bookworm-slim
 RUN apt-get update && \
-    apt-get install -y --no-install-recommends git ca-certificates && \
+    apt-get install -y --no-install-recommends git ca-certificates curl && \
     rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/prenv /usr/local/bin/
 COPY --from=pulumi /opt/pulumi/pulumi /usr/local/bin/

@@ -67,7 +67,8 @@ func TestCommandsAreEscaped(t *testing.T) {
 func TestReadInputs(t *testing.T) {
 	t.Parallel()
 	in, err := ReadInputs(&Runner{Getenv: func(string) string { return "" }})
-	if err != nil || in.Command != "auto" || !in.Remove || in.WaitForLock != 5*time.Minute || in.ReapMaxDeletions != 20 || in.SecretsProvider != "" {
+	if err != nil || in.Command != "auto" || !in.Remove || in.WaitForLock != 5*time.Minute || in.ReapMaxDeletions != 20 || in.SecretsProvider != "" ||
+		in.TestCommand != "" || in.TestTimeout != 15*time.Minute || in.Ephemeral {
 		t.Errorf("defaults = %+v, %v (an empty secrets-provider leaves the blueprint's)", in, err)
 	}
 	for _, provider := range []string{"passphrase", "awskms://alias/prenv?region=eu-west-1"} {
@@ -79,6 +80,7 @@ func TestReadInputs(t *testing.T) {
 	for input, value := range map[string]string{
 		"command": "deploy", "remove": "yes", "wait-for-lock": "soon", "pr-number": "0",
 		"reap-max-deletions": "-1", "stack-name": "../etc", "config-map": "[1, 2]", "secrets-provider": "vault",
+		"test-timeout": "0", "ephemeral": "maybe",
 	} {
 		r, _ := runner(t, map[string]string{InputEnv(input): value})
 		if _, err := ReadInputs(r); err == nil || !strings.Contains(err.Error(), "input "+input) {

@@ -49,6 +49,11 @@ type Inputs struct {
 	WaitForURL       time.Duration
 	// StatsSince is the window of command stats.
 	StatsSince time.Duration
+	// TestCommand runs against the environment after up, for at most
+	// TestTimeout; Ephemeral says the environment ends with the job.
+	TestCommand string
+	TestTimeout time.Duration
+	Ephemeral   bool
 }
 
 // Commands are the values of the command input; update is pulumi/actions'
@@ -93,6 +98,12 @@ func ReadInputs(r *Runner) (Inputs, error) {
 		ReapMaxDeletions: p.number("reap-max-deletions", 20),
 		WaitForURL:       p.duration("wait-for-url", 0),
 		StatsSince:       p.duration("stats-since", 30*24*time.Hour),
+		TestCommand:      p.text("test-command", ""),
+		TestTimeout:      p.duration("test-timeout", 15*time.Minute),
+		Ephemeral:        p.boolean("ephemeral", false),
+	}
+	if in.TestTimeout == 0 {
+		p.fail("test-timeout", "0 would kill the tests at once: use a duration such as 15m")
 	}
 	in.ConfigMap, in.ConfigSecrets = p.configMap("config-map")
 	if in.Command == "update" {

@@ -11,6 +11,7 @@ var InputNames = []string{
 	"require-label", "include-drafts",
 	"reap-dry-run", "reap-max-deletions", "wait-for-url",
 	"stats-since",
+	"test-command", "test-timeout", "ephemeral",
 }
 
 // OutputNames are the fixed outputs action.yml declares. Every stack

@@ -30,7 +30,8 @@ func (x *Step) Post(ctx context.Context) error {
 	s, err := x.host().Open(ctx, session.Options{
 		Blueprint: x.Runner.State("blueprint"), Backend: x.Runner.State("backend"), AllowLocalState: x.Runner.State("allow-local-state") == "true",
 		SecretsProvider: x.Runner.State("secrets-provider"), Env: env, NeedEnv: true, Adjust: x.adjust,
-		Trigger: events.ActionTrigger("post"),
+		Trigger:   events.ActionTrigger("post"),
+		Ephemeral: x.Runner.State("ephemeral") == "true",
 	})
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"github.com/prenv/prenv/internal/comment"
 	"github.com/prenv/prenv/internal/github"
 	"github.com/prenv/prenv/internal/session"
+	"github.com/prenv/prenv/stacks"
 )
 
 // publish writes the report to the step summary and the PR comment, and
@@ -75,6 +76,9 @@ func (x *Step) report(s *session.Session, res automation.Result, status comment.
 	}
 	if s.Blueprint.Database.Golden != "" {
 		r.Database = fmt.Sprintf("%s clone of the anonymised golden", s.Blueprint.Database.Source)
+		if s.Env.SelfContained && s.Env.Name != stacks.BaselineName {
+			r.Database = "built from the golden's source and anonymised"
+		}
 	}
 	if status == comment.StatusDestroyed && err == nil {
 		r.Note = "Its resources and stack are gone. Reopen the pull request or push to it to bring it back."
@@ -101,15 +105,15 @@ func (x *Step) setFixedOutputs(s *session.Session, report comment.Report) {
 }
 
 // setOutputs sets every stack output as a step output under its own name,
-// masking secret values first. Up withholds secret values, so they are
-// read from the stack when there are any.
-func (x *Step) setOutputs(ctx context.Context, s *session.Session, res automation.Result) error {
+// masking secret values first, and returns them. Up withholds secret
+// values, so they are read from the stack when there are any.
+func (x *Step) setOutputs(ctx context.Context, s *session.Session, res automation.Result) (map[string]automation.Output, error) {
 	outs := res.Outputs
 	hasSecret := slices.ContainsFunc(slices.Collect(maps.Values(outs)), func(o automation.Output) bool { return o.Secret })
 	if outs == nil || hasSecret {
 		var err error
 		if outs, err = s.Engine.Outputs(ctx, s.Env); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(outs)) {
@@ -118,10 +122,10 @@ func (x *Step) setOutputs(ctx context.Context, s *session.Session, res automatio
 			x.Runner.AddMask(v)
 		}
 		if err := x.Runner.SetOutput(k, v); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return outs, nil
 }
 
 // logResult ends an engine call's progress with a line saying what it

@@ -139,12 +139,12 @@ func (x *Step) blueprintPath() string {
 func (x *Step) options() session.Options {
 	o := session.Options{
 		Blueprint: x.blueprintPath(), Backend: x.in.BackendURL, AllowLocalState: x.in.AllowLocalState, SecretsProvider: x.in.SecretsProvider,
-		Env: x.plan.Env, NeedEnv: true, Adjust: x.adjust,
+		Env: x.plan.Env, NeedEnv: true, Adjust: x.adjust, Ephemeral: x.in.Ephemeral,
 		Program: x.plan.Mode == ModeUp || x.plan.Mode == ModePreview,
 		Trigger: events.ActionTrigger(x.plan.Mode),
 	}
 	if x.plan.Mode == ModeUp {
-		o.WaitForURL = x.in.WaitForURL
+		o.WaitForURL = x.urlWait() // test-command implies it
 	}
 	if x.plan.PR != 0 {
 		o.PR = fmt.Sprint(x.plan.PR)
@@ -183,9 +183,10 @@ func (x *Step) saveState(s *session.Session) error {
 	for k, v := range map[string]string{
 		"env": s.Env.Name, "blueprint": x.blueprintPath(), "backend": x.in.BackendURL, "host": host,
 		"engine": string(x.in.Engine), "deploy-target": string(x.in.DeployTarget), "allow-local-state": fmt.Sprint(x.in.AllowLocalState),
-		"secrets-provider": x.in.SecretsProvider,
-		// A preview's post step never destroys the environment it previewed.
-		"destroy-on-post": fmt.Sprint(x.in.DestroyOnPost && x.plan.Mode == ModeUp), "remove": fmt.Sprint(x.in.Remove),
+		"secrets-provider": x.in.SecretsProvider, "ephemeral": fmt.Sprint(x.in.Ephemeral),
+		// A preview's post step never destroys the environment it previewed;
+		// an ephemeral environment ends with its job.
+		"destroy-on-post": fmt.Sprint((x.in.DestroyOnPost || x.in.Ephemeral) && x.plan.Mode == ModeUp), "remove": fmt.Sprint(x.in.Remove),
 	} {
 		if err := x.Runner.SaveState(k, v); err != nil {
 			return err

@@ -71,7 +71,7 @@ func (x *Step) query(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := x.setOutputs(ctx, s, res); err != nil {
+	if _, err := x.setOutputs(ctx, s, res); err != nil {
 		return err
 	}
 	return unexpectedChanges(x.in, res)

@@ -62,25 +62,33 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 	for _, line := range res.Recovered {
 		x.Runner.Notice("prenv recovered: " + line)
 	}
+	var outputs map[string]automation.Output
 	if err == nil || session.IsURLError(err) { // an environment whose URL is silent still has its outputs
-		if oerr := x.setOutputs(ctx, s, res); err == nil {
+		outs, oerr := x.setOutputs(ctx, s, res)
+		if outputs = outs; err == nil {
 			err = oerr
 		}
 	}
 	if err == nil {
 		err = s.AfterChange(ctx, x.Progress)
 	}
-	status := comment.StatusReady
-	if err != nil {
-		status = comment.StatusFailed
-	}
-	report := x.report(s, res, status, err)
 	if deployment != 0 {
 		state := github.StateSuccess
 		if err != nil {
 			state = github.StateFailure
 		}
-		x.warn(x.gh.SetDeploymentState(ctx, deployment, state, report.URL))
+		x.warn(x.gh.SetDeploymentState(ctx, deployment, state, outputString(res.Outputs, "url")))
+	}
+	status := comment.StatusReady
+	if err != nil {
+		status = comment.StatusFailed
+	}
+	report := x.report(s, res, status, err)
+	if x.in.Ephemeral {
+		report.Lifetime = "this job only: [its run](" + x.runURL() + ") destroys it when it ends"
+	}
+	if verr := x.verify(ctx, s, outputs, &report, err == nil); err == nil {
+		err = verr
 	}
 	return x.publish(ctx, s, report, err)
 }

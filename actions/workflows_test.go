@@ -229,6 +229,9 @@ func TestActionYAMLMatchesCode(t *testing.T) {
 			"ln -s prenv /usr/local/bin/prenv-action-post",
 			"ln -s prenv /usr/local/bin/pulumi-resource-prenv",
 			`ENTRYPOINT ["/usr/local/bin/prenv"]`,
+			// A test-command's smoke test: the local target's URL answers
+			// only inside the container.
+			"--no-install-recommends git ca-certificates curl",
 		} {
 			if !strings.Contains(dockerfile, want) {
 				t.Errorf("Dockerfile does not contain %q", want)

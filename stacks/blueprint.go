@@ -178,12 +178,13 @@ func (bp *Blueprint) EntryService() *Service {
 }
 
 // RunsOwn reports whether env runs its own instance of service s rather
-// than borrowing the baseline's: the baseline runs every service; other
-// environments borrow shared services and, in sandbox mode, every service
-// the PR's changed files do not touch.
+// than borrowing the baseline's: the baseline and a self-contained
+// environment run every service; other environments borrow shared
+// services and, in sandbox mode, every service the PR's changed files do
+// not touch.
 func (bp *Blueprint) RunsOwn(s Service, env Env, changed []string) bool {
 	switch {
-	case env.Name == BaselineName:
+	case env.Name == BaselineName, env.SelfContained:
 		return true
 	case s.Shared:
 		return false

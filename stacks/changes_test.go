@@ -87,3 +87,14 @@ func TestDefaultStubPaths(t *testing.T) {
 		t.Error("a PR that changed the payments mappings borrows the baseline's stub")
 	}
 }
+
+func TestSelfContainedRunsEveryService(t *testing.T) {
+	t.Parallel()
+	bp := &Blueprint{Routing: Routing{Mode: RoutingSandbox}}
+	pr := Env{Names: naming.Names{Name: "pr-7", PR: 7}, SelfContained: true}
+	for _, s := range []Service{{Name: "web", Paths: []string{"web/**"}}, {Name: "cache", Shared: true}} {
+		if !bp.RunsOwn(s, pr, []string{"api/main.go"}) {
+			t.Errorf("a self-contained environment borrowed %s from a baseline it does not have", s.Name)
+		}
+	}
+}

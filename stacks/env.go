@@ -26,6 +26,12 @@ type Env struct {
 	// SecretConfig is extra stack config kept encrypted, as Pulumi's
 	// secret config is; its keys are Config's kind, and not in Config.
 	SecretConfig map[string]string
+	// SelfContained marks an environment that borrows nothing from a
+	// baseline, for one that lives only within a CI job, where no baseline
+	// runs: it runs every service itself, shared ones included, and its
+	// database is built from the golden's source rather than cloned from a
+	// golden a baseline built.
+	SelfContained bool
 }
 
 // EnvOptions are the facts a caller knows about the environment it wants.

@@ -28,6 +28,13 @@ type Report struct {
 	Notices   []string // what a reviewer should know of how the run went, a line each
 	Note      string   // what to do next, e.g. how to recreate it
 	Log       string   // the run's progress, for the details
+	// Tests and Health, when set, are the test-command's result and how
+	// the URL answered at the end of the run.
+	Tests  *Tests
+	Health *Health
+	// Lifetime, when set, replaces Expires for an environment that ends
+	// with its job, saying so.
+	Lifetime string
 }
 
 // Status is what became of an environment in one run.
@@ -56,7 +63,7 @@ var statusLine = map[Status]string{
 // environment, then the details, within limit characters: the log is cut
 // first, then the outputs, and a note says what was cut.
 func (r Report) Markdown(limit int) string {
-	head := r.summary() + r.diagram()
+	head := r.summary() + r.testOutput() + r.diagram()
 	details := r.details()
 	if len(head)+len(details) <= limit {
 		return head + details
@@ -90,7 +97,10 @@ func (r Report) summary() string {
 		}
 	}
 	row("URL", r.URL)
-	if !r.ExpiresAt.IsZero() && r.Status != StatusDestroyed && r.Status != StatusExpired {
+	switch {
+	case r.Lifetime != "":
+		row("Lifetime", r.Lifetime)
+	case !r.ExpiresAt.IsZero() && r.Status != StatusDestroyed && r.Status != StatusExpired:
 		row("Expires", r.ExpiresAt.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	if r.Duration > 0 {
@@ -100,6 +110,12 @@ func (r Report) summary() string {
 	row("Sandboxed", codeList(r.Sandboxed))
 	row("From baseline", codeList(r.Baseline))
 	row("Database", r.Database)
+	if r.Tests != nil {
+		row("Tests", r.Tests.text())
+	}
+	if r.Health != nil {
+		row("URL health", r.Health.text())
+	}
 	if r.Error != "" {
 		row("Error", "`"+oneLine(r.Error)+"`")
 	}
@@ -110,6 +126,13 @@ func (r Report) summary() string {
 		fmt.Fprintf(&b, "\n%s\n", r.Note)
 	}
 	return b.String()
+}
+
+func (r Report) testOutput() string {
+	if r.Tests == nil {
+		return ""
+	}
+	return r.Tests.output()
 }
 
 // diagram is a mermaid graph of the environment's services and database.

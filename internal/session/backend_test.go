@@ -46,3 +46,35 @@ func TestCIRefusesStateOnTheRunner(t *testing.T) {
 		})
 	}
 }
+
+// An ephemeral environment lives within one job, and so may its state; only
+// the local target's can.
+func TestEphemeralIsForTheLocalTarget(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		target  stacks.TargetName
+		refused string
+	}{
+		{stacks.TargetLocal, ""},
+		{stacks.TargetNone, "ephemeral is for the local target"},
+		{stacks.TargetAWS, "ephemeral is for the local target"},
+	} {
+		t.Run(string(tc.target), func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{"PRENV_HOME": t.TempDir(), "GITHUB_REPOSITORY": "acme/shop", "CI": "true"}
+			h := session.Host{Getenv: func(k string) string { return env[k] }}
+			s, err := h.Open(t.Context(), session.Options{
+				Blueprint: "../../examples/lifecycle/prenv.yaml", PR: "1", Ephemeral: true, Locate: true,
+				Adjust: func(bp *stacks.Blueprint) error { bp.Target = tc.target; return nil },
+			})
+			switch {
+			case tc.refused != "" && (err == nil || !strings.Contains(err.Error(), tc.refused) || !stacks.IsInput(err)):
+				t.Errorf("Open = %v, want an input error saying %q", err, tc.refused)
+			case tc.refused == "" && err != nil:
+				t.Errorf("Open = %v, want the runner's file:// state accepted", err)
+			case tc.refused == "" && !s.Env.SelfContained:
+				t.Error("an ephemeral environment is not self-contained")
+			}
+		})
+	}
+}

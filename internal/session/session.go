@@ -68,6 +68,12 @@ type Options struct {
 	// most this long (the Action's wait-for-url). An up whose URL does not
 	// answer fails with a *URLError, and its event records the wait.
 	WaitForURL time.Duration
+	// Ephemeral is for an environment that lives only within one CI job:
+	// the local target on the job's own PostgreSQL (a services: container),
+	// destroyed when the job ends. It borrows nothing from a baseline
+	// (stacks.Env.SelfContained), and its state may stay on the runner's
+	// disk, which lasts as long as it does. Other targets are refused.
+	Ephemeral bool
 }
 
 // Session is a command's resolved blueprint, environment, target and engine.
@@ -109,6 +115,9 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 		bp.SecretsProvider = o.SecretsProvider
 	}
 	defaultStubPaths(ctx, bp)
+	if o.Ephemeral && bp.Target != stacks.TargetLocal {
+		return nil, stacks.Input(fmt.Errorf("ephemeral is for the local target, whose environment can live within one job; a %s environment outlives it: drop ephemeral, or deploy to local (deploy-target: local)", bp.Target))
+	}
 	s := &Session{Blueprint: bp}
 	if o.NeedEnv || o.PR != "" || o.Env != "" {
 		if s.Env, err = h.ResolveEnv(ctx, bp, o); err != nil {
@@ -129,7 +138,8 @@ func (h Host) Open(ctx context.Context, o Options) (*Session, error) {
 	if s.Backend, err = h.backend(o.Backend, bp, s.Home); err != nil {
 		return nil, err
 	}
-	if err := h.checkLasting(s.Backend, o.AllowLocalState); err != nil {
+	// An ephemeral environment's state needs to last no longer than the job.
+	if err := h.checkLasting(s.Backend, o.AllowLocalState || o.Ephemeral); err != nil {
 		return nil, err
 	}
 	if o.Locate {
@@ -230,5 +240,6 @@ func (h Host) ResolveEnv(ctx context.Context, bp *stacks.Blueprint, o Options) (
 		opts.SHA = checkout.Head(ctx, "")
 	}
 	env, err := stacks.NewEnv(bp, opts)
+	env.SelfContained = o.Ephemeral
 	return env, stacks.Input(err)
 }

@@ -25,7 +25,6 @@ func IsURLError(err error) bool {
 }
 
 // waitForURL polls url+health until it answers 2xx, for at most bound.
-// Names under .localhost reach this machine, as browsers resolve them.
 // Its failure is a *URLError.
 func waitForURL(ctx context.Context, url, health string, bound time.Duration) error {
 	if err := pollURL(ctx, url, health, bound); err != nil {
@@ -39,30 +38,19 @@ func pollURL(ctx context.Context, url, health string, bound time.Duration) error
 		return fmt.Errorf("the stack has no url output to wait for")
 	}
 	target := strings.TrimSuffix(url, "/") + health
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if host, port, err := net.SplitHostPort(addr); err == nil && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
-				addr = net.JoinHostPort("127.0.0.1", port)
-			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-	}}
+	client := localClient()
 	deadline := time.Now().Add(bound)
 	last := "no answer"
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-		if err != nil {
-			return err
-		}
-		resp, err := client.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode/100 == 2 {
-				return nil
-			}
-			last = resp.Status
-		} else {
+		status, err := probe(ctx, client, target)
+		switch {
+		case err == nil && status/100 == 2:
+			return nil
+		case err == nil:
+			last = fmt.Sprintf("%d %s", status, http.StatusText(status))
+		case ctx.Err() != nil:
+			return ctx.Err()
+		default:
 			last = err.Error()
 		}
 		if time.Now().After(deadline) {
@@ -74,4 +62,41 @@ func pollURL(ctx context.Context, url, health string, bound time.Duration) error
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// URLHealth asks url's health path (the entry service's) once how it
+// answers: the path, and the HTTP status, 0 when nothing answered.
+func (s *Session) URLHealth(ctx context.Context, url string) (path string, status int) {
+	path = healthPath(s.Blueprint)
+	status, _ = probe(ctx, localClient(), strings.TrimSuffix(url, "/")+path)
+	return path, status
+}
+
+// localClient is an HTTP client for preview URLs: names under .localhost
+// reach this machine, as browsers and curl resolve them.
+func localClient() *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if host, port, err := net.SplitHostPort(addr); err == nil && (host == "localhost" || strings.HasSuffix(host, ".localhost")) {
+				addr = net.JoinHostPort("127.0.0.1", port)
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}}
+}
+
+// probe asks target once: the HTTP status, or an error when nothing
+// answered.
+func probe(ctx context.Context, client *http.Client, target string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }

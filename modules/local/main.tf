@@ -21,7 +21,7 @@ locals {
     migrations_revision = ""
   }))
   database_state = "${var.state_dir}/database.json"
-  database_spec  = var.database == null ? null : jsonencode(merge({ for k, v in var.database : k => v if v != null }, { state = local.database_state, golden = false, source = "" }))
+  database_spec  = var.database == null ? null : jsonencode(merge({ for k, v in var.database : k => v if v != null }, { state = local.database_state, golden = false }))
 }
 
 resource "terraform_data" "golden" {

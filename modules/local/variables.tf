@@ -35,11 +35,12 @@ variable "state_dir" {
 }
 
 variable "database" {
-  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations, anonymised as the blueprint says (the salt comes from PRENV_ANONYMIZE_SALT). Null for an application without a database. Under database.clone: thin, clone is \"thin\" and the database is a copy-on-write copy of the golden cluster (golden_dir) in cluster_dir, run by a PostgreSQL of its own sized by shared_buffers and max_connections."
+  description = "The environment's database: a clone of the golden template, owned by its own role, with the PR's migrations, anonymised as the blueprint says (the salt comes from PRENV_ANONYMIZE_SALT). With an empty template (a self-contained environment, which has no baseline) it is built from source, a SQL file or a postgres:// URL, as the golden is. Null for an application without a database. Under database.clone: thin, clone is \"thin\" and the database is a copy-on-write copy of the golden cluster (golden_dir) in cluster_dir, run by a PostgreSQL of its own sized by shared_buffers and max_connections."
   type = object({
     name                = string
     role                = string
     template            = string
+    source              = string
     objects_owner       = string
     migrations          = string
     migrations_revision = string

@@ -154,7 +154,11 @@ func loadSource(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 	if err := admin.DropDatabase(ctx, in.Name); err != nil { // a half-built golden from a killed run
 		return err
 	}
-	if err := admin.CreateDatabase(ctx, in.Name, pg.AdminUser); err != nil {
+	owner := pg.AdminUser // a golden's; an environment's database is its role's
+	if in.Role != "" {
+		owner = in.Role
+	}
+	if err := admin.CreateDatabase(ctx, in.Name, owner); err != nil {
 		return err
 	}
 	load := func() error { return admin.Load(ctx, in.Name, in.ObjectsOwner, string(sql)) }
@@ -169,22 +173,36 @@ func loadSource(ctx context.Context, admin *pg.Admin, in DatabaseArgs) error {
 }
 
 func createClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs) (string, []string, error) {
-	if ok, err := admin.DatabaseExists(ctx, in.Template); err != nil {
-		return "", nil, err
-	} else if !ok {
-		return "", nil, fmt.Errorf("the golden database %s does not exist yet: bring the baseline up first (prenv up --env baseline)", in.Template)
+	// Without a template, no baseline built a golden to clone (a
+	// self-contained environment's database): it is built as a golden is.
+	built := in.Template == ""
+	if built && in.Source == "" {
+		return "", nil, fmt.Errorf("database %s has neither a golden to clone nor a golden source to build from", in.Name)
+	}
+	if !built {
+		if ok, err := admin.DatabaseExists(ctx, in.Template); err != nil {
+			return "", nil, err
+		} else if !ok {
+			return "", nil, fmt.Errorf("the golden database %s does not exist yet: bring the baseline up first (prenv up --env baseline)", in.Template)
+		}
 	}
 	password := secret()
 	if err := admin.EnsureRole(ctx, in.Role, password); err != nil {
 		return "", nil, err
 	}
-	// A killed run may have left the clone half-made: start again.
-	if err := admin.DropDatabase(ctx, in.Name); err != nil {
-		return "", nil, err
-	}
-	wait := time.Duration(max(in.WaitSeconds, 30)) * time.Second
-	if err := admin.Clone(ctx, in.Template, in.Name, in.Role, wait); err != nil {
-		return "", nil, err
+	if built {
+		if err := loadGolden(ctx, admin, in); err != nil {
+			return "", nil, err
+		}
+	} else {
+		// A killed run may have left the clone half-made: start again.
+		if err := admin.DropDatabase(ctx, in.Name); err != nil {
+			return "", nil, err
+		}
+		wait := time.Duration(max(in.WaitSeconds, 30)) * time.Second
+		if err := admin.Clone(ctx, in.Template, in.Name, in.Role, wait); err != nil {
+			return "", nil, err
+		}
 	}
 	return finishClone(ctx, admin, in, password, func() { _ = admin.DropDatabase(context.Background(), in.Name) })
 }

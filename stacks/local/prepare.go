@@ -89,7 +89,14 @@ func prepareMachine(ctx context.Context, s stacks.Setup, db *stacks.Database) (T
 		ThinDir:    m.ThinDir,
 	}
 	if db != nil {
-		if t.Clone, err = m.ChooseClone(db.Clone); err != nil {
+		want := db.Clone
+		if s.Env.SelfContained {
+			// A self-contained environment builds its database from the
+			// golden's source on the shared server: there is no golden
+			// cluster to copy.
+			want = stacks.CloneTemplate
+		}
+		if t.Clone, err = m.ChooseClone(want); err != nil {
 			return t, err
 		}
 		t.Thin = db.Thin

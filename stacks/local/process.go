@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -84,25 +83,6 @@ func tail(path string, n int) string {
 // environment, which service of which environment it is.
 const serviceMarker = "PRENV_SERVICE"
 
-// secretEnv names the variables of prenv's own environment that its
-// services and migration commands never inherit: the run's credentials,
-// which a crashing service could print into a log or a comment.
-var secretEnv = []string{
-	"GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL",
-	"PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_ACCESS_TOKEN",
-	"PRENV_POSTGRES_URL", stacks.DefaultSaltEnv,
-	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-}
-
 // inheritedEnv is this process's environment without prenv's secrets and
-// the Action's inputs (INPUT_*, which hold the token).
-func inheritedEnv() []string {
-	var env []string
-	for _, e := range os.Environ() {
-		name, _, _ := strings.Cut(e, "=")
-		if !slices.Contains(secretEnv, name) && !strings.HasPrefix(name, "INPUT_") {
-			env = append(env, e)
-		}
-	}
-	return env
-}
+// the Action's inputs (stacks.InheritedEnv).
+func inheritedEnv() []string { return stacks.InheritedEnv(os.Environ()) }

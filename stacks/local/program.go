@@ -145,7 +145,8 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 }
 
 // database creates env's database, cloned from the golden, and for the
-// baseline the golden itself.
+// baseline the golden itself; a self-contained environment's is built
+// from the golden's source instead.
 func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env) (*databaseResource, error) {
 	var deps []pulumi.Resource
 	if env.Name == stacks.BaselineName {
@@ -178,7 +179,10 @@ func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 		"anonymize":    pulumi.String(AnonymizationOf(bp)),
 		"salt":         pulumi.ToSecret(pulumi.String(t.Salt)),
 	}
-	if t.Clone.Method == stacks.CloneThin {
+	if buildsOwnDatabase(env) {
+		delete(dbArgs, "template")
+		dbArgs["source"] = pulumi.ToSecret(pulumi.String(t.GoldenSource(bp)))
+	} else if t.Clone.Method == stacks.CloneThin {
 		thin := t.thinArgs(bp, env)
 		dbArgs["adminUrl"] = pulumi.ToSecret(pulumi.String(""))
 		dbArgs["clone"] = pulumi.String(thin.Clone)
@@ -196,6 +200,13 @@ func (t Target) database(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 		dbArgs["dir"] = pulumi.String(bp.AbsDir())
 	}
 	return newDatabase(ctx, "db", dbArgs, pulumi.DependsOn(deps))
+}
+
+// buildsOwnDatabase reports whether env's database is built from the
+// golden's source rather than cloned: a self-contained environment has no
+// baseline to build the golden. The baseline builds the golden either way.
+func buildsOwnDatabase(env stacks.Env) bool {
+	return env.SelfContained && env.Name != stacks.BaselineName
 }
 
 // running lists the services env runs itself. The baseline runs them all.

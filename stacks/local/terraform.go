@@ -22,7 +22,8 @@ func (t Target) TerraformEnv() map[string]string {
 
 // TerraformVars implements stacks.TerraformInputs: env on the local target
 // described to modules/local as the Pulumi program builds it: the database
-// cloned from the golden (and the golden itself for the baseline), unless
+// cloned from the golden (and the golden itself for the baseline; built
+// from the golden's source for a self-contained environment), unless
 // the blueprint has no database, the services env runs itself with their
 // environment, and the route.
 func (t Target) TerraformVars(_ context.Context, bp *stacks.Blueprint, env stacks.Env) (map[string]any, error) {
@@ -32,14 +33,17 @@ func (t Target) TerraformVars(_ context.Context, bp *stacks.Blueprint, env stack
 		clone := map[string]any{
 			"name": env.Database, "role": env.Role, "template": GoldenName(bp.Project),
 			"objects_owner": ObjectsOwner(bp.Project), "migrations": "", "migrations_revision": "",
-			"anonymize": AnonymizationOf(bp),
+			"anonymize": AnonymizationOf(bp), "source": "",
+		}
+		if buildsOwnDatabase(env) {
+			clone["template"], clone["source"] = "", t.GoldenSource(bp)
 		}
 		if bp.Database.Migrations != "" {
 			clone["migrations"] = bp.Resolve(bp.Database.Migrations)
 			clone["migrations_revision"] = t.MigrationsRevision
 		}
 		var thinGolden map[string]any
-		if t.Clone.Method == stacks.CloneThin {
+		if t.Clone.Method == stacks.CloneThin && !buildsOwnDatabase(env) {
 			thin := t.thinArgs(bp, env)
 			clone["clone"], clone["cluster_dir"], clone["golden_dir"] = thin.Clone, thin.ClusterDir, thin.GoldenDir
 			clone["shared_buffers"], clone["max_connections"] = thin.SharedBuffers, thin.MaxConnections
