@@ -2,7 +2,9 @@ package state
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"path"
 	"slices"
 	"strings"
@@ -124,19 +126,37 @@ func (b *Backend) Stack(ctx context.Context, project, name string) (Stack, error
 
 // readStack reads and parses one stack file. A missing file is returned
 // as gocloud's NotFound.
+//
+// A file backend writes a stack file and its .attrs sidecar in two steps,
+// so a read between them can find the file cut short: such a read is
+// tried again a few times before it is an error.
 func (b *Backend) readStack(ctx context.Context, name, key string) (Stack, error) {
-	data, err := b.bucket.ReadAll(ctx, key)
-	if gcerrors.Code(err) == gcerrors.NotFound {
-		return Stack{}, err
+	for attempt := 1; ; attempt++ {
+		data, err := b.bucket.ReadAll(ctx, key)
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return Stack{}, err
+		}
+		if err != nil {
+			return Stack{}, &ReadError{URL: b.url(key), Err: err}
+		}
+		s, err := parseCheckpoint(name, data)
+		if err == nil {
+			return s, nil
+		}
+		if attempt == 5 || !cutShort(err) {
+			return Stack{}, &ReadError{URL: b.url(key), Err: err}
+		}
+		select {
+		case <-ctx.Done():
+			return Stack{}, ctx.Err()
+		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
+		}
 	}
-	if err != nil {
-		return Stack{}, &ReadError{URL: b.url(key), Err: err}
-	}
-	s, err := parseCheckpoint(name, data)
-	if err != nil {
-		return Stack{}, &ReadError{URL: b.url(key), Err: err}
-	}
-	return s, nil
+}
+
+// cutShort reports whether parsing failed because the data ended early.
+func cutShort(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input")
 }
 
 // stackFileName returns the stack a file of a project's stack directory
