@@ -128,20 +128,20 @@ func (b *Backend) Stack(ctx context.Context, project, name string) (Stack, error
 // as gocloud's NotFound.
 //
 // A file backend writes a stack file and its .attrs sidecar in two steps,
-// so a read between them can find the file cut short: such a read is
-// tried again a few times before it is an error.
+// so a read between them can find either cut short (the file, or the
+// sidecar that the read opens first): such a read is tried again a few
+// times before it is an error.
 func (b *Backend) readStack(ctx context.Context, name, key string) (Stack, error) {
 	for attempt := 1; ; attempt++ {
 		data, err := b.bucket.ReadAll(ctx, key)
 		if gcerrors.Code(err) == gcerrors.NotFound {
 			return Stack{}, err
 		}
-		if err != nil {
-			return Stack{}, &ReadError{URL: b.url(key), Err: err}
-		}
-		s, err := parseCheckpoint(name, data)
+		var s Stack
 		if err == nil {
-			return s, nil
+			if s, err = parseCheckpoint(name, data); err == nil {
+				return s, nil
+			}
 		}
 		if attempt == 5 || !cutShort(err) {
 			return Stack{}, &ReadError{URL: b.url(key), Err: err}
@@ -156,7 +156,8 @@ func (b *Backend) readStack(ctx context.Context, name, key string) (Stack, error
 
 // cutShort reports whether parsing failed because the data ended early.
 func cutShort(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input")
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || err.Error() == "EOF" ||
+		strings.Contains(err.Error(), "unexpected end of JSON input")
 }
 
 // stackFileName returns the stack a file of a project's stack directory
