@@ -1,8 +1,8 @@
 package pulumi
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
