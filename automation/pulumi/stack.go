@@ -59,7 +59,7 @@ func (p *Engine) locate(ctx context.Context, ws auto.Workspace, stack string, cr
 	if err != nil {
 		return history{}, err
 	}
-	h := history{createdAt: s.CreatedAt, expiresAt: s.ExpiresAt, secrets: secretsOf(s)}
+	h := history{createdAt: s.CreatedAt, expiresAt: s.ExpiresAt, secrets: secretsOf(s), recovered: s.Repaired}
 	if err := h.secrets.check(stack, p.cfg.SecretsProvider); err != nil {
 		return h, err
 	}

@@ -33,6 +33,9 @@ type Stack struct {
 	URL                  string   // the stack's url output, if any
 	Salt                 string   // the passphrase secrets provider's salt, if any
 	Pending              []string // "<op> <resource>" of each operation an interrupted update left
+	// Repaired says what reading the stack repaired, if anything: a
+	// cut-short sidecar that a killed write left (repairSidecar).
+	Repaired []string
 	// SecretsProvider is the key's URL (awskms://...) of a stack whose
 	// secrets a key service encrypts, and EncryptedKey the data key it
 	// encrypted, base64-encoded as a stack's settings hold it; both are
@@ -130,8 +133,10 @@ func (b *Backend) Stack(ctx context.Context, project, name string) (Stack, error
 // A file backend writes a stack file and its .attrs sidecar in two steps,
 // so a read between them can find either cut short (the file, or the
 // sidecar that the read opens first): such a read is tried again a few
-// times before it is an error.
+// times before it is an error. A sidecar still cut short then was left by
+// a killed writer, and is repaired once (repairSidecar).
 func (b *Backend) readStack(ctx context.Context, name, key string) (Stack, error) {
+	var repaired []string
 	for attempt := 1; ; attempt++ {
 		data, err := b.bucket.ReadAll(ctx, key)
 		if gcerrors.Code(err) == gcerrors.NotFound {
@@ -140,10 +145,21 @@ func (b *Backend) readStack(ctx context.Context, name, key string) (Stack, error
 		var s Stack
 		if err == nil {
 			if s, err = parseCheckpoint(name, data); err == nil {
+				s.Repaired = repaired
 				return s, nil
 			}
 		}
-		if attempt == 5 || !cutShort(err) {
+		if attempt >= 5 && cutShort(err) && repaired == nil {
+			done, rerr := b.repairSidecar(key)
+			if rerr != nil {
+				return Stack{}, rerr
+			}
+			if done != "" {
+				repaired = []string{done}
+				continue
+			}
+		}
+		if attempt >= 5 || !cutShort(err) {
 			return Stack{}, &ReadError{URL: b.url(key), Err: err}
 		}
 		select {

@@ -254,3 +254,32 @@ func TestCorruptStackFileIsAReadError(t *testing.T) {
 		t.Errorf("Stacks with a torn pr-12: err = %v, want a *ReadError naming its file", err)
 	}
 }
+
+// A writer killed between truncating a file's .attrs sidecar and writing
+// it (gocloud's fileblob rewrites the sidecar in place) leaves it empty for
+// good: the read removes it, says so, and reads the stack.
+func TestKilledSidecarWriteIsRepaired(t *testing.T) {
+	t.Parallel()
+	url := backends[0].seed(t)
+	b := open(t, url)
+	if _, err := b.Stack(t.Context(), "shop", "pr-9"); err != nil {
+		t.Fatal(err)
+	}
+	sidecar := filepath.Join(strings.TrimPrefix(url, "file://"), ".pulumi/stacks/shop/pr-9.json.attrs")
+	if err := os.WriteFile(sidecar, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := b.Stack(t.Context(), "shop", "pr-9")
+	if err != nil || !s.CreatedAt.Equal(day(20, 8, 0)) {
+		t.Fatalf("Stack(pr-9) with an empty sidecar = %+v, %v", s, err)
+	}
+	if len(s.Repaired) != 1 || !strings.Contains(s.Repaired[0], "pr-9.json.attrs") {
+		t.Errorf("Repaired = %q, want the sidecar named", s.Repaired)
+	}
+	if _, err := os.Stat(sidecar); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the cut-short sidecar is still there: %v", err)
+	}
+	if s, err := b.Stack(t.Context(), "shop", "pr-9"); err != nil || len(s.Repaired) != 0 {
+		t.Errorf("a second read = %+v, %v; want it read with nothing to repair", s, err)
+	}
+}
