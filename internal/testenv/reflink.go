@@ -85,6 +85,30 @@ func ReflinkDir(t testing.TB) string {
 	return subdir(t, parent)
 }
 
+// OwnReflinkDir is ReflinkDir on a filesystem that no other test writes
+// to, for a test that measures the filesystem's usage: as root a loop XFS
+// of the test's own, unmounted when it ends; otherwise inside
+// PRENV_TEST_REFLINK_DIR, as ReflinkDir.
+func OwnReflinkDir(t testing.TB) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return ReflinkDir(t)
+	}
+	RequireTool(t, "a copy-on-write filesystem (a loop-mounted XFS as root, xfsprogs)", "make test-deps")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	fs, err := loopfs.Mount(ctx, loopfs.XFS, loopSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := fs.Unmount(); err != nil {
+			t.Errorf("unmount the test's own XFS: %v", err)
+		}
+	})
+	return subdir(t, fs.Dir)
+}
+
 // Ext4Dir returns a new directory, which the postgres user can reach, on
 // ext4, whose files cannot share blocks: a loop-mounted one as root, else
 // the temporary directory when it is ext4.
