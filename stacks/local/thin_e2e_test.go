@@ -139,8 +139,9 @@ func TestLocalThinLifecycle(t *testing.T) {
 func TestLocalThinClonesShareTheGoldensBlocks(t *testing.T) {
 	t.Parallel()
 	w := newWorldOn(t, stacks.CloneThin)
-	w.target.ThinDir = filepath.Join(testenv.OwnReflinkDir(t), "thin") // df sees no other test's writes
-	w.bp.Services = nil                                                // the data alone
+	// A filesystem of its own, so that df sees no other test's writes.
+	w.target.ThinDir = filepath.Join(testenv.OwnReflinkDir(t), "thin")
+	w.bp.Services = nil // the data alone
 	golden := filepath.Join(t.TempDir(), "golden.sql")
 	source, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "examples", "app", "db", "golden.sql"))
 	if err != nil {
