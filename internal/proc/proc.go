@@ -61,31 +61,23 @@ func stat(pid int) ([]string, error) {
 // WithEnv returns the live processes with an environment entry
 // ("NAME=value") for which match is true.
 func WithEnv(match func(entry string) bool) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		environ, err := os.ReadFile("/proc/" + e.Name() + "/environ")
-		if err != nil {
-			continue
-		}
-		for _, entry := range strings.Split(string(environ), "\x00") {
-			if match(entry) && Alive(pid, 0) {
-				pids = append(pids, pid)
-				break
-			}
-		}
-	}
-	return pids
+	return matching("environ", func(environ string) bool {
+		return slices.ContainsFunc(strings.Split(environ, "\x00"), match)
+	})
 }
 
 // WithArgs returns the live processes whose command line holds args, in
 // order and side by side, such as "--routes", dir.
 func WithArgs(args ...string) []int {
 	needle := "\x00" + strings.Join(args, "\x00") + "\x00"
+	return matching("cmdline", func(cmdline string) bool {
+		return strings.Contains("\x00"+cmdline, needle)
+	})
+}
+
+// matching returns the live processes whose /proc/<pid>/<file> is readable
+// and satisfies match.
+func matching(file string, match func(data string) bool) []int {
 	var pids []int
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -93,8 +85,8 @@ func WithArgs(args ...string) []int {
 		if err != nil {
 			continue
 		}
-		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err == nil && strings.Contains("\x00"+string(cmdline), needle) && Alive(pid, 0) {
+		data, err := os.ReadFile("/proc/" + e.Name() + "/" + file)
+		if err == nil && match(string(data)) && Alive(pid, 0) {
 			pids = append(pids, pid)
 		}
 	}
