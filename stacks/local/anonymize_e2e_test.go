@@ -52,16 +52,14 @@ INSERT INTO contacts (user_id, email_backup) SELECT id, email FROM users;
 INSERT INTO contacts (email_backup) VALUES ('yorick.leak@hidden.example');`
 	w.target.Golden = golden
 	w.bp.Database.Migrations = migrations
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
+	w.upForTheTest("baseline")
 	baseline := w.digests("prenv_shop_baseline", "users", "orders")
 
 	if err := os.WriteFile(filepath.Join(migrations, "003_contacts.up.sql"), []byte(pr), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	w.target.MigrationsRevision = "with-003"
-	w.up("pr-1")
-	t.Cleanup(func() { w.destroy("pr-1") })
+	w.upForTheTest("pr-1")
 
 	for _, db := range []string{"prenv_shop_baseline", "prenv_shop_pr_1"} {
 		for _, needle := range []string{"hidden.example", "Zelda", "Quux", "202-555-0199", "Hidden Lane", "yorick"} {

@@ -114,6 +114,16 @@ func (w *world) up(name string) automation.Result {
 	return res
 }
 
+// upForTheTest brings each environment up, in order, and destroys it when
+// the test ends.
+func (w *world) upForTheTest(names ...string) {
+	w.t.Helper()
+	for _, name := range names {
+		w.up(name)
+		w.t.Cleanup(func() { w.destroy(name) })
+	}
+}
+
 func (w *world) destroy(name string) {
 	w.t.Helper()
 	// Not t.Context: destroy also runs in cleanups, after it is cancelled.
@@ -249,8 +259,7 @@ func TestLocalLifecycle(t *testing.T) {
 func TestLocalDriftIsRefreshed(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
+	w.upForTheTest("baseline")
 	// The users service dies behind prenv's back, with its whole group.
 	killed := 0
 	for _, pid := range w.processes("prenv_shop_baseline") {
@@ -371,8 +380,7 @@ func TestLocalUpRestartsOnlyTheChangedService(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	w.target.Revisions = map[string]string{"web": "r1", "orders": "r1", "users": "r1"}
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
+	w.upForTheTest("baseline")
 	before := w.processes("prenv_shop_baseline")
 	web := 0
 	for _, pid := range before {

@@ -22,8 +22,7 @@ func TestLocalMigrateCommandIsAnonymisedWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
+	w.upForTheTest("baseline")
 	w.bp.Database.Migrate = fmt.Sprintf(`%q "$DATABASE_URL" -v ON_ERROR_STOP=1 -q -c "CREATE TABLE contacts (id bigserial PRIMARY KEY, email_backup text); INSERT INTO contacts (email_backup) SELECT email FROM users; INSERT INTO contacts (email_backup) VALUES ('wanda.leak@hidden.example');"`,
 		filepath.Join(bins.Dir, "psql"))
 	var progress bytes.Buffer
@@ -32,8 +31,7 @@ func TestLocalMigrateCommandIsAnonymisedWhole(t *testing.T) {
 		t.Fatalf("up with an unruled copy of the emails: %v", err)
 	}
 	w.bp.Database.Anonymize.Rules["contacts.email_backup"] = stacks.AnonymizeRule{Transformer: "email"}
-	w.up("pr-2")
-	t.Cleanup(func() { w.destroy("pr-2") })
+	w.upForTheTest("pr-2")
 	if n := w.countEverywhere("prenv_shop_pr_2", "hidden.example"); n != 0 {
 		t.Errorf("%d rows of pr-2 hold the planted email", n)
 	}

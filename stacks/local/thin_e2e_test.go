@@ -68,8 +68,7 @@ func clusterStatus(t *testing.T, dir string) pg.ClusterStatus {
 func TestLocalThinLifecycle(t *testing.T) {
 	t.Parallel()
 	w := newWorldOn(t, stacks.CloneThin)
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
+	w.upForTheTest("baseline")
 	golden := clusterStatus(t, filepath.Join(w.target.ThinDir, "shop", "golden"))
 	if !golden.Initialised || golden.Running {
 		t.Errorf("golden cluster: %+v, want built and stopped", golden)
@@ -153,8 +152,7 @@ func TestLocalThinClonesShareTheGoldensBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.target.Golden = golden
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
+	w.upForTheTest("baseline")
 	goldenSize := clusterStatus(t, filepath.Join(w.target.ThinDir, "shop", "golden")).SizeBytes
 	if goldenSize < 60<<20 {
 		t.Fatalf("the golden cluster holds %d bytes, want over 60 MiB for copies to show", goldenSize)
@@ -204,10 +202,7 @@ func TestLocalThinGoldenRebuildWithLiveEnvironments(t *testing.T) {
 	t.Parallel()
 	w := newWorldOn(t, stacks.CloneThin)
 	w.bp.Services = nil
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
-	w.up("pr-1")
-	t.Cleanup(func() { w.destroy("pr-1") })
+	w.upForTheTest("baseline", "pr-1")
 	if _, err := w.envConn("pr-1").Exec(t.Context(), "INSERT INTO users (name, email) VALUES ('Written By PR 1', 'pr1@example.com')"); err != nil {
 		t.Fatal(err)
 	}
@@ -236,8 +231,7 @@ func TestLocalThinGoldenRebuildWithLiveEnvironments(t *testing.T) {
 	if got := w.scalar(w.envConn("pr-1"), "SELECT count(*) FROM users"); got != "51" {
 		t.Errorf("pr-1 has %s users after the rebuild, want its own 51 (50 and its write)", got)
 	}
-	w.up("pr-2")
-	t.Cleanup(func() { w.destroy("pr-2") })
+	w.upForTheTest("pr-2")
 	if got := w.scalar(w.envConn("pr-2"), "SELECT count(*) FROM users"); got != "60" {
 		t.Errorf("pr-2, made after the rebuild, has %s users, want the new golden's 60", got)
 	}
@@ -267,10 +261,7 @@ func TestLocalThinPostmasterKilled(t *testing.T) {
 	t.Parallel()
 	w := newWorldOn(t, stacks.CloneThin)
 	w.bp.Services = nil
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
-	w.up("pr-1")
-	t.Cleanup(func() { w.destroy("pr-1") })
+	w.upForTheTest("baseline", "pr-1")
 	if _, err := w.envConn("pr-1").Exec(t.Context(), "CREATE TABLE before_the_crash (id int); INSERT INTO before_the_crash VALUES (1)"); err != nil {
 		t.Fatal(err)
 	}
@@ -350,10 +341,7 @@ func TestLocalThinOrphansAreSwept(t *testing.T) {
 	t.Parallel()
 	w := newWorldOn(t, stacks.CloneThin)
 	w.bp.Services = nil
-	w.up("baseline")
-	t.Cleanup(func() { w.destroy("baseline") })
-	w.up("pr-5")
-	t.Cleanup(func() { w.destroy("pr-5") })
+	w.upForTheTest("baseline", "pr-5")
 	st := clusterStatus(t, w.thinDir("pr-5"))
 
 	// As if pr-5's stack had been removed by hand: only the baseline lives.
