@@ -30,6 +30,16 @@ type Options struct {
 	// table whose ruled columns are unique is always rewritten: an update
 	// in place would collide with values not yet rewritten.
 	Method string
+	// Columns, when set, limits the rewrite to the columns a scope's
+	// migrations wrote (Scope.Writes: schema.table -> columns, or
+	// AllColumns), in the rows where they are not NULL, writing only the
+	// values that change; a ruled table it does not name is left alone.
+	Columns map[string][]string
+	// FromGolden says the database is a clone of an anonymised golden (a
+	// PR's database): the name and noise transformers keep values bearing
+	// their mark. Without it, as for a golden built from raw data, they
+	// transform every value.
+	FromGolden bool
 	// Plan reports what would be rewritten and changes nothing.
 	Plan     bool
 	Progress io.Writer
@@ -59,7 +69,7 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 			}
 		}
 	}
-	tr, err := compile(rules, o.Salt)
+	tr, err := compile(rules, o.Salt, o.FromGolden)
 	if err != nil {
 		return Report{}, err
 	}
