@@ -107,7 +107,18 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 	var rep Report
 	for _, t := range tables {
 		cols := tr[t.schema+"."+t.name]
+		if o.Columns != nil {
+			cols = writtenColumns(t, cols, o.Columns)
+		}
 		if len(cols) == 0 {
+			continue
+		}
+		if o.Columns != nil && !anyUnique(t, cols) {
+			r, err := columnPass(ctx, conn, t, cols, o.Plan, workers, o.Progress)
+			if err != nil {
+				return rep, err
+			}
+			rep.Tables = append(rep.Tables, r)
 			continue
 		}
 		method := chooseMethod(o.Method, t, cols)
@@ -125,7 +136,7 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 		}
 		rep.Tables = append(rep.Tables, r)
 	}
-	if len(rep.Tables) > 0 && !o.Plan {
+	if wroteRows(rep) && !o.Plan {
 		// A materialized view keeps the rows it was last refreshed with:
 		// the raw ones, until it is refreshed from the rewritten tables.
 		if err := refreshViews(ctx, conn); err != nil {

@@ -212,8 +212,14 @@ func (s *scopeBuilder) rename(r *pg_query.RenameStmt) {
 	case r.RenameType == pg_query.ObjectType_OBJECT_COLUMN:
 		s.touch(r.Relation)
 		t := short(name(r.Relation))
-		// The renamed column keeps the rule of its old name.
-		s.derived[t+"."+r.Newname] = t + "." + r.Subname
+		// The renamed column keeps the rule of its old name, or of the
+		// column that name was filled from.
+		src := t + "." + r.Subname
+		if d, ok := s.derived[src]; ok {
+			delete(s.derived, src)
+			src = d
+		}
+		s.derived[t+"."+r.Newname] = src
 		if cols := s.writes[name(r.Relation)]; cols[r.Subname] {
 			delete(cols, r.Subname)
 			cols[r.Newname] = true
