@@ -98,9 +98,25 @@ func planColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[string
 	return rep, nil
 }
 
+// unchanged stands, in a column pass's spool, for a value its transformer
+// kept: PostgreSQL's text never holds a NUL byte.
+const unchanged = "\x00"
+
+// keptOrChanged reports a value its transformer keeps as unchanged, so a
+// column pass spools a byte, not the value twice, for each row it keeps.
+type keptOrChanged struct{ Transformer }
+
+func (k keptOrChanged) Transform(v string) (*string, error) {
+	out, err := k.Transformer.Transform(v)
+	if err == nil && out != nil && *out == v {
+		return ptr(unchanged), nil
+	}
+	return out, err
+}
+
 // anonymizeColumns runs a column pass over t in one transaction: it reads
-// each ruled column beside its transformed value, keeps the rows where a
-// value changes, and updates those rows' columns only.
+// the ruled columns' values through their transformers, keeps the rows
+// where a value changes, and updates those values only.
 func anonymizeColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[string]Transformer, workers int, progress io.Writer) (TableReport, error) {
 	start := time.Now()
 	names := slices.Sorted(maps.Keys(rules))
@@ -124,19 +140,18 @@ func anonymizeColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[s
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
-	// Each column twice, as it is and through its transformer.
-	var ids, sel, defs, sets []string
+	var ids, defs, sets []string
 	var fields []fieldRule
 	for i, n := range names {
 		c, _ := t.column(n)
 		id := pgx.Identifier{n}.Sanitize()
 		ids = append(ids, id)
-		sel = append(sel, id, id)
-		defs = append(defs, id+" "+c.typ)
-		sets = append(sets, fmt.Sprintf("%s = a.%s", id, id))
-		fields = append(fields, fieldRule{index: 2 + 2*i, column: t.String() + "." + n, t: rules[n]})
+		// The staged value v<i>, and s<i>: whether it is set.
+		defs = append(defs, fmt.Sprintf("v%d %s, s%d boolean", i, c.typ, i))
+		sets = append(sets, fmt.Sprintf("%s = CASE WHEN a.s%d THEN a.v%d ELSE t.%s END", id, i, i, id))
+		fields = append(fields, fieldRule{index: 1 + i, column: t.String() + "." + n, t: keptOrChanged{rules[n]}})
 	}
-	query := fmt.Sprintf("COPY (SELECT ctid, %s FROM ONLY %s WHERE %s) TO STDOUT", strings.Join(sel, ", "), t.ident(), columnFilter(names))
+	query := fmt.Sprintf("COPY (SELECT ctid, %s FROM ONLY %s WHERE %s) TO STDOUT", strings.Join(ids, ", "), t.ident(), columnFilter(names))
 	meter := newMeter(t.String(), t.estRows, progress)
 	if rep.Checked, err = spoolRows(ctx, tx, query, spool, fields, workers, meter); err != nil {
 		return rep, err
@@ -180,9 +195,10 @@ func anonymizeColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[s
 	return rep, nil
 }
 
-// keepChanged reads spooled rows (ctid, then each column as it is and as
-// transformed) and writes to out, as ctid and the transformed columns,
-// the rows where a value changes. It returns how many it wrote.
+// keepChanged reads spooled rows (ctid, then each column's new value or
+// unchanged) and writes to out, as ctid and each column's value and
+// whether it is set, the rows where a value changes. It returns how many
+// it wrote. A NULL was never transformed: it is left as it is.
 func keepChanged(spool *os.File, out io.Writer, columns int) (int64, error) {
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
 		return 0, err
@@ -190,19 +206,30 @@ func keepChanged(spool *os.File, out io.Writer, columns int) (int64, error) {
 	r := bufio.NewReaderSize(spool, 1<<20)
 	w := bufio.NewWriterSize(out, 1<<20)
 	var n int64
+	fields := make([][]byte, 0, 1+columns)
 	for {
-		line, err := r.ReadBytes('\n')
+		line, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			// A row longer than the buffer: read the rest of it.
+			rest, err2 := r.ReadBytes('\n')
+			line, err = append(append([]byte(nil), line...), rest...), err2
+		}
 		if len(line) > 0 {
-			f := bytes.Split(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\t'})
-			if len(f) != 1+2*columns {
-				return n, fmt.Errorf("a spooled row has %d fields, want %d", len(f), 1+2*columns)
+			fields = splitFields(fields[:0], bytes.TrimSuffix(line, []byte{'\n'}))
+			if len(fields) != 1+columns {
+				return n, fmt.Errorf("a spooled row has %d fields, want %d", len(fields), 1+columns)
 			}
-			if changed(f[1:]) {
+			if rowChanged(fields[1:]) {
 				n++
-				w.Write(f[0])
-				for i := 2; i < len(f); i += 2 {
-					w.WriteByte('\t')
-					w.Write(f[i])
+				w.Write(fields[0])
+				for _, f := range fields[1:] {
+					if kept(f) {
+						w.WriteString("\t\\N\tf")
+					} else {
+						w.WriteByte('\t')
+						w.Write(f)
+						w.WriteString("\tt")
+					}
 				}
 				w.WriteByte('\n')
 			}
@@ -216,16 +243,25 @@ func keepChanged(spool *os.File, out io.Writer, columns int) (int64, error) {
 	}
 }
 
-// changed reports whether any (old, new) pair of COPY fields holds two
-// different values.
-func changed(pairs [][]byte) bool {
-	for i := 0; i+1 < len(pairs); i += 2 {
-		if bytes.Equal(pairs[i], pairs[i+1]) {
-			continue
+// splitFields appends line's tab-separated fields to dst.
+func splitFields(dst [][]byte, line []byte) [][]byte {
+	for {
+		i := bytes.IndexByte(line, '\t')
+		if i < 0 {
+			return append(dst, line)
 		}
-		a, aNull := decodeField(pairs[i])
-		b, bNull := decodeField(pairs[i+1])
-		if a != b || aNull != bNull {
+		dst = append(dst, line[:i])
+		line = line[i+1:]
+	}
+}
+
+// kept reports whether a spooled field is a value left as it is: one its
+// transformer kept, or a NULL.
+func kept(f []byte) bool { return string(f) == unchanged || bytes.Equal(f, nullField) }
+
+func rowChanged(fields [][]byte) bool {
+	for _, f := range fields {
+		if !kept(f) {
 			return true
 		}
 	}

@@ -97,6 +97,30 @@ func TestColumnPassRewritesOnlyTheWrittenColumns(t *testing.T) {
 			t.Errorf("%d copied emails changed", n)
 		}
 	})
+	t.Run("raw values in plain columns", func(t *testing.T) {
+		t.Parallel()
+		db := newGolden(t, admin)
+		others := digest(t, db, "(SELECT id, name, email, signup_ip, score FROM users)")
+		rep := migrateAndScope(t, db, `ALTER TABLE users ADD COLUMN nick text;
+			UPDATE users SET nick = email;
+			UPDATE users SET nick = 'raw.' || id || '@corp.example', phone = '+44 20 7946 0000' WHERE id <= 10;
+			UPDATE users SET phone = '+44 20 7946 0011' WHERE id = 11;`, false)
+		if r := rep["users"]; len(rep) != 1 || r.Method != "columns" || !slices.Equal(r.Columns, []string{"nick", "phone"}) || r.Rows != 11 || r.Checked != 3000 {
+			t.Fatalf("report = %+v, want a column pass over users.nick and phone changing 11 of 3000 rows", rep)
+		}
+		if n := scalar[int64](t, db, `SELECT count(*) FROM users x WHERE x::text ~ 'corp\.example|\+44 20 7946'`); n != 0 {
+			t.Errorf("%d users keep a raw value the migration wrote", n)
+		}
+		if n := scalar[int64](t, db, `SELECT count(*) FROM users WHERE id <= 10 AND nick !~ '^[a-z]+\.[0-9a-f]{10}@example\.com$'`); n != 0 {
+			t.Errorf("%d raw nicks were not transformed by email's rule", n)
+		}
+		if n := scalar[int64](t, db, "SELECT count(*) FROM users WHERE id > 10 AND nick IS DISTINCT FROM email"); n != 0 {
+			t.Errorf("%d copied emails changed (row 11 had only its phone changed)", n)
+		}
+		if digest(t, db, "(SELECT id, name, email, signup_ip, score FROM users)") != others {
+			t.Error("a column the migration did not write changed")
+		}
+	})
 	t.Run("name and noise met again", func(t *testing.T) {
 		t.Parallel()
 		db := newGolden(t, admin)

@@ -184,6 +184,9 @@ func (s *scopeBuilder) statement(where string, n *pg_query.Node) {
 	case n.GetMergeStmt() != nil:
 		s.touch(n.GetMergeStmt().Relation)
 		s.write(n.GetMergeStmt().Relation)
+	case n.GetVariableSetStmt() != nil && !publicPath(n.GetVariableSetStmt()):
+		// Unqualified names no longer mean public's tables.
+		s.unattributed(where, "a search_path other than public")
 	case writesNothing(n):
 	default:
 		s.unattributed(where, statementKind(n))
@@ -340,3 +343,12 @@ func schemaOf(rv *pg_query.RangeVar) string {
 
 // short drops the default schema, as rules are written.
 func short(table string) string { return strings.TrimPrefix(table, "public.") }
+
+// publicPath reports whether a SET leaves unqualified names in public:
+// it sets another variable, or search_path to public alone.
+func publicPath(v *pg_query.VariableSetStmt) bool {
+	if v.Name != "search_path" || v.Kind != pg_query.VariableSetKind_VAR_SET_VALUE {
+		return true
+	}
+	return len(v.Args) == 1 && v.Args[0].GetAConst().GetSval().GetSval() == "public"
+}

@@ -60,6 +60,8 @@ func TestScopeColumnsWritten(t *testing.T) {
 		{"procedure", `CALL backfill();`, nil, nil, true, "backfill()"},
 		{"user function in an update", `UPDATE users SET nick = pick_nick(id);`, nil, nil, true, "pick_nick()"},
 		{"writing CTE", `WITH moved AS (INSERT INTO archive SELECT * FROM users RETURNING id) SELECT count(*) FROM moved;`, nil, nil, true, "data-modifying WITH"},
+		{"search path to public", `SET search_path TO public; SET lock_timeout = '5s';`, nil, nil, false, ""},
+		{"search path elsewhere", `SET search_path = crm, public; UPDATE users SET email = 'x';`, nil, nil, true, "search_path"},
 		{"unknown statement", `CREATE FOREIGN TABLE remote_users (id int) SERVER elsewhere;`, nil, nil, true, "does not analyse"},
 		{"dollar quotes and comments", `-- UPDATE users SET email = 'x';
 			/* INSERT INTO users VALUES (1); */ COMMENT ON TABLE users IS $c$UPDATE users SET email = 'x'$c$;`, nil, nil, false, ""},
