@@ -27,6 +27,8 @@ func TestScopeColumnsWritten(t *testing.T) {
 			CREATE UNIQUE INDEX CONCURRENTLY users_phone_key ON users (phone);`, nil, nil, false, ""},
 		{"renames", `ALTER TABLE users RENAME COLUMN phone TO mobile; ALTER TABLE orders RENAME TO purchases;`,
 			nil, map[string]string{"users.mobile": "users.phone"}, false, ""},
+		{"generated column and expression index", `ALTER TABLE users ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(name, ''))) STORED;
+			CREATE INDEX users_email_lower ON users (pg_catalog.lower(email));`, nil, nil, false, ""},
 		{"drop, comment, grant, delete", `ALTER TABLE users DROP COLUMN legacy; COMMENT ON TABLE users IS 'people';
 			GRANT SELECT ON users TO reporting; DELETE FROM users WHERE id < 0; TRUNCATE audit;`, nil, nil, false, ""},
 		{"backfill from a ruled column", `ALTER TABLE users ADD COLUMN nick text; UPDATE users SET nick = email;`,

@@ -36,6 +36,7 @@ var harmlessFuncs = []string{
 	"concat", "concat_ws", "format", "position", "strpos", "lpad", "rpad", "reverse", "regexp_replace", "regexp_match", "md5", "encode", "decode", "translate",
 	"abs", "round", "ceil", "floor", "greatest", "least", "random", "gen_random_uuid", "uuid_generate_v4",
 	"jsonb_build_object", "json_build_object", "jsonb_set", "to_jsonb", "to_json", "jsonb_extract_path_text", "array_length", "unnest", "generate_series",
+	"array_to_string", "string_to_array", "to_tsvector", "setweight", "octet_length", "sha256",
 }
 
 // funcName is a call's name, schema-qualified when the call names one.
