@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
+	p "github.com/pulumi/pulumi-go-provider"
 
 	"github.com/prenv/prenv/internal/anonymize"
 	"github.com/prenv/prenv/stacks"
@@ -62,7 +63,8 @@ func anonymizeDatabase(ctx context.Context, adminURL, db, spec string, salt []by
 			return err
 		}
 		for _, w := range scope.Warnings {
-			fmt.Fprintln(progress, "anonymize: "+w)
+			// Shown by prenv up (a warning of the Database resource).
+			p.GetLogger(ctx).Warning("anonymize: " + w)
 		}
 		if !scope.Everything {
 			// Only the columns the migrations wrote are rewritten.

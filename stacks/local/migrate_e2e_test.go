@@ -31,6 +31,9 @@ func TestLocalMigrateCommandIsAnonymisedWhole(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "contacts.email_backup") {
 		t.Fatalf("up with an unruled copy of the emails: %v", err)
 	}
+	if !strings.Contains(progress.String(), "warning: anonymize: database.migrate is a command prenv cannot see into") {
+		t.Errorf("up did not warn that the command's scope is unknown:\n%s", progress.String())
+	}
 	w.bp.Database.Anonymize.Rules["contacts.email_backup"] = stacks.AnonymizeRule{Transformer: "email"}
 	w.up("pr-2")
 	t.Cleanup(func() { w.destroy("pr-2") })
