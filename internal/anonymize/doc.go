@@ -11,5 +11,8 @@
 // with COPY, transforms rows in parallel workers, and streams them back in,
 // so an interrupted run leaves each table fully old or fully new. Scope
 // finds, with the real PostgreSQL parser, the tables a set of migrations
-// touches, so a PR's run rewrites only those.
+// touches and the columns it writes, failing closed on any statement it
+// cannot attribute; a PR's run then rewrites only those columns, by a
+// column pass that updates only the values that change (outputs met again
+// are fixed points, name and noise by a mark).
 package anonymize

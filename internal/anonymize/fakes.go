@@ -41,12 +41,17 @@ func (e emailT) domainOrDefault() string {
 }
 func (emailT) Kind() string { return "text" }
 
-type nameT struct{ keyed }
+type nameT struct {
+	keyed
+	trust bool // keep values bearing the name mark (see marks.go)
+}
 
 func (n nameT) Transform(v string) (*string, error) {
-	// Not a fixed point: a real person may bear a listed name.
+	if n.trust && isFakeName(v) {
+		return ptr(v), nil
+	}
 	sum := n.sum("name", v)
-	return ptr(pick(firstNames, sum[:8]) + " " + pick(lastNames, sum[8:16])), nil
+	return ptr(pick(firstNames, sum[:8]) + nameMark + pick(lastNames, sum[8:16])), nil
 }
 func (nameT) Kind() string { return "text" }
 

@@ -41,10 +41,10 @@ func (c ColumnRef) TableName() string { return c.Schema + "." + c.Table }
 // compiled is the rules built into transformers, by table and column.
 type compiled map[string]map[string]Transformer // schema.table -> column -> transformer
 
-// compile builds every rule's transformer. A rule keyed by the salt
-// without a salt, or an unknown transformer, is an error naming the
-// column.
-func compile(rules map[string]Rule, salt []byte) (compiled, error) {
+// compile builds every rule's transformer, trusting the name and noise
+// marks when trustMarks. A rule keyed by the salt without a salt, or an
+// unknown transformer, is an error naming the column.
+func compile(rules map[string]Rule, salt []byte, trustMarks bool) (compiled, error) {
 	out := compiled{}
 	var errs []string
 	for _, key := range sortedKeys(rules) {
@@ -58,7 +58,7 @@ func compile(rules map[string]Rule, salt []byte) (compiled, error) {
 			errs = append(errs, fmt.Sprintf("%s: transformer %s is keyed by the salt, and none was given: set the variable database.anonymize.salt-env names", key, r.Transformer))
 			continue
 		}
-		t, err := New(r.Transformer, r.Options, salt)
+		t, err := newTransformer(r.Transformer, r.Options, salt, trustMarks)
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", key, err))
 			continue

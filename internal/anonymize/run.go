@@ -30,6 +30,16 @@ type Options struct {
 	// table whose ruled columns are unique is always rewritten: an update
 	// in place would collide with values not yet rewritten.
 	Method string
+	// Columns, when set, limits the rewrite to the columns a scope's
+	// migrations wrote (Scope.Writes: schema.table -> columns, or
+	// AllColumns), in the rows where they are not NULL, writing only the
+	// values that change; a ruled table it does not name is left alone.
+	Columns map[string][]string
+	// FromGolden says the database is a clone of an anonymised golden (a
+	// PR's database): the name and noise transformers keep values bearing
+	// their mark. Without it, as for a golden built from raw data, they
+	// transform every value.
+	FromGolden bool
 	// Plan reports what would be rewritten and changes nothing.
 	Plan     bool
 	Progress io.Writer
@@ -59,7 +69,7 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 			}
 		}
 	}
-	tr, err := compile(rules, o.Salt)
+	tr, err := compile(rules, o.Salt, o.FromGolden)
 	if err != nil {
 		return Report{}, err
 	}
@@ -97,7 +107,18 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 	var rep Report
 	for _, t := range tables {
 		cols := tr[t.schema+"."+t.name]
+		if o.Columns != nil {
+			cols = writtenColumns(t, cols, o.Columns)
+		}
 		if len(cols) == 0 {
+			continue
+		}
+		if o.Columns != nil && !anyUnique(t, cols) {
+			r, err := columnPass(ctx, conn, t, cols, o.Plan, workers, o.Progress)
+			if err != nil {
+				return rep, err
+			}
+			rep.Tables = append(rep.Tables, r)
 			continue
 		}
 		method := chooseMethod(o.Method, t, cols)
@@ -115,7 +136,7 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 		}
 		rep.Tables = append(rep.Tables, r)
 	}
-	if len(rep.Tables) > 0 && !o.Plan {
+	if wroteRows(rep) && !o.Plan {
 		// A materialized view keeps the rows it was last refreshed with:
 		// the raw ones, until it is refreshed from the rewritten tables.
 		if err := refreshViews(ctx, conn); err != nil {

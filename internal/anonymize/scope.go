@@ -13,10 +13,15 @@ import (
 )
 
 // Scope is what a set of migrations touches: the tables it creates,
-// alters, renames, writes or copies into, and the columns it fills from
-// other columns.
+// alters, renames, writes or copies into, the columns it writes values
+// into, and the columns it fills from other columns.
 type Scope struct {
 	Tables []string // schema.table, after renames
+	// Writes maps each table the migrations wrote values into
+	// (schema.table, after renames) to the columns written, sorted; AllColumns
+	// when whole rows were inserted, copied or merged. Adding a column,
+	// an index or a constraint, or renaming, writes nothing.
+	Writes map[string][]string
 	// Derived maps a column the migrations fill from another column to
 	// that source, both as table.column: the target inherits the source's
 	// rule, so PII copied into a new column is anonymised like the original.
@@ -27,11 +32,14 @@ type Scope struct {
 	Warnings   []string
 }
 
+// AllColumns in Scope.Writes stands for every column of a table.
+const AllColumns = "*"
+
 // ScopeFiles parses migration files with PostgreSQL's own parser and
 // collects what they touch. An unparsable file is an error naming the
 // file and line.
 func ScopeFiles(paths []string) (Scope, error) {
-	s := scopeBuilder{tables: map[string]bool{}, derived: map[string]string{}}
+	s := newScopeBuilder()
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -46,7 +54,7 @@ func ScopeFiles(paths []string) (Scope, error) {
 
 // ScopeSQL is ScopeFiles for SQL held in memory; name is used in errors.
 func ScopeSQL(name, sql string) (Scope, error) {
-	s := scopeBuilder{tables: map[string]bool{}, derived: map[string]string{}}
+	s := newScopeBuilder()
 	if err := s.add(name, sql); err != nil {
 		return Scope{}, err
 	}
@@ -55,19 +63,32 @@ func ScopeSQL(name, sql string) (Scope, error) {
 
 type scopeBuilder struct {
 	tables     map[string]bool
+	writes     map[string]map[string]bool // schema.table -> columns
 	derived    map[string]string
 	everything bool
 	warnings   []string
 }
 
+func newScopeBuilder() *scopeBuilder {
+	return &scopeBuilder{tables: map[string]bool{}, writes: map[string]map[string]bool{}, derived: map[string]string{}}
+}
+
 func (s *scopeBuilder) scope() Scope {
-	out := Scope{Derived: s.derived, Everything: s.everything, Warnings: s.warnings}
+	out := Scope{Derived: s.derived, Everything: s.everything, Warnings: s.warnings, Writes: map[string][]string{}}
 	for t, live := range s.tables {
 		if live {
 			out.Tables = append(out.Tables, t)
 		}
 	}
 	slices.Sort(out.Tables)
+	for t, cols := range s.writes {
+		if len(cols) > 0 {
+			out.Writes[t] = sortedKeys(cols)
+			if cols[AllColumns] {
+				out.Writes[t] = []string{AllColumns}
+			}
+		}
+	}
 	return out
 }
 
@@ -88,25 +109,19 @@ func (s *scopeBuilder) add(file, sql string) error {
 	return nil
 }
 
-// statement records what one statement touches.
+// statement records what one statement touches and writes.
 func (s *scopeBuilder) statement(where string, n *pg_query.Node) {
+	if why := unknownWrite(n); why != "" {
+		s.unattributed(where, why)
+		return
+	}
 	switch {
 	case n.GetCreateStmt() != nil:
-		s.touch(n.GetCreateStmt().Relation)
+		s.touch(n.GetCreateStmt().Relation) // empty: nothing written
 	case n.GetAlterTableStmt() != nil:
-		s.touch(n.GetAlterTableStmt().Relation)
+		s.alterTable(n.GetAlterTableStmt())
 	case n.GetRenameStmt() != nil:
-		r := n.GetRenameStmt()
-		if r.RenameType == pg_query.ObjectType_OBJECT_TABLE && r.Relation != nil {
-			delete(s.tables, name(r.Relation))
-			s.tables[schemaOf(r.Relation)+"."+r.Newname] = true
-		} else {
-			s.touch(r.Relation)
-			if r.RenameType == pg_query.ObjectType_OBJECT_COLUMN && r.Relation != nil {
-				// The renamed column keeps the rule of its old name.
-				s.derived[short(name(r.Relation))+"."+r.Newname] = short(name(r.Relation)) + "." + r.Subname
-			}
-		}
+		s.rename(n.GetRenameStmt())
 	case n.GetInsertStmt() != nil:
 		ins := n.GetInsertStmt()
 		s.touch(ins.Relation)
@@ -114,121 +129,140 @@ func (s *scopeBuilder) statement(where string, n *pg_query.Node) {
 		for _, c := range ins.Cols {
 			cols = append(cols, c.GetResTarget().GetName())
 		}
+		s.write(ins.Relation, cols...)
+		if oc := ins.OnConflictClause; oc != nil {
+			for _, t := range oc.TargetList {
+				s.write(ins.Relation, t.GetResTarget().GetName())
+			}
+		}
 		if sel := ins.SelectStmt.GetSelectStmt(); sel != nil {
 			s.lineage(ins.Relation, cols, sel)
 		}
 	case n.GetUpdateStmt() != nil:
 		up := n.GetUpdateStmt()
 		s.touch(up.Relation)
+		from := up.FromClause
+		if len(from) == 0 {
+			// Unqualified columns are the updated table's own.
+			from = []*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: up.Relation}}}
+		}
 		for _, t := range up.TargetList {
-			if src := columnSource(t.GetResTarget().GetVal(), up.FromClause); src != "" {
-				s.derived[short(name(up.Relation))+"."+t.GetResTarget().GetName()] = src
+			col := t.GetResTarget().GetName()
+			s.write(up.Relation, col)
+			if src := columnSource(t.GetResTarget().GetVal(), from, up.Relation); src != "" && src != short(name(up.Relation))+"."+col {
+				s.derived[short(name(up.Relation))+"."+col] = src
 			}
 		}
 	case n.GetCopyStmt() != nil && n.GetCopyStmt().IsFrom:
-		s.touch(n.GetCopyStmt().Relation)
+		cp := n.GetCopyStmt()
+		s.touch(cp.Relation)
+		var cols []string
+		for _, c := range cp.Attlist {
+			cols = append(cols, c.GetString_().GetSval())
+		}
+		s.write(cp.Relation, cols...)
+	case n.GetCopyStmt() != nil:
+		// COPY TO writes no table.
 	case n.GetCreateTableAsStmt() != nil:
 		ctas := n.GetCreateTableAsStmt()
 		s.touch(ctas.Into.GetRel())
+		s.write(ctas.Into.GetRel())
 		if sel := ctas.Query.GetSelectStmt(); sel != nil {
 			s.lineage(ctas.Into.GetRel(), nil, sel)
 		}
 	case n.GetSelectStmt() != nil && n.GetSelectStmt().IntoClause != nil:
-		s.touch(n.GetSelectStmt().IntoClause.GetRel())
-	case n.GetSelectStmt() != nil && mayWrite(n):
-		s.unattributed(where, "a SELECT with a data-modifying WITH or a function call")
+		into := n.GetSelectStmt().IntoClause.GetRel()
+		s.touch(into)
+		s.write(into)
+		s.lineage(into, nil, n.GetSelectStmt())
+	case n.GetSelectStmt() != nil:
+		// A plain SELECT of harmless functions (setval) writes nothing.
 	case n.GetAlterObjectSchemaStmt() != nil && n.GetAlterObjectSchemaStmt().Relation != nil:
-		// The table moves: its rules follow it under the new schema.
+		// The table moves: its rules and writes follow it.
 		rv := n.GetAlterObjectSchemaStmt().Relation
-		delete(s.tables, name(rv))
-		s.tables[n.GetAlterObjectSchemaStmt().Newschema+"."+rv.Relname] = true
+		s.move(name(rv), n.GetAlterObjectSchemaStmt().Newschema+"."+rv.Relname)
 	case n.GetMergeStmt() != nil:
 		s.touch(n.GetMergeStmt().Relation)
-	case n.GetDoStmt() != nil, n.GetCreateFunctionStmt() != nil, n.GetExecuteStmt() != nil, n.GetCallStmt() != nil:
-		s.unattributed(where, "a DO block, function or dynamic statement")
+		s.write(n.GetMergeStmt().Relation)
+	case n.GetVariableSetStmt() != nil && !publicPath(n.GetVariableSetStmt()):
+		// Unqualified names no longer mean public's tables.
+		s.unattributed(where, "a search_path other than public")
+	case writesNothing(n):
+	default:
+		s.unattributed(where, statementKind(n))
+	}
+}
+
+// alterTable records an ALTER TABLE: only a column's type change with
+// USING rewrites values; adding columns (their defaults are constants),
+// constraints, defaults and the rest write none.
+func (s *scopeBuilder) alterTable(at *pg_query.AlterTableStmt) {
+	s.touch(at.Relation)
+	for _, c := range at.Cmds {
+		cmd := c.GetAlterTableCmd()
+		if cmd.GetSubtype() == pg_query.AlterTableType_AT_AlterColumnType && cmd.GetDef().GetColumnDef().GetRawDefault() != nil {
+			s.write(at.Relation, cmd.Name)
+		}
+	}
+}
+
+// rename follows a table or column to its new name.
+func (s *scopeBuilder) rename(r *pg_query.RenameStmt) {
+	switch {
+	case r.Relation == nil:
+	case r.RenameType == pg_query.ObjectType_OBJECT_TABLE:
+		s.move(name(r.Relation), schemaOf(r.Relation)+"."+r.Newname)
+	case r.RenameType == pg_query.ObjectType_OBJECT_COLUMN:
+		s.touch(r.Relation)
+		t := short(name(r.Relation))
+		// The renamed column keeps the rule of its old name, or of the
+		// column that name was filled from.
+		src := t + "." + r.Subname
+		if d, ok := s.derived[src]; ok {
+			delete(s.derived, src)
+			src = d
+		}
+		s.derived[t+"."+r.Newname] = src
+		if cols := s.writes[name(r.Relation)]; cols[r.Subname] {
+			delete(cols, r.Subname)
+			cols[r.Newname] = true
+		}
+	default:
+		s.touch(r.Relation)
+	}
+}
+
+// move follows a table from one schema.table to another.
+func (s *scopeBuilder) move(from, to string) {
+	delete(s.tables, from)
+	s.tables[to] = true
+	if w, ok := s.writes[from]; ok {
+		delete(s.writes, from)
+		s.writes[to] = w
+	}
+}
+
+// write records values written into rv's columns; none means whole rows.
+func (s *scopeBuilder) write(rv *pg_query.RangeVar, cols ...string) {
+	if rv == nil || rv.Relname == "" || rv.Relpersistence == "t" {
+		return
+	}
+	t := name(rv)
+	if s.writes[t] == nil {
+		s.writes[t] = map[string]bool{}
+	}
+	if len(cols) == 0 {
+		cols = []string{AllColumns}
+	}
+	for _, c := range cols {
+		s.writes[t][c] = true
 	}
 }
 
 // unattributed widens the scope to every ruled table, saying why.
 func (s *scopeBuilder) unattributed(where, what string) {
 	s.everything = true
-	s.warnings = append(s.warnings, fmt.Sprintf("%s: %s can write any table, so every table with rules is anonymised", where, what))
-}
-
-// harmlessFuncs are functions a migration's SELECT may call that write no
-// table rows.
-var harmlessFuncs = []string{"setval", "nextval", "currval", "set_config", "current_setting", "pg_advisory_lock", "pg_advisory_unlock", "pg_advisory_xact_lock", "now", "count", "max", "min"}
-
-// mayWrite reports whether a top-level SELECT may change rows: through a
-// data-modifying WITH, or a call to a function not known to be harmless.
-func mayWrite(n *pg_query.Node) bool {
-	sel := n.GetSelectStmt()
-	if w := sel.GetWithClause(); w != nil {
-		for _, cte := range w.Ctes {
-			q := cte.GetCommonTableExpr().GetCtequery()
-			if q.GetInsertStmt() != nil || q.GetUpdateStmt() != nil || q.GetDeleteStmt() != nil || q.GetMergeStmt() != nil {
-				return true
-			}
-		}
-	}
-	for _, t := range sel.TargetList {
-		if fc := t.GetResTarget().GetVal().GetFuncCall(); fc != nil {
-			last := fc.Funcname[len(fc.Funcname)-1].GetString_().GetSval()
-			if !slices.Contains(harmlessFuncs, last) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// lineage records, for INSERT ... SELECT and CREATE TABLE AS, which target
-// column each plain column reference of the select list fills.
-func (s *scopeBuilder) lineage(target *pg_query.RangeVar, cols []string, sel *pg_query.SelectStmt) {
-	for i, item := range sel.TargetList {
-		rt := item.GetResTarget()
-		src := columnSource(rt.GetVal(), sel.FromClause)
-		if src == "" {
-			continue
-		}
-		col := rt.GetName()
-		switch {
-		case i < len(cols):
-			col = cols[i]
-		case col == "":
-			col = src[strings.LastIndex(src, ".")+1:]
-		}
-		s.derived[short(name(target))+"."+col] = src
-	}
-}
-
-// columnSource returns table.column for a plain column reference that can
-// be tied to one table of from, or "".
-func columnSource(val *pg_query.Node, from []*pg_query.Node) string {
-	ref := val.GetColumnRef()
-	if ref == nil {
-		return ""
-	}
-	var parts []string
-	for _, f := range ref.Fields {
-		parts = append(parts, f.GetString_().GetSval())
-	}
-	tables := map[string]string{} // alias or name -> schema.table
-	for _, f := range from {
-		if rv := f.GetRangeVar(); rv != nil {
-			tables[rv.Relname] = name(rv)
-			if rv.Alias != nil {
-				tables[rv.Alias.Aliasname] = name(rv)
-			}
-		}
-	}
-	switch {
-	case len(parts) == 2 && tables[parts[0]] != "":
-		return short(tables[parts[0]]) + "." + parts[1]
-	case len(parts) == 1 && len(from) == 1 && len(tables) > 0:
-		return short(name(from[0].GetRangeVar())) + "." + parts[0]
-	}
-	return ""
+	s.warnings = append(s.warnings, fmt.Sprintf("%s: %s can write any table, so every ruled column is anonymised", where, what))
 }
 
 func (s *scopeBuilder) touch(rv *pg_query.RangeVar) {
@@ -248,3 +282,12 @@ func schemaOf(rv *pg_query.RangeVar) string {
 
 // short drops the default schema, as rules are written.
 func short(table string) string { return strings.TrimPrefix(table, "public.") }
+
+// publicPath reports whether a SET leaves unqualified names in public:
+// it sets another variable, or search_path to public alone.
+func publicPath(v *pg_query.VariableSetStmt) bool {
+	if v.Name != "search_path" || v.Kind != pg_query.VariableSetKind_VAR_SET_VALUE {
+		return true
+	}
+	return len(v.Args) == 1 && v.Args[0].GetAConst().GetSval().GetSval() == "public"
+}

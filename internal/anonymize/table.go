@@ -20,7 +20,8 @@ type TableReport struct {
 	Columns  []string
 	Rows     int64
 	Duration time.Duration
-	Method   string // rewrite (reload with keys rebuilt) or update
+	Method   string // rewrite (reload with keys rebuilt), update, or columns (a column pass: Rows are those changed)
+	Checked  int64  // a column pass's rows read and checked
 }
 
 // RowsPerSecond is the table's throughput.

@@ -131,8 +131,16 @@ func NeedsSalt(name string) bool {
 }
 
 // New builds the transformer name with its options. salt keys the
-// deterministic ones.
+// deterministic ones. It assumes raw data: the fakes in reserved ranges
+// are kept when met again, but name and noise transform every value (a
+// run over a clone of the golden trusts their marks: Options.FromGolden).
 func New(name string, opts map[string]any, salt []byte) (Transformer, error) {
+	return newTransformer(name, opts, salt, false)
+}
+
+// newTransformer is New; trustMarks says whether name and noise keep a
+// value bearing their mark, which only a run over anonymised data may.
+func newTransformer(name string, opts map[string]any, salt []byte, trustMarks bool) (Transformer, error) {
 	o := options(opts)
 	k := newKeyed(salt)
 	var t Transformer
@@ -152,7 +160,7 @@ func New(name string, opts map[string]any, salt []byte) (Transformer, error) {
 	case "email":
 		t = emailT{keyed: k, domain: o.str("domain", "")}
 	case "name":
-		t = nameT{k}
+		t = nameT{keyed: k, trust: trustMarks}
 	case "phone":
 		t = phoneT{k}
 	case "address":
@@ -166,7 +174,7 @@ func New(name string, opts map[string]any, salt []byte) (Transformer, error) {
 		if kind != "number" && kind != "date" {
 			return nil, fmt.Errorf("noise: options.type %q is not number or date", kind)
 		}
-		t = noiseT{keyed: k, spread: o.float("range", 10), date: kind == "date"}
+		t = noiseT{keyed: k, spread: o.float("range", 10), date: kind == "date", trust: trustMarks}
 	case "regex":
 		re, err := regexp.Compile(o.str("pattern", ""))
 		if err != nil || o.str("pattern", "") == "" {

@@ -23,6 +23,7 @@ var benches = []struct {
 	{"clone", cloneSpeed},
 	{"clone-thin", cloneThin},
 	{"up-local-thin", upLocalThin},
+	{"up-local-migration", upLocalMigration},
 	{"anonymize", anonymizeSpeed},
 	{"reap", reapAtScale},
 	{"reap-s3", reapOnS3},
@@ -31,7 +32,7 @@ var benches = []struct {
 
 func main() {
 	bin := flag.String("bin", "bin", "directory holding prenv and pulumi")
-	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, stub, up-local, clone, clone-thin, up-local-thin, anonymize, reap, reap-s3, engines")
+	only := flag.String("only", "", "comma-separated benchmarks to run (default all): up-noop, router, stub, up-local, clone, clone-thin, up-local-thin, up-local-migration, anonymize, reap, reap-s3, engines")
 	backend := flag.Bool("serve-backend", false, "internal: serve the router and stub benchmarks' static handler on $PORT")
 	flag.Parse()
 	if *backend {

@@ -38,7 +38,7 @@ func (a *App) anonymizeCommand() *cobra.Command {
 		Use:   "anonymize",
 		Short: "Anonymise a database by the blueprint's rules (all tables, or those a PR's migrations touch)",
 		Long: "anonymize rewrites the ruled columns of the database at --database-url, one table per transaction. " +
-			"With --scope migrations it covers only the tables the migrations changed between --base and --head touch. " +
+			"With --scope migrations it rewrites only the columns the migrations changed between --base and --head write (values already anonymised are kept). " +
 			"It refuses to run while a column looks personal without a rule. --plan shows the work; --verify --source-url proves no sampled original survives.",
 		Args: exactArgs(0),
 	}
@@ -114,9 +114,12 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	}
 	rep, err := anonymize.Run(ctx, conn, o)
 	for _, t := range rep.Tables {
-		if f.plan {
+		switch {
+		case f.plan:
 			fmt.Fprintf(a.Stdout, "would anonymise %-24s %v by %s (about %d rows)\n", t.Table, t.Columns, t.Method, t.Rows)
-		} else {
+		case t.Method == "columns":
+			fmt.Fprintf(a.Stdout, "anonymised %-24s %v: %d of %d rows changed by columns in %s\n", t.Table, t.Columns, t.Rows, t.Checked, t.Duration.Round(time.Millisecond))
+		default:
 			fmt.Fprintf(a.Stdout, "anonymised %-24s %v: %d rows by %s in %s (%.0f rows/s)\n", t.Table, t.Columns, t.Rows, t.Method, t.Duration.Round(time.Millisecond), t.RowsPerSecond())
 		}
 	}
@@ -147,10 +150,11 @@ func (a *App) migrationScope(ctx context.Context, bp *stacks.Blueprint, f *anony
 	for _, w := range scope.Warnings {
 		a.notice("anonymize: " + w)
 	}
+	o.FromGolden = true // a PR's database: a clone of the anonymised golden
 	if !scope.Everything {
-		o.Tables, o.Derived = append([]string{}, scope.Tables...), scope.Derived
+		o.Tables, o.Derived, o.Columns = append([]string{}, scope.Tables...), scope.Derived, scope.Writes
 	}
-	a.notice(fmt.Sprintf("%d changed migrations between %s and %s touch %d tables", len(files), f.base, f.head, len(scope.Tables)))
+	a.notice(fmt.Sprintf("%d changed migrations between %s and %s touch %d tables and write %d", len(files), f.base, f.head, len(scope.Tables), len(scope.Writes)))
 	return nil
 }
 

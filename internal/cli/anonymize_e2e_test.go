@@ -157,7 +157,11 @@ INSERT INTO contacts (user_id, email_backup) SELECT id, email FROM users;`
 
 	db := database(t, adminURL, "pr", peopleSQL+";"+pr)
 	users := queryString(t, db, "SELECT md5(string_agg(u::text, ',' ORDER BY id)) FROM users u")
-	out, stderr, code := s.run("anonymize", "--database-url", db, "--scope", "migrations", "--base", base, "--head", "HEAD")
+	out, stderr, code := s.run("anonymize", "--database-url", db, "--scope", "migrations", "--base", base, "--head", "HEAD", "--plan")
+	if code != 0 || !strings.Contains(out, "would anonymise contacts") || !strings.Contains(out, "[email_backup] by columns (about ") || strings.Contains(out, "users") {
+		t.Fatalf("plan: exit %d, %s\n%s", code, stderr, out)
+	}
+	out, stderr, code = s.run("anonymize", "--database-url", db, "--scope", "migrations", "--base", base, "--head", "HEAD")
 	if code != 0 || !strings.Contains(out, "anonymised contacts") || strings.Contains(out, "anonymised users") {
 		t.Fatalf("exit %d, %s\n%s", code, stderr, out)
 	}

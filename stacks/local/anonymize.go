@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
+	p "github.com/pulumi/pulumi-go-provider"
 
 	"github.com/prenv/prenv/internal/anonymize"
 	"github.com/prenv/prenv/stacks"
@@ -39,7 +40,7 @@ func AnonymizationOf(bp *stacks.Blueprint) string {
 // anonymizeDatabase runs the anonymisation spec describes on db (an empty
 // spec has no rules, and only checks that nothing looks personal). files,
 // when given, are the migrations just applied, and limit a migrations
-// scope to the tables they touch; nil means the whole database.
+// scope to the columns they wrote; nil means the whole database.
 func anonymizeDatabase(ctx context.Context, adminURL, db, spec string, salt []byte, files []string, progress io.Writer) error {
 	// Without rules nothing is rewritten, but detection still runs: a
 	// database whose columns look personal is refused, not copied raw.
@@ -62,15 +63,20 @@ func anonymizeDatabase(ctx context.Context, adminURL, db, spec string, salt []by
 			return err
 		}
 		for _, w := range scope.Warnings {
-			fmt.Fprintln(progress, "anonymize: "+w)
+			// Shown by prenv up (a warning of the Database resource).
+			p.GetLogger(ctx).Warning("anonymize: " + w)
 		}
 		if !scope.Everything {
-			o.Tables, o.Derived = scope.Tables, scope.Derived
+			// Only the columns the migrations wrote are rewritten.
+			o.Tables, o.Derived, o.Columns = scope.Tables, scope.Derived, scope.Writes
 			if o.Tables == nil {
 				o.Tables = []string{}
 			}
 		}
 	}
+	// A PR's clone holds the anonymised golden and what its migrations
+	// wrote: name and noise outputs met again are kept.
+	o.FromGolden = files != nil
 	cfg, err := pgx.ParseConfig(adminURL)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 
 	"github.com/prenv/prenv/internal/pg"
@@ -308,6 +309,7 @@ func migrateByCommand(ctx context.Context, in DatabaseArgs, password string, dis
 		discard()
 		return "", nil, fmt.Errorf("database.migrate failed (%v): %s", err, lastLines(string(out), 5))
 	}
+	p.GetLogger(ctx).Warning("anonymize: database.migrate is a command prenv cannot see into, so every ruled column is anonymised")
 	if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), nil, io.Discard); err != nil {
 		discard()
 		return "", nil, err

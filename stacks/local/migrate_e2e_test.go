@@ -30,6 +30,9 @@ func TestLocalMigrateCommandIsAnonymisedWhole(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "contacts.email_backup") {
 		t.Fatalf("up with an unruled copy of the emails: %v", err)
 	}
+	if !strings.Contains(progress.String(), "warning: anonymize: database.migrate is a command prenv cannot see into") {
+		t.Errorf("up did not warn that the command's scope is unknown:\n%s", progress.String())
+	}
 	w.bp.Database.Anonymize.Rules["contacts.email_backup"] = stacks.AnonymizeRule{Transformer: "email"}
 	w.upForTheTest("pr-2")
 	if n := w.countEverywhere("prenv_shop_pr_2", "hidden.example"); n != 0 {
