@@ -32,6 +32,10 @@ type Env struct {
 	// database is built from the golden's source rather than cloned from a
 	// golden a baseline built.
 	SelfContained bool
+	// Members, for a PR group (grp-<name>), are its members' environments
+	// in the order the group takes services from them: each service from
+	// the first that runs it, else from the baseline.
+	Members []string
 }
 
 // EnvOptions are the facts a caller knows about the environment it wants.
