@@ -16,8 +16,8 @@ type Member struct {
 
 // Plan is what a group routes.
 type Plan struct {
-	// Order lists the members' environments, the preferred one first, then
-	// by PR number: for each service the first that runs it serves it.
+	// Order lists the members' environments, the preferred one first, the
+	// rest as given: for each service the first that runs it serves it.
 	Order []string
 	// Choice maps each service some member runs to the member serving it.
 	Choice map[string]string
@@ -38,14 +38,14 @@ func Choose(members []Member, prefer int) (Plan, error) {
 		return Plan{}, fmt.Errorf("--prefer %d is not a member of the group: prefer one of its PRs, %v", prefer, prs)
 	}
 	sorted := slices.Clone(members)
-	slices.SortFunc(sorted, func(a, b Member) int {
+	slices.SortStableFunc(sorted, func(a, b Member) int { // the preferred first, the rest as given
 		switch {
-		case a.PR == prefer:
+		case a.PR == prefer && b.PR != prefer:
 			return -1
-		case b.PR == prefer:
+		case b.PR == prefer && a.PR != prefer:
 			return 1
 		}
-		return a.PR - b.PR
+		return 0
 	})
 	plan := Plan{Choice: map[string]string{}}
 	for _, m := range sorted {
@@ -75,4 +75,28 @@ func PRs(order []string) []int {
 		}
 	}
 	return prs
+}
+
+// Join plans a group that takes in newcomer: the members keep their order
+// (the first, as the preferred one, keeps the services it won), and a
+// newcomer running a service the group already takes from a member is
+// refused, naming both.
+func Join(members []Member, newcomer Member) (Plan, error) {
+	prefer := 0
+	if len(members) > 0 {
+		prefer = members[0].PR
+	}
+	plan, err := Choose(members, prefer)
+	if err != nil {
+		return Plan{}, err
+	}
+	for _, svc := range newcomer.Services {
+		if owner, taken := plan.Choice[svc]; taken && owner != "pr-"+strconv.Itoa(newcomer.PR) {
+			return Plan{}, fmt.Errorf("service %s is run by both %s, a member, and pr-%d: the group takes each service from one PR; run prenv group up with --prefer to choose", svc, owner, newcomer.PR)
+		}
+	}
+	if slices.ContainsFunc(members, func(m Member) bool { return m.PR == newcomer.PR }) {
+		return plan, nil
+	}
+	return Choose(append(slices.Clone(members), newcomer), prefer)
 }
