@@ -36,6 +36,9 @@ type Env struct {
 	// in the order the group takes services from them: each service from
 	// the first that runs it, else from the baseline.
 	Members []string
+	// Choice, for a PR group, maps each service a member runs to the
+	// member the group takes it from.
+	Choice map[string]string
 }
 
 // EnvOptions are the facts a caller knows about the environment it wants.

@@ -49,7 +49,7 @@ func (s *Session) JoinGroup(ctx context.Context, name string, progress io.Writer
 	if err != nil {
 		return Group{}, stacks.Input(fmt.Errorf("group %s: %w", name, err))
 	}
-	res, err := s.upGroup(ctx, names.Name, s.Env.Repo, plan.Order, opts...)
+	res, err := s.upGroup(ctx, names.Name, s.Env.Repo, plan, opts...)
 	if err != nil {
 		return Group{}, err
 	}
@@ -85,11 +85,29 @@ func (s *Session) LeaveGroups(ctx context.Context, progress io.Writer, opts ...a
 		if _, ok := naming.GroupFromEnv(st.Name); !ok || !slices.Contains(st.Members, s.Env.Name) {
 			continue
 		}
-		rest := slices.DeleteFunc(slices.Clone(st.Members), func(m string) bool { return m == s.Env.Name })
-		if _, err := s.upGroup(ctx, st.Name, st.Repo, rest, opts...); err != nil {
+		rest := slices.DeleteFunc(groups.PRs(st.Members), func(pr int) bool { return pr == s.Env.PR })
+		plan, err := s.remaining(ctx, rest)
+		if err != nil {
+			return fmt.Errorf("%s left, but group %s did not follow: %w; run prenv group up again", s.Env.Name, st.Name, err)
+		}
+		if _, err := s.upGroup(ctx, st.Name, st.Repo, plan, opts...); err != nil {
 			return fmt.Errorf("%s left, but group %s did not follow: %w; run prenv group up again", s.Env.Name, st.Name, err)
 		}
 		fmt.Fprintf(progress, "prenv: %s left group %s\n", s.Env.Name, st.Name)
 	}
 	return nil
+}
+
+// remaining plans a group of the members left, in their order, the first
+// keeping the services it won; a member whose environment is gone is
+// dropped.
+func (s *Session) remaining(ctx context.Context, prs []int) (groups.Plan, error) {
+	if len(prs) == 0 {
+		return groups.Plan{}, nil
+	}
+	members, err := s.groupMembers(ctx, prs, true)
+	if err != nil || len(members) == 0 {
+		return groups.Plan{}, err
+	}
+	return groups.Choose(members, members[0].PR)
 }

@@ -74,7 +74,7 @@ func (s *Session) GroupUp(ctx context.Context, o GroupOptions, progress io.Write
 	if err != nil {
 		return Group{}, automation.Result{}, stacks.Input(fmt.Errorf("group %s: %w", o.Name, err))
 	}
-	res, err := s.upGroup(ctx, names.Name, o.Repo, plan.Order, opts...)
+	res, err := s.upGroup(ctx, names.Name, o.Repo, plan, opts...)
 	if err != nil {
 		return Group{}, res, err
 	}
@@ -82,13 +82,16 @@ func (s *Session) GroupUp(ctx context.Context, o GroupOptions, progress io.Write
 	return g, res, s.routesFollow(ctx, names.Name, progress)
 }
 
-// upGroup brings env, a group, up with members, in that order.
-func (s *Session) upGroup(ctx context.Context, env, repo string, members []string, opts ...automation.Option) (automation.Result, error) {
+// upGroup brings env, a group, up as plan says.
+func (s *Session) upGroup(ctx context.Context, env, repo string, plan groups.Plan, opts ...automation.Option) (automation.Result, error) {
 	e, err := stacks.NewEnv(s.Blueprint, stacks.EnvOptions{Name: env, Repo: repo})
 	if err != nil {
 		return automation.Result{}, stacks.Input(err)
 	}
-	e.Members = members
+	e.Members, e.Choice = plan.Order, plan.Choice
+	if e.Members == nil {
+		e.Members = []string{}
+	}
 	return s.Engine.Up(ctx, e, opts...)
 }
 
