@@ -18,7 +18,9 @@ import (
 // GroupPolicy names the NetworkPolicy a PR group puts in each member's
 // namespace, and its host's VirtualService: prenv-group-<name> for group
 // grp-<name>.
-func GroupPolicy(env stacks.Env) string { return "prenv-group-" + strings.TrimPrefix(env.Name, naming.GroupPrefix) }
+func GroupPolicy(env stacks.Env) string {
+	return "prenv-group-" + strings.TrimPrefix(env.Name, naming.GroupPrefix)
+}
 
 // buildGroup is a PR group's program: routes and nothing else. Its host,
 // grp-<name>.<domain>, on the shared gateway (the routing key set, the
