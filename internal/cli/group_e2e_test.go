@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -55,8 +56,9 @@ func (s *localSandbox) page(host, path string, header ...string) string {
 // app, pr-12 changes web and pr-15 changes orders, each in its own
 // worktree. Their group's URL shows both changes, each PR's own URL only
 // its own, the baseline neither; the group's routing key works on any
-// service's URL; a conflict is refused unless --prefer settles it; and
-// destroying a member takes it out of the group.
+// service's URL; a conflict is refused unless --prefer settles it;
+// destroying a member takes it out of the group; and the reaper removes
+// the group once none of its members is open.
 func TestGroupFrontendAndBackendPRs(t *testing.T) {
 	t.Parallel()
 	s := newLocalSandbox(t)
@@ -144,11 +146,21 @@ func TestGroupFrontendAndBackendPRs(t *testing.T) {
 	if got := s.page("grp-checkout.localhost", "/"); !strings.Contains(got, web2) || !strings.Contains(got, "orders v1") {
 		t.Errorf("the group after pr-15's destroy = %q, want pr-12's web and the baseline's orders", got)
 	}
-	if _, stderr, code := s.run("group", "destroy", "checkout", "--blueprint", s.blueprint); code != 0 {
-		t.Fatalf("group destroy: exit %d: %s", code, stderr)
+	if out, stderr, code := s.run("reap", "--open-prs", "12", "--dry-run", "--blueprint", s.blueprint); code != 0 || !regexp.MustCompile(`grp-checkout .*keep +open and within its TTL`).MatchString(out) {
+		t.Errorf("a reap while pr-12 is open: exit %d, %s\n%s; want the group kept", code, stderr, out)
+	}
+	out, stderr, code := s.run("reap", "--open-prs", "99", "--protect", "pr-12", "--blueprint", s.blueprint)
+	if code != 0 || !regexp.MustCompile(`grp-checkout .*destroy +destroyed \(closed: no member is open\)`).MatchString(out) {
+		t.Fatalf("a reap once pr-12 closed: exit %d, %s\n%s; want the group reaped", code, stderr, out)
 	}
 	if got := s.page("grp-checkout.localhost", "/"); !strings.HasPrefix(got, "404 ") {
-		t.Errorf("the group's URL after group destroy = %q, want 404", got)
+		t.Errorf("the group's URL after the reap = %q, want 404", got)
+	}
+	if got := s.groups(); len(got) != 0 {
+		t.Errorf("group ls after the reap: %v, want none", got)
+	}
+	if _, stderr, code := s.run("group", "destroy", "checkout", "--blueprint", s.blueprint); code != 0 {
+		t.Errorf("group destroy of a group gone: exit %d: %s; want success, as for any missing environment", code, stderr)
 	}
 	if got := s.page("pr-12.localhost", "/"); !strings.Contains(got, web2) {
 		t.Errorf("pr-12 after its group's destroy = %q, want it still up", got)
