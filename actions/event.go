@@ -4,11 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/prenv/prenv/internal/groups"
 )
 
 // Event is the part of the triggering webhook payload prenv reads. It
 // keeps no free text: titles, bodies and branch names never leave the
-// payload file, so they cannot reach a shell, a name or a comment.
+// payload file, so they cannot reach a shell, a name or a comment. Only
+// the group a body or label names ("prenv-group: <name>") is kept, once
+// validated as a DNS label.
 type Event struct {
 	Name   string // GITHUB_EVENT_NAME: pull_request, schedule, ...
 	Action string // the payload's action: opened, synchronize, closed, ...
@@ -25,6 +29,10 @@ type PullRequest struct {
 	HeadRepo string
 	BaseRepo string
 	Labels   []string
+	// Group is the PR group its body or labels ask it to join, validated;
+	// GroupInvalid says they named one that is not a DNS label, or two.
+	Group        string
+	GroupInvalid bool
 }
 
 // Fork reports whether the PR's head lives in another repository, whose
@@ -39,6 +47,7 @@ type payload struct {
 		State  string `json:"state"`
 		Draft  bool   `json:"draft"`
 		Merged bool   `json:"merged"`
+		Body   string `json:"body"` // read for the group marker alone, then dropped
 		Head   struct {
 			SHA  string `json:"sha"`
 			Repo *struct {
@@ -88,6 +97,8 @@ func ReadEvent(name, path string) (Event, error) {
 		for _, l := range pr.Labels {
 			ev.PR.Labels = append(ev.PR.Labels, l.Name)
 		}
+		group, err := groups.Marker(pr.Body, ev.PR.Labels)
+		ev.PR.Group, ev.PR.GroupInvalid = group, err != nil
 	}
 	return ev, nil
 }

@@ -23,6 +23,9 @@ type Plan struct {
 	PR     int    // 0 when the environment is named by stack-name, or for reap
 	Env    string // stack-name, when given
 	Reason string // why, for a skip's notice
+	// Group is the PR group the event's PR joins after its up (its body or
+	// labels say "prenv-group: <name>"); its destroy leaves every group.
+	Group string
 }
 
 // upActions are the pull_request actions after which the PR's environment
@@ -68,6 +71,9 @@ func Decide(in Inputs, ev Event) (Plan, error) {
 		case in.RequireLabel != "" && !slices.Contains(ev.PR.Labels, in.RequireLabel):
 			return skip(plan, fmt.Sprintf("pull request #%d lacks the label %q that require-label asks for", ev.PR.Number, in.RequireLabel)), nil
 		}
+	}
+	if own && plan.Mode == ModeUp {
+		plan.Group = ev.PR.Group
 	}
 	if plan.Mode == ModeStats { // the whole project's, whatever the event
 		plan.PR, plan.Env = 0, ""

@@ -58,5 +58,5 @@ func (x *Step) Post(ctx context.Context) error {
 		return fmt.Errorf("destroy-on-post: %w", err)
 	}
 	fmt.Fprintf(x.Runner.Stdout, "prenv: destroyed %s (destroy-on-post)\n", env)
-	return nil
+	return s.AfterDestroy(ctx, x.Progress)
 }

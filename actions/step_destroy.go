@@ -26,7 +26,7 @@ func (x *Step) destroy(ctx context.Context) error {
 	res, err := s.Engine.Destroy(ctx, s.Env, opts...)
 	x.logResult(res, err)
 	if err == nil {
-		err = s.AfterChange(ctx, x.Progress)
+		err = s.AfterDestroy(ctx, x.Progress)
 	}
 	resume()
 	status := comment.StatusDestroyed

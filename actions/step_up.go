@@ -72,6 +72,9 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 	if err == nil {
 		err = s.AfterChange(ctx, x.Progress)
 	}
+	if err == nil {
+		err = x.joinGroup(ctx, s, ev)
+	}
 	if deployment != 0 {
 		state := github.StateSuccess
 		if err != nil {

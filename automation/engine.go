@@ -77,6 +77,8 @@ type StackInfo struct {
 	CreatedAt, ExpiresAt time.Time
 	URL                  string
 	Repo                 string // the repository the stack records, if any
+	// Members, for a PR group's stack, are its member environments.
+	Members []string
 }
 
 // CancelResult says what Cancel found and did.

@@ -12,6 +12,9 @@ const (
 	OutputCreatedAt = "prenv:created-at"
 	OutputExpiresAt = "prenv:expires-at"
 	OutputRepo      = "prenv:repo"
+	// OutputMembers is a PR group's member environments, comma-separated,
+	// so the reaper can tell a group whose members are all closed.
+	OutputMembers = "prenv:members"
 )
 
 // Dated returns env with the lifetime its stack or workspace already

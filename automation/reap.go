@@ -44,8 +44,9 @@ type ReapDecision struct {
 
 // PlanReap decides, for every stack of the project, whether a reap
 // destroys it. It reaps only what it can prove is prenv's: stacks named
-// pr-<n> that carry prenv's lifetime outputs, outside the protect globs,
-// not running, and whose PR is closed or whose expiry has passed. It
+// pr-<n> or grp-<name> (a PR group) that carry prenv's lifetime outputs,
+// outside the protect globs, not running, and whose PR is closed (a
+// group's members all are) or whose expiry has passed. It
 // refuses a plan that would destroy more than the maximum, or more than
 // half of the owned stacks unless forced.
 func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
@@ -60,9 +61,10 @@ func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
 	for _, st := range stacks {
 		d := ReapDecision{Stack: st}
 		pr, isPR := naming.PRFromEnv(st.Name)
+		_, isGroup := naming.GroupFromEnv(st.Name)
 		d.PR = pr
 		switch {
-		case !isPR:
+		case !isPR && !isGroup:
 			d.Reason = "not a PR environment"
 		case protected(st.Name, p.Protect):
 			d.Reason = "protected"
@@ -75,7 +77,10 @@ func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
 			switch {
 			case st.Running:
 				d.Reason = "an update holds it"
-			case !slices.Contains(p.OpenPRs, pr):
+			case isGroup && !anyOpen(st.Members, p.OpenPRs):
+				d.Reap, d.Reason = true, "closed: no member is open"
+				closed++
+			case isPR && !slices.Contains(p.OpenPRs, pr):
 				d.Reap, d.Reason = true, "closed"
 				closed++
 			case !st.ExpiresAt.IsZero() && p.Now.After(st.ExpiresAt):
@@ -98,6 +103,17 @@ func PlanReap(stacks []StackInfo, p ReapPolicy) ([]ReapDecision, error) {
 		return plan, fmt.Errorf("the reap would destroy %d of %d prenv stacks as closed, more than half: check the open-PR list, or pass --force", closed, owned)
 	}
 	return plan, nil
+}
+
+// anyOpen reports whether one of a group's member environments is an
+// open PR's.
+func anyOpen(members []string, open []int) bool {
+	for _, m := range members {
+		if pr, ok := naming.PRFromEnv(m); ok && slices.Contains(open, pr) {
+			return true
+		}
+	}
+	return false
 }
 
 func protected(stack string, globs []string) bool {

@@ -80,3 +80,53 @@ func TestPlanReapRefusesLargePlans(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanReapGroups: a PR group is reaped when none of its members is
+// open or its TTL has passed, and kept like a PR's stack otherwise.
+func TestPlanReapGroups(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	group := func(name string, expires time.Duration, members ...string) StackInfo {
+		return StackInfo{Name: name, CreatedAt: now.Add(-time.Hour), ExpiresAt: now.Add(expires), Members: members}
+	}
+	stacks := []StackInfo{
+		group("grp-live", time.Hour, "pr-12", "pr-15"),     // one member open: kept
+		group("grp-gone", time.Hour, "pr-13", "pr-16"),     // every member closed: reaped
+		group("grp-empty", time.Hour),                      // no members left: reaped
+		group("grp-old", -time.Minute, "pr-12"),            // expired: reaped
+		group("grp-kept", time.Hour, "pr-13"),              // protected
+		group("grp-Bad", -time.Hour),                       // not a name prenv makes
+		{Name: "grp-bare", ExpiresAt: now.Add(-time.Hour)}, // no lifetime outputs
+		owned(now, "pr-12"), owned(now, "pr-15"), owned(now, "pr-20"), owned(now, "pr-21"), owned(now, "pr-22"),
+	}
+	plan, err := PlanReap(stacks, ReapPolicy{Now: now, OpenPRs: []int{12, 15, 20, 21, 22}, Protect: []string{"grp-kept"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"grp-live": "keep:open and within its TTL", "grp-gone": "reap:closed: no member is open", "grp-empty": "reap:closed: no member is open",
+		"grp-old": "reap:expired", "grp-kept": "keep:protected", "grp-Bad": "keep:not a PR environment",
+		"grp-bare": "keep:no prenv lifetime outputs: not provably prenv's",
+	}
+	for _, d := range plan {
+		w, ok := want[d.Stack.Name]
+		if !ok {
+			continue
+		}
+		got := "keep:" + d.Reason
+		if d.Reap {
+			got = "reap:" + d.Reason
+		}
+		if got != w {
+			t.Errorf("%s: %s, want %s", d.Stack.Name, got, w)
+		}
+		delete(want, d.Stack.Name)
+	}
+	if len(want) != 0 {
+		t.Errorf("no decision for %v", want)
+	}
+}
+
+func owned(now time.Time, name string) StackInfo {
+	return StackInfo{Name: name, CreatedAt: now.Add(-time.Hour), ExpiresAt: now.Add(time.Hour)}
+}

@@ -32,6 +32,13 @@ type Env struct {
 	// database is built from the golden's source rather than cloned from a
 	// golden a baseline built.
 	SelfContained bool
+	// Members, for a PR group (grp-<name>), are its members' environments
+	// in the order the group takes services from them: each service from
+	// the first that runs it, else from the baseline.
+	Members []string
+	// Choice, for a PR group, maps each service a member runs to the
+	// member the group takes it from.
+	Choice map[string]string
 }
 
 // EnvOptions are the facts a caller knows about the environment it wants.

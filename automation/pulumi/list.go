@@ -29,6 +29,7 @@ func (p *Engine) List(ctx context.Context) ([]automation.StackInfo, error) {
 			ExpiresAt:     s.ExpiresAt,
 			URL:           s.URL,
 			Repo:          s.Repo,
+			Members:       s.Members,
 		})
 	}
 	return infos, nil

@@ -197,6 +197,9 @@ func (p *Engine) program(env stacks.Env) (sdk.RunFunc, error) {
 		if env.Repo != "" {
 			ctx.Export(automation.OutputRepo, sdk.String(env.Repo))
 		}
+		if env.IsGroup() {
+			ctx.Export(automation.OutputMembers, sdk.String(strings.Join(env.Members, ",")))
+		}
 		return inner(ctx)
 	}, nil
 }

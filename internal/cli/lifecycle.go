@@ -41,8 +41,11 @@ func (a *App) lifecycleCommand(use, short string, op operation, extra func(*cobr
 		if err := a.printResult(f, s, res); err != nil {
 			return err
 		}
-		if use == "up" || use == "destroy" {
+		switch use {
+		case "up":
 			return s.AfterChange(cmd.Context(), a.Stderr)
+		case "destroy":
+			return s.AfterDestroy(cmd.Context(), a.Stderr)
 		}
 		return nil
 	}

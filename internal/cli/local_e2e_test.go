@@ -19,8 +19,9 @@ import (
 // test PostgreSQL and a router on a free port.
 type localSandbox struct {
 	*sandbox
-	adminURL  string
-	blueprint string
+	adminURL   string
+	blueprint  string
+	routerPort int
 }
 
 func newLocalSandbox(t *testing.T) *localSandbox {
@@ -31,9 +32,9 @@ func newLocalSandbox(t *testing.T) *localSandbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := l.Addr().(*net.TCPAddr).Port
+	s.routerPort = l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	s.extraEnv = []string{"PRENV_POSTGRES_URL=" + s.adminURL, fmt.Sprintf("PRENV_ROUTER_PORT=%d", port)}
+	s.extraEnv = []string{"PRENV_POSTGRES_URL=" + s.adminURL, fmt.Sprintf("PRENV_ROUTER_PORT=%d", s.routerPort)}
 	t.Cleanup(func() {
 		// The router prenv started for this home outlives prenv by design.
 		for _, pid := range proc.WithArgs("--routes", filepath.Join(s.home, "routes")) {

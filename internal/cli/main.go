@@ -82,7 +82,7 @@ func (a *App) rootCommand() *cobra.Command {
 	root.AddCommand(
 		a.upCommand(), a.previewCommand(), a.refreshCommand(), a.destroyCommand(),
 		a.outputsCommand(), a.lsCommand(), a.cancelCommand(), a.reapCommand(), a.extendCommand(), a.actionCommand(), a.anonymizeCommand(), a.goldenCommand(),
-		a.routerCommand(), a.schemaCommand(), a.versionCommand(), a.pluginsCommand(), a.localCommand(), a.renderCommand(), a.routesCommand(), a.debugCommand(), a.statsCommand(), a.eksTokenCommand(), a.stubCommand(),
+		a.routerCommand(), a.schemaCommand(), a.versionCommand(), a.pluginsCommand(), a.localCommand(), a.renderCommand(), a.routesCommand(), a.debugCommand(), a.statsCommand(), a.eksTokenCommand(), a.stubCommand(), a.groupCommand(),
 	)
 	return root
 }

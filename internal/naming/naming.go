@@ -49,15 +49,18 @@ func ForBaseline(project string) (Names, error) {
 	return derive(project, Baseline, 0)
 }
 
-// ForEnv returns the names of the environment called env ("pr-<n>" or
-// "baseline") in project.
+// ForEnv returns the names of the environment called env ("pr-<n>",
+// "grp-<name>" or "baseline") in project.
 func ForEnv(project, env string) (Names, error) {
 	if env == Baseline {
 		return ForBaseline(project)
 	}
+	if group, ok := strings.CutPrefix(env, GroupPrefix); ok {
+		return ForGroup(project, group)
+	}
 	pr, ok := PRFromEnv(env)
 	if !ok {
-		return Names{}, fmt.Errorf("environment %q is not a prenv name: use pr-<number> or %s", env, Baseline)
+		return Names{}, fmt.Errorf("environment %q is not a prenv name: use pr-<number>, %s<group> or %s", env, GroupPrefix, Baseline)
 	}
 	return ForPR(project, pr)
 }

@@ -106,7 +106,7 @@ func (r *Reaper) notify(ctx context.Context, results []automation.ReapResult) []
 			continue
 		}
 		failed = append(failed, r.Notifier.DeactivateDeployments(ctx, res.Stack.Name))
-		if res.Reason == "expired" {
+		if res.Reason == "expired" && res.PR != 0 { // a group has no PR to comment on
 			failed = append(failed, r.Notifier.CommentExpired(ctx, res.PR, r.Project, res.Stack.Name, res.Stack.ExpiresAt))
 		}
 	}

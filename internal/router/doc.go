@@ -5,7 +5,10 @@
 // entry service, orders.pr-7.localhost its orders service. A routing key,
 // carried as `x-prenv-route: pr-7` or W3C `baggage: prenv-route=pr-7`,
 // picks pr-7's version of any service it runs, and the baseline's for the
-// rest, which is how sandbox environments share the baseline.
+// rest, which is how sandbox environments share the baseline. A PR
+// group's route (grp-<name>) runs nothing itself: it lists its members,
+// and its key picks each member's version of the services that member
+// runs, the baseline's for the rest.
 //
 // Routes are JSON files, one per environment, in a directory the router
 // polls, so environments come and go without a restart:

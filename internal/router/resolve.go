@@ -73,7 +73,7 @@ func routingKey(h interface{ Get(string) string }, header string) string {
 
 // resolve picks the upstream for a request to service of env carrying
 // routing key key: the keyed environment's version if it runs the
-// service, else env's own, else the baseline's.
+// service (a group's: its member's), else env's own, else the baseline's.
 func (t Table) resolve(env, service, key string) (target, bool) {
 	if _, ok := t[env]; !ok {
 		return target{env: env, service: service}, false
@@ -88,9 +88,23 @@ func (t Table) resolve(env, service, key string) (target, bool) {
 		if e == "" {
 			continue
 		}
-		if svc, ok := t[e].Services[service]; ok {
-			return target{env: e, service: service, svc: svc}, true
+		if found, ok := t.serving(e, service); ok {
+			return found, true
 		}
 	}
 	return target{env: env, service: service}, false
+}
+
+// serving finds env's own instance of service, or for a PR group, its
+// first member's that runs it.
+func (t Table) serving(env, service string) (target, bool) {
+	if svc, ok := t[env].Services[service]; ok {
+		return target{env: env, service: service, svc: svc}, true
+	}
+	for _, m := range t[env].Members {
+		if svc, ok := t[m].Services[service]; ok {
+			return target{env: m, service: service, svc: svc}, true
+		}
+	}
+	return target{}, false
 }

@@ -200,3 +200,47 @@ func TestWaitLive(t *testing.T) {
 		t.Errorf("WaitLive with no router running: %v, want nil", err)
 	}
 }
+
+// TestGroupRouting: a PR group's key reaches each member's version of the
+// services it runs, the baseline for the rest; a member gone falls back
+// to the baseline without the group's route changing.
+func TestGroupRouting(t *testing.T) {
+	t.Parallel()
+	baseline := Route{Env: Baseline, Entry: "web", Services: map[string]Service{
+		"web": {URL: backend(t, "baseline-web")}, "orders": {URL: backend(t, "baseline-orders")}, "users": {URL: backend(t, "baseline-users")},
+	}}
+	web12 := Route{Env: "pr-12", Entry: "web", Services: map[string]Service{"web": {URL: backend(t, "pr12-web")}}}
+	orders15 := Route{Env: "pr-15", Entry: "web", Services: map[string]Service{"orders": {URL: backend(t, "pr15-orders")}}}
+	group := Route{Env: "grp-checkout", Entry: "web", Members: []string{"pr-12", "pr-15"}}
+	rt, dir := newTestRouter(t, baseline, web12, orders15, group)
+
+	tests := []struct {
+		name     string
+		host     string
+		header   []string
+		wantBody string
+	}{
+		{"group entry is a member's, keyed", "grp-checkout.localhost:7070", nil, "pr12-web key=grp-checkout"},
+		{"group service from the other member", "orders.grp-checkout.localhost", nil, "pr15-orders key=grp-checkout"},
+		{"group service no member runs", "users.grp-checkout.localhost", nil, "baseline-users key=grp-checkout"},
+		{"group key on the baseline's host", "orders.baseline.localhost", []string{"x-prenv-route", "grp-checkout"}, "pr15-orders key=grp-checkout"},
+		{"group key on a member's host", "orders.pr-12.localhost", []string{"x-prenv-route", "grp-checkout"}, "pr15-orders key=grp-checkout"},
+		{"group key in baggage", "web.baseline.localhost", []string{"baggage", "prenv-route=grp-checkout"}, "pr12-web"},
+		{"a member alone keeps its own", "orders.pr-12.localhost", nil, "baseline-orders key=pr-12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body := get(t, rt, tt.host, tt.header...)
+			if code != 200 || !strings.Contains(body, tt.wantBody) {
+				t.Errorf("GET %s = %d %q, want 200 with %q", tt.host, code, body, tt.wantBody)
+			}
+		})
+	}
+	if err := Remove(dir, "pr-15"); err != nil {
+		t.Fatal(err)
+	}
+	rt.Reload()
+	if _, body := get(t, rt, "orders.grp-checkout.localhost"); !strings.Contains(body, "baseline-orders key=grp-checkout") {
+		t.Errorf("with pr-15 gone, the group's orders = %q, want the baseline's", body)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,9 @@ type Route struct {
 	Env      string             `json:"env"`
 	Entry    string             `json:"entry"`    // service that <env>.<domain> reaches
 	Services map[string]Service `json:"services"` // the services this environment runs
+	// Members, for a PR group, are the environments it routes to: each
+	// service goes to the first member that runs it, else the baseline.
+	Members []string `json:"members,omitempty"`
 }
 
 // Service is one running service of an environment.
@@ -136,7 +140,8 @@ func WaitLive(ctx context.Context, addr, env string, want *Route, bound time.Dur
 		case resp.StatusCode == http.StatusNotFound:
 			live = want == nil
 		case resp.StatusCode == http.StatusOK && want != nil:
-			live = json.NewDecoder(resp.Body).Decode(&got) == nil && reflect.DeepEqual(got.Services, want.Services) && got.Entry == want.Entry
+			live = json.NewDecoder(resp.Body).Decode(&got) == nil && reflect.DeepEqual(got.Services, want.Services) && got.Entry == want.Entry &&
+				slices.Equal(got.Members, want.Members)
 		}
 		resp.Body.Close()
 		if live {

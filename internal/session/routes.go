@@ -27,12 +27,15 @@ func (s *Session) SandboxRoutes() bool {
 // and returns its environment and result; s.Env is left alone. The engine
 // installs the aws target's plugins first, as for any up.
 func (s *Session) SyncRoutes(ctx context.Context, opts ...automation.Option) (stacks.Env, automation.Result, error) {
-	live, err := s.liveSandboxes(ctx)
+	live, groups, err := s.liveSandboxes(ctx)
 	if err != nil {
 		return stacks.Env{}, automation.Result{}, err
 	}
 	env, err := awstarget.RoutesEnv(s.Blueprint, live, time.Now())
 	if err != nil {
+		return env, automation.Result{}, err
+	}
+	if env, err = awstarget.WithGroups(env, groups); err != nil {
 		return env, automation.Result{}, err
 	}
 	res, err := s.Engine.Up(ctx, env, opts...)
@@ -59,30 +62,34 @@ func (s *Session) AfterChange(ctx context.Context, progress io.Writer) error {
 }
 
 // liveSandboxes maps each of the project's pr-<n> stacks to the services
-// it runs itself, from its services output.
-func (s *Session) liveSandboxes(ctx context.Context) (map[string][]string, error) {
+// it runs itself, from its services output, and each PR group (grp-<name>)
+// to its members.
+func (s *Session) liveSandboxes(ctx context.Context) (live, groups map[string][]string, err error) {
 	list, err := s.Engine.List(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	live := map[string][]string{}
+	live, groups = map[string][]string{}, map[string][]string{}
 	for _, st := range list {
+		if _, ok := naming.GroupFromEnv(st.Name); ok && len(st.Members) > 0 {
+			groups[st.Name] = st.Members
+		}
 		if _, ok := naming.PRFromEnv(st.Name); !ok {
 			continue
 		}
 		env, err := stacks.NewEnv(s.Blueprint, stacks.EnvOptions{Name: st.Name})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		outs, err := s.Engine.Outputs(ctx, env)
 		if err != nil {
-			return nil, fmt.Errorf("read the services of %s: %w", st.Name, err)
+			return nil, nil, fmt.Errorf("read the services of %s: %w", st.Name, err)
 		}
 		if services := servicesOutput(outs["services"].Value); len(services) > 0 {
 			live[st.Name] = services
 		}
 	}
-	return live, nil
+	return live, groups, nil
 }
 
 // servicesOutput reads a stack's services output, a list of names.

@@ -240,6 +240,9 @@ func (h Host) ResolveEnv(ctx context.Context, bp *stacks.Blueprint, o Options) (
 		opts.SHA = checkout.Head(ctx, "")
 	}
 	env, err := stacks.NewEnv(bp, opts)
+	if err == nil && env.IsGroup() && (o.Program || o.Render) {
+		err = fmt.Errorf("%s is a PR group, whose members its own command sets: run prenv group up %s --pr N --pr M", env.Name, env.Name[len(naming.GroupPrefix):])
+	}
 	env.SelfContained = o.Ephemeral
 	return env, stacks.Input(err)
 }

@@ -39,6 +39,9 @@ func parseCheckpoint(name string, data []byte) (Stack, error) {
 		s.ExpiresAt = outputTime(res.Outputs, automation.OutputExpiresAt)
 		s.Repo, _ = res.Outputs[automation.OutputRepo].(string)
 		s.URL, _ = res.Outputs["url"].(string)
+		if members, _ := res.Outputs[automation.OutputMembers].(string); members != "" {
+			s.Members = strings.Split(members, ",")
+		}
 	}
 	if sp := d.SecretsProviders; sp != nil {
 		s.Salt, s.SecretsProvider, s.EncryptedKey = secretsProvider(sp.Type, sp.State)

@@ -30,6 +30,7 @@ type Stack struct {
 	// (automation.OutputCreatedAt, ...); zero when the stack has none.
 	CreatedAt, ExpiresAt time.Time
 	Repo                 string
+	Members              []string // a PR group's member environments (automation.OutputMembers)
 	URL                  string   // the stack's url output, if any
 	Salt                 string   // the passphrase secrets provider's salt, if any
 	Pending              []string // "<op> <resource>" of each operation an interrupted update left

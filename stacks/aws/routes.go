@@ -25,6 +25,35 @@ const RoutesStack = "routes"
 // namespace) that records the live sandboxes the routes were built from.
 const SandboxesConfig = "sandboxes"
 
+// GroupsConfig is the routes stack's config key that records the PR
+// groups: each grp-<name> with its members, in the order the group takes
+// services from them.
+const GroupsConfig = "groups"
+
+// WithGroups returns the routes environment env with the PR groups the
+// routes also follow: a group's key reaches, for each service, the first
+// of its members that runs it.
+func WithGroups(env stacks.Env, groups map[string][]string) (stacks.Env, error) {
+	data, err := json.Marshal(groups)
+	if err != nil {
+		return env, err
+	}
+	env.Config = maps.Clone(env.Config)
+	env.Config[GroupsConfig] = string(data)
+	return env, nil
+}
+
+// groupsOf reads the PR groups a routes environment carries.
+func groupsOf(env stacks.Env) (map[string][]string, error) {
+	groups := map[string][]string{}
+	if data := env.Config[GroupsConfig]; data != "" {
+		if err := json.Unmarshal([]byte(data), &groups); err != nil {
+			return nil, fmt.Errorf("read the routes stack's %s config: %w; run prenv routes again", GroupsConfig, err)
+		}
+	}
+	return groups, nil
+}
+
 // RoutesEnv is the routes stack as an environment for the engine: the
 // program of Target reads the live sandboxes from its config.
 func RoutesEnv(bp *stacks.Blueprint, live map[string][]string, now time.Time) (stacks.Env, error) {
@@ -56,7 +85,7 @@ func liveOf(env stacks.Env) (map[string][]string, error) {
 // RenderRoutes renders the routes stack offline, as Render does an
 // environment.
 func RenderRoutes(bp *stacks.Blueprint, live map[string][]string) (*Rendering, error) {
-	return render(bp, RoutesStack, func(ctx *pulumi.Context) (pulumi.Map, error) { return buildRoutes(ctx, bp, live, nil) })
+	return render(bp, RoutesStack, func(ctx *pulumi.Context) (pulumi.Map, error) { return buildRoutes(ctx, bp, live, nil, nil) })
 }
 
 // buildRoutes is the routes stack's program. live maps each live sandbox
@@ -64,8 +93,10 @@ func RenderRoutes(bp *stacks.Blueprint, live map[string][]string) (*Rendering, e
 // output says. For every service some sandbox runs, a VirtualService on
 // the baseline's host sends requests carrying that sandbox's routing key
 // (the header, or W3C baggage prenv-route=pr-<n>) to the sandbox, and all
-// others to the baseline.
-func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live map[string][]string, cluster *eksCluster) (pulumi.Map, error) {
+// others to the baseline. groups maps each PR group (grp-<name>) to its
+// members: a request with the group's key goes to the first member that
+// runs the service.
+func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live, groups map[string][]string, cluster *eksCluster) (pulumi.Map, error) {
 	p, err := newProviders(ctx, bp, cluster)
 	if err != nil {
 		return nil, err
@@ -84,12 +115,25 @@ func buildRoutes(ctx *pulumi.Context, bp *stacks.Blueprint, live map[string][]st
 		port := map[string]any{"number": portOf(s)}
 		var http []any
 		in, scaled := httpInterceptorOf(bp)
+		keys := map[string]string{} // routing key → the sandbox that serves it
 		for _, env := range sandboxes {
+			keys[env] = env
+		}
+		for group, members := range groups {
+			if _, ok := naming.GroupFromEnv(group); !ok {
+				continue
+			}
+			if i := slices.IndexFunc(members, func(m string) bool { return slices.Contains(sandboxes, m) }); i >= 0 {
+				keys[group] = members[i]
+			}
+		}
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
+			env := keys[key]
 			route := map[string]any{
-				"name": env,
+				"name": key,
 				"match": []any{
-					map[string]any{"headers": map[string]any{bp.Routing.Header: map[string]any{"exact": env}}},
-					map[string]any{"headers": map[string]any{"baggage": map[string]any{"regex": baggagePattern(env)}}},
+					map[string]any{"headers": map[string]any{bp.Routing.Header: map[string]any{"exact": key}}},
+					map[string]any{"headers": map[string]any{"baggage": map[string]any{"regex": baggagePattern(key)}}},
 				},
 				"route": []any{map[string]any{"destination": map[string]any{"host": s.Name + "." + env + ".svc.cluster.local", "port": port}}},
 			}

@@ -57,6 +57,9 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 
 // buildAny builds the routes stack or an environment, as env says.
 func (t Target) buildAny(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.Env) (pulumi.Map, error) {
+	if env.IsGroup() {
+		return buildGroup(ctx, bp, env, t.cluster)
+	}
 	if env.Name != RoutesStack {
 		return t.build(ctx, bp, env)
 	}
@@ -64,7 +67,11 @@ func (t Target) buildAny(ctx *pulumi.Context, bp *stacks.Blueprint, env stacks.E
 	if err != nil {
 		return nil, err
 	}
-	return buildRoutes(ctx, bp, live, t.cluster)
+	groups, err := groupsOf(env)
+	if err != nil {
+		return nil, err
+	}
+	return buildRoutes(ctx, bp, live, groups, t.cluster)
 }
 
 // build creates env's resources and returns the stack outputs.

@@ -88,6 +88,9 @@ func (t Target) upstream(env, svc string) string {
 // Program implements stacks.Target. A blueprint without a database gets
 // none: no golden, no clone, and services without DATABASE_URL.
 func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
+	if env.IsGroup() {
+		return t.groupProgram(bp, env)
+	}
 	return func(ctx *pulumi.Context) error {
 		var db *databaseResource
 		if bp.HasDatabase() {
@@ -96,8 +99,9 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 				return err
 			}
 		}
-		urls, logs := pulumi.StringMap{}, pulumi.StringMap{}
+		urls, logs, running := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringArray{}
 		for _, s := range t.running(bp, env) {
+			running = append(running, pulumi.String(s.Name))
 			environ := pulumi.StringMap{}
 			if db != nil {
 				environ["DATABASE_URL"] = db.URL
@@ -121,14 +125,10 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			urls[s.Name], logs[s.Name] = svc.URL, svc.Log
 			ctx.Export("url:"+s.Name, pulumi.String(t.URL(env.Name, s.Name)))
 		}
-		entry := ""
-		if e := bp.EntryService(); e != nil {
-			entry = e.Name
-		}
 		if _, err := newRoute(ctx, "route", pulumi.Map{
 			"routesDir":  pulumi.String(t.RoutesDir),
 			"env":        pulumi.String(env.Name),
-			"entry":      pulumi.String(entry),
+			"entry":      pulumi.String(entryName(bp)),
 			"urls":       urls,
 			"logs":       logs,
 			"routerAddr": pulumi.String(fmt.Sprintf("127.0.0.1:%d", t.RouterPort)),
@@ -136,6 +136,7 @@ func (t Target) Program(bp *stacks.Blueprint, env stacks.Env) pulumi.RunFunc {
 			return err
 		}
 		ctx.Export("url", pulumi.String(t.URL(env.Name, "")))
+		ctx.Export("services", running)
 		if db != nil {
 			ctx.Export("database", pulumi.String(env.Database))
 			ctx.Export("databaseUrl", db.URL)

@@ -19,6 +19,8 @@ type RouteArgs struct {
 	Entry     string            `pulumi:"entry,optional"`
 	URLs      map[string]string `pulumi:"urls"`
 	Logs      map[string]string `pulumi:"logs,optional"`
+	// Members, for a PR group, are the environments it routes to.
+	Members []string `pulumi:"members,optional"`
 	// RouterAddr is the router's host:port; up waits until it serves the
 	// route, so the environment answers with its new version when up ends.
 	RouterAddr string `pulumi:"routerAddr,optional"`
@@ -30,7 +32,7 @@ func (*Route) Annotate(a infer.Annotator) {
 }
 
 func (in RouteArgs) route() router.Route {
-	r := router.Route{Env: in.Env, Entry: in.Entry, Services: map[string]router.Service{}}
+	r := router.Route{Env: in.Env, Entry: in.Entry, Services: map[string]router.Service{}, Members: in.Members}
 	for name, url := range in.URLs {
 		r.Services[name] = router.Service{URL: url, Log: in.Logs[name]}
 	}
