@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -48,6 +49,7 @@ func anonymizeSpeed(ctx context.Context, _ string) error {
 	var rate float64
 	for _, t := range rep.Tables {
 		rate = t.RowsPerSecond()
+		fmt.Fprintf(os.Stderr, "bench: anonymize %s profile: %s\n", t.Table, t.Profile())
 	}
 	fmt.Printf("bench: anonymize-full-table %.1f s for %d users, %.0f rows/s (same constraints intact)\n", full.d.Seconds(), users, rate)
 	fmt.Printf("bench: anonymize-vs-update %.1f x faster (goal >= 4; UPDATE ... md5() of the three columns took %.1f s)\n", update.d.Seconds()/full.d.Seconds(), update.d.Seconds())

@@ -1,0 +1,41 @@
+package anonymize
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// maintenanceWorkMem sizes the memory an index build sorts in: a
+// sixteenth of the machine's memory, between 256 MB and 2 GB (beyond
+// which a sort of keys gains little). The cluster is assumed to share the
+// machine, as the managed local one does; elsewhere the floor is used.
+func maintenanceWorkMem() string {
+	const floor, ceiling = 256, 2048 // MB
+	total, err := memTotalMB()
+	if err != nil {
+		return fmt.Sprintf("%dMB", floor)
+	}
+	return fmt.Sprintf("%dMB", min(max(total/16, floor), ceiling))
+}
+
+// memTotalMB reads the machine's memory from /proc/meminfo (Linux).
+func memTotalMB() (int64, error) {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), "MemTotal:"); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err != nil {
+				return 0, err
+			}
+			return kb / 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("no MemTotal in /proc/meminfo")
+}
