@@ -49,22 +49,21 @@ func swapBlocker(ctx context.Context, q querier, t *table, rules map[string]Tran
 	if err != nil || reason != "" {
 		return reason, err
 	}
-	// A foreign key on a ruled column must be checked again, which the
-	// in-place rewrite does when it adds it back.
+	// A foreign key referencing a ruled column must be checked again,
+	// which the in-place reload does when it adds it back.
 	var ruled []string
 	for c := range rules {
 		ruled = append(ruled, c)
 	}
 	var fk string
 	err = q.QueryRow(ctx, `SELECT coalesce(min(conname), '') FROM pg_constraint c
-		WHERE c.contype = 'f' AND (
-			(c.confrelid = $1 AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = $1 AND a.attnum = ANY (c.confkey) AND a.attname = ANY ($2)))
-			OR (c.conrelid = $1 AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = $1 AND a.attnum = ANY (c.conkey) AND a.attname = ANY ($2))))`,
+		WHERE c.contype = 'f' AND c.confrelid = $1
+		AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = $1 AND a.attnum = ANY (c.confkey) AND a.attname = ANY ($2))`,
 		t.oid, ruled).Scan(&fk)
 	if err != nil || fk == "" {
 		return "", err
 	}
-	return "its foreign key " + fk + " is on a ruled column", nil
+	return "the foreign key " + fk + " references a ruled column", nil
 }
 
 // rewriteBySwap rewrites t by loading a new table and swapping the files.
@@ -145,7 +144,9 @@ func streamInto(ctx context.Context, cfg *pgx.ConnConfig, tx pgx.Tx, t *table, f
 		return err
 	})
 	g.Go(func() error {
-		_, err := tx.Conn().PgConn().CopyFrom(gctx, inR, fmt.Sprintf("COPY %s (%s) FROM STDIN WITH (FREEZE)", fresh, cols))
+		// Not gctx: a cancelled load closes its connection, the caller's.
+		// A failure elsewhere ends it through its input instead.
+		_, err := tx.Conn().PgConn().CopyFrom(ctx, inR, fmt.Sprintf("COPY %s (%s) FROM STDIN WITH (FREEZE)", fresh, cols))
 		if err != nil {
 			err = fmt.Errorf("%s: load the anonymised rows: %w", t, err)
 		}

@@ -216,3 +216,31 @@ func swapped(rep anonymize.Report) bool {
 	}
 	return len(rep.Tables) > 0
 }
+
+func TestForeignKeyOntoRuledColumnIsCheckedAgain(t *testing.T) {
+	t.Parallel()
+	admin := testenv.Postgres(t)
+	// a_invites is rewritten first, so the key it references can be
+	// checked against its anonymised values.
+	db, _ := newDatabase(t, admin, `CREATE TABLE b_accounts (id int PRIMARY KEY, email text UNIQUE);
+		CREATE TABLE a_invites (id int PRIMARY KEY, email text REFERENCES b_accounts (email));
+		INSERT INTO b_accounts SELECT i, 'a' || i || '@corp.example' FROM generate_series(1, 200) i;
+		INSERT INTO a_invites SELECT i, 'a' || i || '@corp.example' FROM generate_series(1, 100) i;`)
+	rules := map[string]anonymize.Rule{"b_accounts.email": {Transformer: "email"}, "a_invites.email": {Transformer: "email"}}
+	rep, err := anonymize.Run(t.Context(), db, anonymize.Options{Rules: rules, Salt: salt, Method: "rewrite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range rep.Tables {
+		one := anonymize.Report{Tables: []anonymize.TableReport{tr}}
+		if want := tr.Table == "a_invites"; swapped(one) != want {
+			t.Errorf("%s: swapped %v, want %v (a foreign key references b_accounts.email)", tr.Table, swapped(one), want)
+		}
+	}
+	if n := scalar[int64](t, db, "SELECT count(*) FROM a_invites i JOIN b_accounts a USING (email) WHERE a.email NOT LIKE '%corp.example'"); n != 100 {
+		t.Errorf("%d a_invites match an anonymised account, want 100", n)
+	}
+	if !scalar[bool](t, db, "SELECT convalidated FROM pg_constraint WHERE conname = 'a_invites_email_fkey'") {
+		t.Error("the foreign key was not added back validated")
+	}
+}
