@@ -83,7 +83,7 @@ func (m *meter) done(r TableReport, start time.Time) TableReport {
 	r.Duration = time.Since(start)
 	r.Phases = m.profile()
 	if m.w != nil {
-		fmt.Fprintf(m.w, "anonymize %s: %d rows (%v) by %s in %s, %.0f rows/s\n", r.Table, r.Rows, r.Columns, r.Method, r.Duration.Round(time.Millisecond), r.RowsPerSecond())
+		fmt.Fprintf(m.w, "anonymize %s: %d rows (%v) by %s in %s, %.0f rows/s (%s)\n", r.Table, r.Rows, r.Columns, r.Method, r.Duration.Round(time.Millisecond), r.RowsPerSecond(), r.Profile())
 	}
 	return r
 }
