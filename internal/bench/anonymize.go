@@ -29,7 +29,7 @@ func anonymizeSpeed(ctx context.Context, _ string) error {
 			return err
 		}
 	}
-	update, updateCPU, err := timedCPU(ctx, g, "by_update", func() error {
+	update, updateCPU, err := timedCPU(g, func() error {
 		return onDatabase(ctx, url, "by_update", func(c *pgx.Conn) error {
 			_, err := c.Exec(ctx, "UPDATE users SET email = md5(email), name = md5(name), phone = md5(phone)")
 			return err
@@ -39,7 +39,7 @@ func anonymizeSpeed(ctx context.Context, _ string) error {
 		return err
 	}
 	var rep anonymize.Report
-	full, fullCPU, err := timedCPU(ctx, g, "by_prenv", func() error {
+	full, fullCPU, err := timedCPU(g, func() error {
 		return onDatabase(ctx, url, "by_prenv", func(c *pgx.Conn) error {
 			var err error
 			rep, err = anonymize.Run(ctx, c, anonymize.Options{Rules: benchRules("users"), Salt: []byte("bench"), Allow: []string{"users.address"}})

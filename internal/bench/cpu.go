@@ -1,20 +1,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // cpuUse is the CPU time spent so far by this process (prenv's library:
 // the transformers) and by the server's exited children (its backends and
-// parallel workers).
+// parallel workers, once reaped).
 type cpuUse struct{ own, server time.Duration }
 
 func (c cpuUse) sub(d cpuUse) cpuUse { return cpuUse{c.own - d.own, c.server - d.server} }
@@ -50,25 +47,53 @@ func cpuNow(postmaster int) (cpuUse, error) {
 	return cpuUse{own: own, server: time.Duration(ticks) * 10 * time.Millisecond}, nil
 }
 
-// backendsGone waits until no session is connected to db, so that their
-// CPU time has reached the postmaster's children total.
-func backendsGone(ctx context.Context, admin *pgx.Conn, db string) error {
-	for range 100 {
-		var n int
-		if err := admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = $1", db).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
+// childrenOf counts the processes whose parent is pid.
+func childrenOf(pid int) (int, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
 	}
-	return fmt.Errorf("sessions on %s did not end", db)
+	n := 0
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone meanwhile
+		}
+		fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			n++
+		}
+	}
+	return n, nil
 }
 
-// timedCPU runs f on db, timed, and returns the CPU it used too.
-func timedCPU(ctx context.Context, g *benchGolden, db string, f func() error) (result, cpuUse, error) {
+// childrenReaped waits until the postmaster has no more children than
+// before a step: its backends have exited and been reaped, so their CPU
+// time is in its children total.
+func childrenReaped(postmaster, before int) error {
+	for range 200 {
+		n, err := childrenOf(postmaster)
+		if err != nil {
+			return err
+		}
+		if n <= before {
+			return nil
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return fmt.Errorf("the server's backends did not exit")
+}
+
+// timedCPU runs f, timed, and returns the CPU it used too.
+func timedCPU(g *benchGolden, f func() error) (result, cpuUse, error) {
 	st, err := g.cluster.Status()
+	if err != nil {
+		return result{}, cpuUse{}, err
+	}
+	children, err := childrenOf(st.PID)
 	if err != nil {
 		return result{}, cpuUse{}, err
 	}
@@ -77,7 +102,7 @@ func timedCPU(ctx context.Context, g *benchGolden, db string, f func() error) (r
 		return result{}, cpuUse{}, err
 	}
 	r := timed(f)
-	if err := backendsGone(ctx, g.admin, db); err != nil {
+	if err := childrenReaped(st.PID, children); err != nil {
 		return r, cpuUse{}, err
 	}
 	after, err := cpuNow(st.PID)
