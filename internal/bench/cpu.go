@@ -47,7 +47,8 @@ func cpuNow(postmaster int) (cpuUse, error) {
 	return cpuUse{own: own, server: time.Duration(ticks) * 10 * time.Millisecond}, nil
 }
 
-// childrenOf counts the processes whose parent is pid.
+// childrenOf counts the processes whose parent is pid, but autovacuum
+// workers, which come and go on their own (after a large UPDATE, say).
 func childrenOf(pid int) (int, error) {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
@@ -63,7 +64,10 @@ func childrenOf(pid int) (int, error) {
 			continue // gone meanwhile
 		}
 		fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
-		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
+			continue
+		}
+		if cmd, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline"); !strings.Contains(string(cmd), "autovacuum worker") {
 			n++
 		}
 	}
