@@ -142,8 +142,13 @@ func transformStream(ctx context.Context, in io.Reader, out io.Writer, rules []f
 
 // transformBatch rewrites the ruled fields of every row in b.
 func transformBatch(b *batch, rules []fieldRule) {
-	ruleAt := map[int]int{}
+	// ruleAt[field] is the field's rule, or -1: a slice, as a map lookup
+	// per field of every row shows in profiles.
+	var ruleAt []int
 	for i, r := range rules {
+		for len(ruleAt) <= r.index {
+			ruleAt = append(ruleAt, -1)
+		}
 		ruleAt[r.index] = i
 	}
 	for n, line := range b.rows {
@@ -160,8 +165,11 @@ func transformBatch(b *batch, rules []fieldRule) {
 			if field > 0 {
 				b.out = append(b.out, '\t')
 			}
-			i, ruled := ruleAt[field]
-			if !ruled {
+			i := -1
+			if field < len(ruleAt) {
+				i = ruleAt[field]
+			}
+			if i < 0 {
 				b.out = append(b.out, f...)
 			} else {
 				seen++
