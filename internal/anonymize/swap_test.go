@@ -244,3 +244,34 @@ func TestForeignKeyOntoRuledColumnIsCheckedAgain(t *testing.T) {
 		t.Error("the foreign key was not added back validated")
 	}
 }
+
+func TestSwapOfTableWithoutToast(t *testing.T) {
+	t.Parallel()
+	admin := testenv.Postgres(t)
+	db, _ := newDatabase(t, admin, `CREATE TABLE readings (id int PRIMARY KEY, amount int NOT NULL, at date);
+		INSERT INTO readings SELECT i, i * 1000, date '2026-01-01' + i FROM generate_series(1, 500) i;`)
+	if scalar[int64](t, db, "SELECT reltoastrelid::int8 FROM pg_class WHERE relname = 'readings'") != 0 {
+		t.Fatal("readings has a TOAST table; the test needs one without")
+	}
+	before := digest(t, db, "readings")
+	rules := map[string]anonymize.Rule{"readings.amount": {Transformer: "noise"}}
+	rep, err := anonymize.Run(t.Context(), db, anonymize.Options{Rules: rules, Salt: salt, Method: "rewrite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !swapped(rep) {
+		t.Errorf("readings was not swapped: %+v", rep)
+	}
+	if digest(t, db, "readings") == before {
+		t.Error("the noise changed nothing")
+	}
+	if n := scalar[int64](t, db, "SELECT count(*) FROM readings r WHERE r.at = date '2026-01-01' + r.id"); n != 500 {
+		t.Errorf("%d of 500 rows kept their unruled date", n)
+	}
+	if _, err := db.Exec(t.Context(), "SET enable_seqscan = off"); err != nil {
+		t.Fatal(err)
+	}
+	if n := scalar[int64](t, db, "SELECT count(*) FROM readings WHERE id = 250"); n != 1 {
+		t.Errorf("an index lookup finds %d rows for one key", n)
+	}
+}
