@@ -74,10 +74,14 @@ func rewriteBySwap(ctx context.Context, conn *pgx.Conn, t *table, rules map[stri
 	}
 	defer tx.Rollback(context.Background()) //nolint:errcheck // after Commit, a no-op
 	m.phase("create the new table")
+	mem, err := indexBuildMemory(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	// SHARE keeps writers out while the second connection reads the table.
 	for _, stmt := range []string{
 		"SET LOCAL synchronous_commit = off",
-		"SET LOCAL maintenance_work_mem = '" + maintenanceWorkMem() + "'",
+		"SET LOCAL maintenance_work_mem = '" + mem + "'",
 		"LOCK TABLE " + t.ident() + " IN SHARE MODE",
 	} {
 		if _, err := tx.Exec(ctx, stmt); err != nil {

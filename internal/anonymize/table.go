@@ -80,7 +80,7 @@ func anonymizeTable(ctx context.Context, conn *pgx.Conn, t *table, rules map[str
 		// keys do not change, and user triggers must not see the rewrite.
 		"SET LOCAL session_replication_role = replica",
 		"SET LOCAL synchronous_commit = off",
-		"SET LOCAL maintenance_work_mem = '" + maintenanceWorkMem() + "'",
+		"SET LOCAL maintenance_work_mem = '512MB'",
 		"LOCK TABLE " + t.ident() + " IN ACCESS EXCLUSIVE MODE",
 	} {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
