@@ -96,7 +96,7 @@ func userTables(ctx context.Context, q querier) ([][2]string, error) {
 }
 
 // ddl is a statement that drops an object and the one that recreates it.
-type ddl struct{ drop, create string }
+type ddl struct{ what, drop, create string }
 
 // rebuildPlan is what a rewrite drops before it reloads the table, and
 // recreates after: its indexes and key constraints, the foreign keys that
@@ -115,7 +115,7 @@ func rebuildPlan(ctx context.Context, q querier, t *table) ([]ddl, []string, err
 			return nil, nil, err
 		}
 		c := pgx.Identifier{name}.Sanitize()
-		plan = append(plan, ddl{drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", rel, c), create: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", rel, c, def)})
+		plan = append(plan, ddl{what: "foreign key " + name, drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", rel, c), create: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", rel, c, def)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
@@ -131,7 +131,7 @@ func rebuildPlan(ctx context.Context, q querier, t *table) ([]ddl, []string, err
 			return nil, nil, err
 		}
 		c := pgx.Identifier{name}.Sanitize()
-		plan = append(plan, ddl{drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", t.ident(), c), create: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", t.ident(), c, def)})
+		plan = append(plan, ddl{what: "key " + name, drop: fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s", t.ident(), c), create: fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s", t.ident(), c, def)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
@@ -147,7 +147,7 @@ func rebuildPlan(ctx context.Context, q querier, t *table) ([]ddl, []string, err
 		if err := rows.Scan(&name, &def); err != nil {
 			return nil, nil, err
 		}
-		plan = append(plan, ddl{drop: "DROP INDEX " + name, create: def})
+		plan = append(plan, ddl{what: "index " + name, drop: "DROP INDEX " + name, create: def})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err

@@ -188,7 +188,5 @@ func anonymizeColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[s
 	if err := tx.Commit(ctx); err != nil {
 		return rep, fmt.Errorf("%s: commit: %w", t, err)
 	}
-	rep.Duration = time.Since(start)
-	meter.finish(rep)
-	return rep, nil
+	return meter.done(rep, start), nil
 }

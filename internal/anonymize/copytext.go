@@ -3,6 +3,7 @@ package anonymize
 import (
 	"bytes"
 	"strconv"
+	"unsafe"
 )
 
 // PostgreSQL's COPY text format: rows end in \n, fields are separated by
@@ -12,13 +13,15 @@ import (
 var nullField = []byte(`\N`)
 
 // decodeField returns the value of one COPY text field, and whether it
-// is NULL.
+// is NULL. A field without escapes is returned without a copy: the
+// string shares f's bytes, which must never change afterwards (the
+// stream reads every chunk into fresh memory).
 func decodeField(f []byte) (string, bool) {
 	if bytes.Equal(f, nullField) {
 		return "", true
 	}
 	if bytes.IndexByte(f, '\\') < 0 {
-		return string(f), false
+		return unsafe.String(unsafe.SliceData(f), len(f)), false
 	}
 	out := make([]byte, 0, len(f))
 	for i := 0; i < len(f); i++ {

@@ -9,7 +9,10 @@
 //
 // The engine rewrites one table per transaction: it streams the table out
 // with COPY, transforms rows in parallel workers, and streams them back in,
-// so an interrupted run leaves each table fully old or fully new. Scope
+// so an interrupted run leaves each table fully old or fully new. As a
+// superuser it loads a new table while it reads the old one and swaps
+// their files in the catalog (swap.go); otherwise it reloads the table in
+// place, its keys dropped and added back (table.go). Scope
 // finds, with the real PostgreSQL parser, the tables a set of migrations
 // touches and the columns it writes, failing closed on any statement it
 // cannot attribute; a PR's run then rewrites only those columns, by a
