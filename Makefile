@@ -124,9 +124,18 @@ test: build tools test-deps
 unit:
 	$(GO) test -count=1 -short ./...
 
-## bench: no-change prenv up against no-change pulumi up, side by side
-bench: build tools
-	$(GO) run ./internal/bench
+## bench: timing figures, each measured side by side with what it is
+## compared to (no-change prenv up against pulumi up, the router against Caddy, ...)
+bench: build tools $(BIN)/caddy
+	$(GO) run ./internal/bench -bin $(BIN)
+
+CADDY_VERSION := v2.11.9
+
+# Caddy, the production reverse proxy the router benchmark compares with.
+$(BIN)/caddy: internal/tools/caddy/go.mod internal/tools/caddy/go.sum
+	@echo "building caddy $(CADDY_VERSION) from source (a few minutes the first time)"
+	cd internal/tools/caddy && $(GO) build -o $@ github.com/caddyserver/caddy/v2/cmd/caddy
+	@touch $@
 
 ## fuzz: a minute of fuzzing on the naming rules
 fuzz:
