@@ -22,9 +22,9 @@ $(BIN)/prenv: FORCE
 	@ln -sf prenv $(BIN)/pulumi-resource-prenv
 	@ln -sf prenv $(BIN)/prenv-action-post
 
-## tools: the pinned pulumi CLI and kube-apiserver, built from Go module
-## source into ./bin, and OpenTofu (for engine: terraform) when no terraform
-## is on PATH
+## tools: the pinned pulumi CLI (Pulumi's verified release, or built from
+## Go module source offline) and kube-apiserver, built from Go module source,
+## into ./bin, and OpenTofu (for engine: terraform) when no terraform is on PATH
 tools: $(BIN)/pulumi $(BIN)/kube-apiserver
 	@command -v terraform >/dev/null 2>&1 || $(MAKE) --no-print-directory $(BIN)/tofu
 
@@ -35,9 +35,13 @@ $(BIN)/tofu: internal/tools/tofu/go.mod
 	cd internal/tools/tofu && GOFLAGS=-mod=mod $(GO) build -o $@ github.com/opentofu/opentofu/cmd/tofu
 	@touch $@
 
-$(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum
-	@echo "building pulumi $(PULUMI_VERSION) from source (about 5 minutes the first time)"
-	cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+# Pulumi's release archive of PULUMI_VERSION when it downloads and its
+# SHA-256 is the one in pulumi.sha256 (internal/tools/pulumirelease), else,
+# saying why, a build from Go module source.
+$(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum pulumi.sha256
+	@mkdir -p $(BIN)
+	@$(GO) run ./internal/tools/pulumirelease -version $(PULUMI_VERSION) -sums pulumi.sha256 -out $@ || \
+		{ cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; }
 	@touch $@
 
 # Pulumi's published SHA-256 of its release archives, and the file the
