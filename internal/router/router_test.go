@@ -200,3 +200,26 @@ func TestWaitLive(t *testing.T) {
 		t.Errorf("WaitLive with no router running: %v, want nil", err)
 	}
 }
+
+// BenchmarkServeHTTP routes a request to a sandboxed environment's entry
+// through the reverse proxy to a real upstream: the path whose cost and
+// allocations the router benchmark (make bench) compares with Caddy's.
+func BenchmarkServeHTTP(b *testing.B) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
+	defer up.Close()
+	dir := b.TempDir()
+	if err := Save(dir, Route{Env: "pr-1", Entry: "web", Services: map[string]Service{"web": {URL: up.URL}}}); err != nil {
+		b.Fatal(err)
+	}
+	rt := New(Options{RoutesDir: dir})
+	rt.Reload()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "http://pr-1.localhost:7070/", nil)
+		rec := httptest.NewRecorder()
+		rt.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+}
