@@ -105,7 +105,7 @@ postgres:
 ## demo: the example app's baseline and a PR environment, side by side
 ## (it needs only the pulumi CLI and PostgreSQL, not the test tools)
 demo: build $(BIN)/pulumi postgres
-	./examples/app/demo.sh
+	PRENV_BINARY=$(BIN)/prenv ./examples/app/demo.sh
 
 ## demo-lifecycle: the lifecycle alone, with the built-in none target
 demo-lifecycle: build $(BIN)/pulumi

@@ -95,7 +95,7 @@ func TestDemoBuildsOnlyWhatItUses(t *testing.T) {
 		t.Fatalf("make -n demo: %v\n%s", err, out)
 	}
 	plan := string(out)
-	for _, want := range []string{"-o " + bin + "/prenv", "pulumirelease", "initdb", "demo.sh"} {
+	for _, want := range []string{"-o " + bin + "/prenv", "pulumirelease", "initdb", "PRENV_BINARY=" + bin + "/prenv ./examples/app/demo.sh"} {
 		if !strings.Contains(plan, want) {
 			t.Errorf("make -n demo does not mention %q:\n%s", want, plan)
 		}
