@@ -9,14 +9,16 @@ import (
 )
 
 // caddyfile is the router benchmark's Caddy: a plain reverse proxy on
-// 127.0.0.1:port to the upstream, with what Caddy would do unasked that the
-// router does not (HTTPS, the admin API, a saved config) turned off.
+// 127.0.0.1:port to the upstream for any Host (a site address naming a host
+// would answer other hosts with an empty 200 of its own), with what Caddy
+// would do unasked that the router does not (HTTPS, the admin API, a saved
+// config) turned off.
 const caddyfile = `{
 	admin off
 	auto_https off
 	persist_config off
 }
-http://127.0.0.1:%d {
+http://:%d {
 	bind 127.0.0.1
 	reverse_proxy 127.0.0.1:%d
 }

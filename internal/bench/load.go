@@ -9,8 +9,9 @@ import (
 )
 
 // target is one HTTP endpoint under load; host, when set, is the Host
-// header its requests carry.
-type target struct{ name, url, host string }
+// header its requests carry, and body, when set, the answer it must give:
+// a proxy that answers without asking its upstream is not measured.
+type target struct{ name, url, host, body string }
 
 var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 5 * time.Second}
 
@@ -26,10 +27,15 @@ func (t target) get() error {
 	if err != nil {
 		return err
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
+	got, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	switch {
+	case err != nil:
+		return fmt.Errorf("GET %s (host %s): %w", t.url, t.host, err)
+	case resp.StatusCode != http.StatusOK:
 		return fmt.Errorf("GET %s (host %s): %s", t.url, t.host, resp.Status)
+	case t.body != "" && string(got) != t.body:
+		return fmt.Errorf("GET %s (host %s) answered %q, not the upstream's %q", t.url, t.host, got, t.body)
 	}
 	return nil
 }

@@ -10,10 +10,13 @@ import (
 	"os/exec"
 )
 
+// backendBody is the static handler's answer.
+const backendBody = "ok"
+
 // serveBackend is the upstream of the router and stub benchmarks, run as a
 // process of its own so it shares no scheduler with the proxies or the load.
 func serveBackend() {
-	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
+	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, backendBody) })
 	_ = http.ListenAndServe("127.0.0.1:"+os.Getenv("PORT"), nil)
 }
 

@@ -41,9 +41,9 @@ func routerOverhead(ctx context.Context, bin string) error {
 	defer stop()
 	const direct, viaCaddy, viaPrenv = 0, 1, 2
 	targets := []target{
-		direct:   {name: "direct", url: fmt.Sprintf("http://127.0.0.1:%d/", backendPort)},
-		viaCaddy: {name: "caddy", url: fmt.Sprintf("http://127.0.0.1:%d/", caddyPort), host: "pr-1.localhost"},
-		viaPrenv: {name: "prenv", url: fmt.Sprintf("http://127.0.0.1:%d/", routerPort), host: "pr-1.localhost"},
+		direct:   {name: "direct", url: fmt.Sprintf("http://127.0.0.1:%d/", backendPort), body: backendBody},
+		viaCaddy: {name: "caddy", url: fmt.Sprintf("http://127.0.0.1:%d/", caddyPort), host: "pr-1.localhost", body: backendBody},
+		viaPrenv: {name: "prenv", url: fmt.Sprintf("http://127.0.0.1:%d/", routerPort), host: "pr-1.localhost", body: backendBody},
 	}
 	for _, t := range targets {
 		if err := t.waitReady(10 * time.Second); err != nil {
@@ -70,7 +70,7 @@ func routerOverhead(ctx context.Context, bin string) error {
 	p99Caddy, p99Prenv := percentile(latencies(rounds, viaCaddy), 99), percentile(latencies(rounds, viaPrenv), 99)
 	fmt.Printf("bench: router-p99-vs-caddy %.2f x (goal <= 1.0)\n", float64(p99Prenv)/float64(p99Caddy))
 
-	tp := throughputs(targets, 16, 4, time.Second)
+	tp := throughputs(targets, 16, 10, 500*time.Millisecond)
 	for i, t := range targets {
 		fmt.Printf("bench: router-throughput-%s %.0f req/s\n", t.name, tp[i])
 	}

@@ -47,8 +47,8 @@ func stubOverhead(ctx context.Context, bin string) error {
 	defer stop()
 	const direct, stubbed = 0, 1
 	targets := []target{
-		direct:  {name: "direct", url: fmt.Sprintf("http://127.0.0.1:%d/payments/status", backendPort)},
-		stubbed: {name: "stub", url: fmt.Sprintf("http://127.0.0.1:%d/payments/status", stubPort)},
+		direct:  {name: "direct", url: fmt.Sprintf("http://127.0.0.1:%d/payments/status", backendPort), body: backendBody},
+		stubbed: {name: "stub", url: fmt.Sprintf("http://127.0.0.1:%d/payments/status", stubPort), body: backendBody},
 	}
 	for _, t := range targets {
 		if err := t.waitReady(10 * time.Second); err != nil {
