@@ -70,9 +70,22 @@ func routerOverhead(ctx context.Context, bin string) error {
 	p99Caddy, p99Prenv := percentile(latencies(rounds, viaCaddy), 99), percentile(latencies(rounds, viaPrenv), 99)
 	fmt.Printf("bench: router-p99-vs-caddy %.2f x (goal <= 1.0)\n", float64(p99Prenv)/float64(p99Caddy))
 
-	tp := throughputs(targets, 16, 10, 500*time.Millisecond)
+	const passes, slice = 10, 500 * time.Millisecond
+	proxies := map[int]int{viaCaddy: caddy.Process.Pid, viaPrenv: prenv.Process.Pid}
+	before := map[int]time.Duration{}
+	for i, pid := range proxies {
+		before[i], _ = cpuTime(pid)
+	}
+	tp := throughputs(targets, 16, passes, slice)
 	for i, t := range targets {
 		fmt.Printf("bench: router-throughput-%s %.0f req/s\n", t.name, tp[i])
+	}
+	for _, i := range []int{viaCaddy, viaPrenv} {
+		// CPU a request is steadier than throughput on a shared machine.
+		if after, ok := cpuTime(proxies[i]); ok && tp[i] > 0 {
+			requests := tp[i] * passes * slice.Seconds()
+			fmt.Printf("bench: router-cpu-per-request-%s %.1f µs\n", targets[i].name, float64((after-before[i]).Microseconds())/requests)
+		}
 	}
 	fmt.Printf("bench: router-vs-caddy-throughput %.2f x (goal >= 1.2)\n", tp[viaPrenv]/tp[viaCaddy])
 	fmt.Printf("bench: router-throughput-ratio %.2f x (prenv against direct calls)\n", tp[viaPrenv]/tp[direct])
