@@ -106,7 +106,8 @@ func (r *Router) resolve(env, service, key string) (target, *httputil.ReversePro
 	if !ok {
 		return t, nil, false
 	}
-	return t, r.proxies[serviceKey{t.env, t.service}], true
+	proxy, ok := r.proxies[serviceKey{t.env, t.service}]
+	return t, proxy, ok
 }
 
 // reloadIfChanged reloads the routes if their directory changed since the
