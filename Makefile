@@ -40,8 +40,10 @@ $(BIN)/tofu: internal/tools/tofu/go.mod
 # saying why, a build from Go module source.
 $(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum pulumi.sha256
 	@mkdir -p $(BIN)
-	@$(GO) run ./internal/tools/pulumirelease -version $(PULUMI_VERSION) -sums pulumi.sha256 -out $@ || \
-		{ cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; }
+	@$(GO) build -o $(BIN)/.pulumirelease ./internal/tools/pulumirelease
+	@$(BIN)/.pulumirelease -version $(PULUMI_VERSION) -sums pulumi.sha256 -out $@ || \
+		{ cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; }; \
+		status=$$?; rm -f $(BIN)/.pulumirelease; exit $$status
 	@touch $@
 
 # Pulumi's published SHA-256 of its release archives, and the file the

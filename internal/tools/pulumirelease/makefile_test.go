@@ -19,21 +19,32 @@ func requireMake(t *testing.T) {
 }
 
 // fakeGo stands for the go command in the Makefile's recipes: it logs its
-// arguments, and its run of pulumirelease succeeds only when FAKE_RELEASE
-// is "ok", as the real one does when the archive downloads and matches.
+// arguments; the pulumirelease it builds logs its own and succeeds only
+// when FAKE_RELEASE is "ok", as the real one does when the archive
+// downloads and matches; any other build writes "source".
 const fakeGo = `#!/bin/sh
-echo "$*" >> "$GO_LOG"
+echo "go $*" >> "$GO_LOG"
 out=; prev=
 for a in "$@"; do
-  case "$prev" in -o|-out) out=$a ;; esac
+  case "$prev" in -o) out=$a ;; esac
   prev=$a
 done
-case "$1" in
-run)
-  if [ "$FAKE_RELEASE" = ok ]; then echo release > "$out"; exit 0; fi
-  echo "pulumi: not installing Pulumi's release: offline; building it from source instead" >&2
-  exit 1 ;;
-build) echo source > "$out" ;;
+case "$*" in
+*./internal/tools/pulumirelease*)
+  cat > "$out" <<'EOF'
+#!/bin/sh
+echo "pulumirelease $*" >> "$GO_LOG"
+out=; prev=
+for a in "$@"; do
+  case "$prev" in -out) out=$a ;; esac
+  prev=$a
+done
+if [ "$FAKE_RELEASE" = ok ]; then echo release > "$out"; exit 0; fi
+echo "pulumi: not installing Pulumi's release: offline; building it from source instead" >&2
+exit 1
+EOF
+  chmod +x "$out" ;;
+*) echo source > "$out" ;;
 esac
 `
 
@@ -70,15 +81,21 @@ func TestMakePulumiFallsBackToTheSourceBuild(t *testing.T) {
 				t.Errorf("bin/pulumi came from %q, want %q; make said:\n%s", got, tt.want, out)
 			}
 			log, _ := os.ReadFile(goLog)
-			if !strings.Contains(string(log), "run ./internal/tools/pulumirelease -version v") {
-				t.Errorf("make did not try the release first; go ran:\n%s", log)
+			if !strings.Contains(string(log), "pulumirelease -version v") {
+				t.Errorf("make did not try the release first; it ran:\n%s", log)
 			}
-			built := strings.Contains(string(log), "build -ldflags")
+			if _, err := os.Stat(filepath.Join(bin, ".pulumirelease")); err == nil {
+				t.Error("make left its pulumirelease helper in BIN")
+			}
+			built := strings.Contains(string(log), "go build -ldflags")
 			if built != tt.wantBuild {
-				t.Errorf("source build run: %v, want %v; go ran:\n%s", built, tt.wantBuild, log)
+				t.Errorf("source build run: %v, want %v; make ran:\n%s", built, tt.wantBuild, log)
 			}
 			if tt.wantBuild && !strings.Contains(string(out), "building it from source instead") {
 				t.Errorf("make built from source without saying why:\n%s", out)
+			}
+			if strings.Contains(string(out), "exit status") {
+				t.Errorf("make's output has more than the one line:\n%s", out)
 			}
 		})
 	}
