@@ -22,9 +22,9 @@ $(BIN)/prenv: FORCE
 	@ln -sf prenv $(BIN)/pulumi-resource-prenv
 	@ln -sf prenv $(BIN)/prenv-action-post
 
-## tools: the pinned pulumi CLI and kube-apiserver, built from Go module
-## source into ./bin, and OpenTofu (for engine: terraform) when no terraform
-## is on PATH
+## tools: the pinned pulumi CLI (Pulumi's verified release, or built from
+## Go module source offline) and kube-apiserver, built from Go module source,
+## into ./bin, and OpenTofu (for engine: terraform) when no terraform is on PATH
 tools: $(BIN)/pulumi $(BIN)/kube-apiserver
 	@command -v terraform >/dev/null 2>&1 || $(MAKE) --no-print-directory $(BIN)/tofu
 
@@ -35,9 +35,15 @@ $(BIN)/tofu: internal/tools/tofu/go.mod
 	cd internal/tools/tofu && GOFLAGS=-mod=mod $(GO) build -o $@ github.com/opentofu/opentofu/cmd/tofu
 	@touch $@
 
-$(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum
-	@echo "building pulumi $(PULUMI_VERSION) from source (about 5 minutes the first time)"
-	cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+# Pulumi's release archive of PULUMI_VERSION when it downloads and its
+# SHA-256 is the one in pulumi.sha256 (internal/tools/pulumirelease), else,
+# saying why, a build from Go module source.
+$(BIN)/pulumi: internal/tools/pulumi/go.mod internal/tools/pulumi/go.sum pulumi.sha256
+	@mkdir -p $(BIN)
+	@$(GO) build -o $(BIN)/.pulumirelease ./internal/tools/pulumirelease
+	@$(BIN)/.pulumirelease -version $(PULUMI_VERSION) -sums pulumi.sha256 -out $@ || \
+		{ cd internal/tools/pulumi && $(GO) build -ldflags "$(PULUMI_LDFLAGS)" -o $@ github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; }; \
+		status=$$?; rm -f $(BIN)/.pulumirelease; exit $$status
 	@touch $@
 
 # Pulumi's published SHA-256 of its release archives, and the file the
@@ -101,7 +107,7 @@ postgres:
 ## demo: the example app's baseline and a PR environment, side by side
 ## (it needs only the pulumi CLI and PostgreSQL, not the test tools)
 demo: build $(BIN)/pulumi postgres
-	./examples/app/demo.sh
+	PRENV_BINARY=$(BIN)/prenv ./examples/app/demo.sh
 
 ## demo-lifecycle: the lifecycle alone, with the built-in none target
 demo-lifecycle: build $(BIN)/pulumi
@@ -124,9 +130,18 @@ test: build tools test-deps
 unit:
 	$(GO) test -count=1 -short ./...
 
-## bench: no-change prenv up against no-change pulumi up, side by side
-bench: build tools
-	$(GO) run ./internal/bench
+## bench: timing figures, each measured side by side with what it is
+## compared to (no-change prenv up against pulumi up, the router against Caddy, ...)
+bench: build tools $(BIN)/caddy
+	$(GO) run ./internal/bench -bin $(BIN)
+
+CADDY_VERSION := v2.11.9
+
+# Caddy, the production reverse proxy the router benchmark compares with.
+$(BIN)/caddy: internal/tools/caddy/go.mod internal/tools/caddy/go.sum
+	@echo "building caddy $(CADDY_VERSION) from source (a few minutes the first time)"
+	cd internal/tools/caddy && $(GO) build -o $@ github.com/caddyserver/caddy/v2/cmd/caddy
+	@touch $@
 
 ## fuzz: a minute of fuzzing on the naming rules
 fuzz:

@@ -5,110 +5,56 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
-// cpuUse is the CPU time spent so far by this process (prenv's library:
-// the transformers) and by the server's exited children (its backends and
-// parallel workers, once reaped).
-type cpuUse struct{ own, server time.Duration }
+// userHZ is the unit of /proc/<pid>/stat's CPU times on Linux.
+const userHZ = 100
 
-func (c cpuUse) sub(d cpuUse) cpuUse { return cpuUse{c.own - d.own, c.server - d.server} }
-
-func (c cpuUse) total() time.Duration { return c.own + c.server }
-
-// cpuNow reads the CPU time used so far; postmaster is the server's pid.
-// A backend's time reaches its postmaster's children total when it exits.
-func cpuNow(postmaster int) (cpuUse, error) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return cpuUse{}, err
-	}
-	own := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", postmaster))
+// cpuTime is the CPU time, user and system, process pid has used so far,
+// from /proc; ok is false where there is no /proc.
+func cpuTime(pid int) (d time.Duration, ok bool) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return cpuUse{}, err
+		return 0, false
 	}
-	// The fields after the command's closing parenthesis: cutime and
-	// cstime are the 14th and 15th, in clock ticks (100 a second on Linux).
-	fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
-	if len(fields) < 15 {
-		return cpuUse{}, fmt.Errorf("short /proc/%d/stat", postmaster)
-	}
-	var ticks int64
-	for _, f := range fields[13:15] {
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			return cpuUse{}, err
-		}
-		ticks += n
-	}
-	return cpuUse{own: own, server: time.Duration(ticks) * 10 * time.Millisecond}, nil
+	return parseCPUTime(string(stat))
 }
 
-// childrenOf counts the processes whose parent is pid, but autovacuum
-// workers, which come and go on their own (after a large UPDATE, say).
-func childrenOf(pid int) (int, error) {
-	entries, err := os.ReadDir("/proc")
+// childrenCPUTime is the CPU time, user and system, that pid's children
+// have used and pid has reaped so far, from /proc.
+func childrenCPUTime(pid int) (time.Duration, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
-			continue
-		}
-		data, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue // gone meanwhile
-		}
-		fields := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
-			continue
-		}
-		if cmd, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline"); !strings.Contains(string(cmd), "autovacuum worker") {
-			n++
-		}
+	d, ok := statTime(string(stat), 13) // cutime and cstime
+	if !ok {
+		return 0, fmt.Errorf("/proc/%d/stat: no cutime and cstime", pid)
 	}
-	return n, nil
+	return d, nil
 }
 
-// childrenReaped waits until the postmaster has no more children than
-// before a step: its backends have exited and been reaped, so their CPU
-// time is in its children total.
-func childrenReaped(postmaster, before int) error {
-	for range 200 {
-		n, err := childrenOf(postmaster)
-		if err != nil {
-			return err
-		}
-		if n <= before {
-			return nil
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	return fmt.Errorf("the server's backends did not exit")
-}
+// parseCPUTime reads utime and stime, the 14th and 15th fields of a
+// /proc/<pid>/stat line.
+func parseCPUTime(stat string) (time.Duration, bool) { return statTime(stat, 11) }
 
-// timedCPU runs f, timed, and returns the CPU it used too.
-func timedCPU(g *benchGolden, f func() error) (result, cpuUse, error) {
-	st, err := g.cluster.Status()
-	if err != nil {
-		return result{}, cpuUse{}, err
+// statTime sums two clock-tick fields of a /proc/<pid>/stat line, the
+// first at index i counted from the 3rd field, after the command name,
+// which may hold spaces and parentheses.
+func statTime(stat string, i int) (time.Duration, bool) {
+	end := strings.LastIndexByte(stat, ')')
+	if end < 0 {
+		return 0, false
 	}
-	children, err := childrenOf(st.PID)
-	if err != nil {
-		return result{}, cpuUse{}, err
+	fields := strings.Fields(stat[end+1:]) // from the 3rd field on
+	if len(fields) < i+2 {
+		return 0, false
 	}
-	before, err := cpuNow(st.PID)
-	if err != nil {
-		return result{}, cpuUse{}, err
+	a, err1 := strconv.ParseInt(fields[i], 10, 64)
+	b, err2 := strconv.ParseInt(fields[i+1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
 	}
-	r := timed(f)
-	if err := childrenReaped(st.PID, children); err != nil {
-		return r, cpuUse{}, err
-	}
-	after, err := cpuNow(st.PID)
-	return r, after.sub(before), err
+	return time.Duration(a+b) * time.Second / userHZ, true
 }

@@ -3,168 +3,91 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/prenv/prenv/internal/router"
 )
 
-// serveBackend is the upstream of the router benchmark, run as a process
-// of its own so it shares no scheduler with the router or the load.
-func serveBackend() {
-	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
-	_ = http.ListenAndServe("127.0.0.1:"+os.Getenv("PORT"), nil)
-}
-
-// routerOverhead measures the latency the router adds at a fixed request
-// rate, and its throughput, against calling the upstream directly. The
-// upstream, the router and this load generator are three processes.
+// routerOverhead measures prenv's router against Caddy, a production
+// reverse proxy, in front of the same upstream in the same run: latency at
+// a fixed rate, every request sent direct, through Caddy and through the
+// router within one round, and closed-loop throughput taken in turns. The
+// upstream, the two proxies and this load generator are four processes.
 func routerOverhead(ctx context.Context, bin string) error {
 	work, err := os.MkdirTemp("", "prenv-bench-router-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	backendPort, routerPort := freePort(), freePort()
-	self, _ := os.Executable()
-	backend := exec.CommandContext(ctx, self, "-serve-backend")
-	backend.Env = append(os.Environ(), fmt.Sprintf("PORT=%d", backendPort))
+	backendPort, caddyPort, routerPort := freePort(), freePort(), freePort()
 	routes := filepath.Join(work, "routes")
 	if err := router.Save(routes, router.Route{Env: "pr-1", Entry: "web", Services: map[string]router.Service{
 		"web": {URL: fmt.Sprintf("http://127.0.0.1:%d", backendPort)},
 	}}); err != nil {
 		return err
 	}
-	rt := exec.CommandContext(ctx, filepath.Join(bin, "prenv"), "router", "--addr", fmt.Sprintf("127.0.0.1:%d", routerPort), "--routes", routes)
-	for _, c := range []*exec.Cmd{backend, rt} {
-		if err := c.Start(); err != nil {
-			return err
-		}
-		defer func() { c.Process.Kill(); c.Wait() }()
-	}
-	direct := target{url: fmt.Sprintf("http://127.0.0.1:%d/", backendPort)}
-	routed := target{url: fmt.Sprintf("http://127.0.0.1:%d/", routerPort), host: "pr-1.localhost"}
-	for _, t := range []target{direct, routed} {
-		if err := t.waitReady(5 * time.Second); err != nil {
-			return err
-		}
-	}
-	const rate, seconds = 1000, 5
-	d := direct.fixedRate(rate, seconds*time.Second)
-	r := routed.fixedRate(rate, seconds*time.Second)
-	p50, p99 := percentile(r, 50)-percentile(d, 50), percentile(r, 99)-percentile(d, 99)
-	fmt.Printf("bench: router-added-p50 %.3f ms (at %d req/s)\n", ms(p50), rate)
-	fmt.Printf("bench: router-added-p99 %.3f ms (goal <= 1)\n", ms(p99))
-	dt, rtp := direct.throughput(16, 3*time.Second), routed.throughput(16, 3*time.Second)
-	fmt.Printf("bench: router-throughput-direct %.0f req/s\n", dt)
-	fmt.Printf("bench: router-throughput-routed %.0f req/s\n", rtp)
-	fmt.Printf("bench: router-throughput-ratio %.2f x (goal >= 0.8)\n", rtp/dt)
-	return nil
-}
-
-type target struct{ url, host string }
-
-var client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 5 * time.Second}
-
-func (t target) get() error {
-	req, _ := http.NewRequest(http.MethodGet, t.url, nil)
-	if t.host != "" {
-		req.Host = t.host
-	}
-	resp, err := client.Do(req)
+	caddy, err := caddyCmd(ctx, bin, work, caddyPort, backendPort)
 	if err != nil {
 		return err
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s (host %s): %s", t.url, t.host, resp.Status)
-	}
-	return nil
-}
-
-func (t target) waitReady(bound time.Duration) error {
-	deadline := time.Now().Add(bound)
-	for {
-		err := t.get()
-		if err == nil || time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// fixedRate sends rate requests a second for d, each on schedule whatever
-// the others do, and returns their latencies.
-func (t target) fixedRate(rate int, d time.Duration) []time.Duration {
-	var (
-		mu  sync.Mutex
-		lat []time.Duration
-		wg  sync.WaitGroup
-	)
-	tick := time.NewTicker(time.Second / time.Duration(rate))
-	defer tick.Stop()
-	for end := time.Now().Add(d); time.Now().Before(end); {
-		<-tick.C
-		wg.Go(func() {
-			start := time.Now()
-			if t.get() == nil {
-				mu.Lock()
-				lat = append(lat, time.Since(start))
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	return lat
-}
-
-// throughput runs workers back-to-back requests for d and returns req/s.
-func (t target) throughput(workers int, d time.Duration) float64 {
-	var (
-		mu sync.Mutex
-		n  int
-		wg sync.WaitGroup
-	)
-	end := time.Now().Add(d)
-	for range workers {
-		wg.Go(func() {
-			for time.Now().Before(end) {
-				if t.get() == nil {
-					mu.Lock()
-					n++
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return float64(n) / d.Seconds()
-}
-
-func percentile(ds []time.Duration, p int) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[min(len(s)-1, len(s)*p/100)]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	prenv := exec.CommandContext(ctx, filepath.Join(bin, "prenv"), "router", "--addr", fmt.Sprintf("127.0.0.1:%d", routerPort), "--routes", routes)
+	stop, err := startAll(backendCmd(ctx, backendPort), caddy, prenv)
 	if err != nil {
-		panic(err)
+		return err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	defer stop()
+	const direct, viaCaddy, viaPrenv = 0, 1, 2
+	targets := []target{
+		direct:   {name: "direct", url: fmt.Sprintf("http://127.0.0.1:%d/", backendPort), body: backendBody},
+		viaCaddy: {name: "caddy", url: fmt.Sprintf("http://127.0.0.1:%d/", caddyPort), host: "pr-1.localhost", body: backendBody},
+		viaPrenv: {name: "prenv", url: fmt.Sprintf("http://127.0.0.1:%d/", routerPort), host: "pr-1.localhost", body: backendBody},
+	}
+	for _, t := range targets {
+		if err := t.waitReady(10 * time.Second); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+
+	const rate, seconds = 1000, 5
+	rounds, failed := interleaved(targets, rate, seconds*time.Second)
+	if len(rounds) == 0 {
+		return fmt.Errorf("no round at %d req/s succeeded (%d failed)", rate, failed)
+	}
+	fmt.Printf("bench: router-rounds %d rounds (at %d req/s to each of direct, caddy, prenv; %d failed)\n", len(rounds), rate, failed)
+	for i, t := range targets {
+		lat := latencies(rounds, i)
+		fmt.Printf("bench: router-%s-p50 %.3f ms\n", t.name, ms(percentile(lat, 50)))
+		fmt.Printf("bench: router-%s-p99 %.3f ms\n", t.name, ms(percentile(lat, 99)))
+	}
+	for _, i := range []int{viaCaddy, viaPrenv} {
+		add := added(rounds, i, direct)
+		fmt.Printf("bench: router-%s-added-p50 %.3f ms (per round: %s minus direct)\n", targets[i].name, ms(percentile(add, 50)), targets[i].name)
+		fmt.Printf("bench: router-%s-added-p99 %.3f ms\n", targets[i].name, ms(percentile(add, 99)))
+	}
+	p99Caddy, p99Prenv := percentile(latencies(rounds, viaCaddy), 99), percentile(latencies(rounds, viaPrenv), 99)
+	fmt.Printf("bench: router-p99-vs-caddy %.2f x (goal <= 1.0)\n", float64(p99Prenv)/float64(p99Caddy))
+
+	const passes, slice = 10, 500 * time.Millisecond
+	proxies := map[int]int{viaCaddy: caddy.Process.Pid, viaPrenv: prenv.Process.Pid}
+	before := map[int]time.Duration{}
+	for i, pid := range proxies {
+		before[i], _ = cpuTime(pid)
+	}
+	tp := throughputs(targets, 16, passes, slice)
+	for i, t := range targets {
+		fmt.Printf("bench: router-throughput-%s %.0f req/s\n", t.name, tp[i])
+	}
+	for _, i := range []int{viaCaddy, viaPrenv} {
+		// CPU a request is steadier than throughput on a shared machine.
+		if after, ok := cpuTime(proxies[i]); ok && tp[i] > 0 {
+			requests := tp[i] * passes * slice.Seconds()
+			fmt.Printf("bench: router-cpu-per-request-%s %.1f µs\n", targets[i].name, float64((after-before[i]).Microseconds())/requests)
+		}
+	}
+	fmt.Printf("bench: router-vs-caddy-throughput %.2f x (goal >= 1.2)\n", tp[viaPrenv]/tp[viaCaddy])
+	fmt.Printf("bench: router-throughput-ratio %.2f x (prenv against direct calls)\n", tp[viaPrenv]/tp[direct])
+	return nil
 }

@@ -23,12 +23,12 @@ func parseHost(host, domain string) (env, service string, ok bool) {
 	if !ok || rest == "" {
 		return "", "", false
 	}
-	labels := strings.Split(rest, ".")
-	switch len(labels) {
-	case 1:
-		return labels[0], "", true
-	case 2:
-		return labels[1], labels[0], true
+	first, second, two := strings.Cut(rest, ".")
+	switch {
+	case !two:
+		return first, "", true
+	case first != "" && second != "" && !strings.Contains(second, "."):
+		return second, first, true
 	default:
 		return "", "", false
 	}
@@ -59,7 +59,7 @@ func routingKey(h interface{ Get(string) string }, header string) string {
 	if k := strings.TrimSpace(h.Get(header)); k != "" {
 		return k
 	}
-	for _, member := range strings.Split(h.Get("Baggage"), ",") {
+	for member := range strings.SplitSeq(h.Get("Baggage"), ",") {
 		kv, _, _ := strings.Cut(member, ";")
 		k, v, ok := strings.Cut(kv, "=")
 		if ok && strings.TrimSpace(k) == "prenv-route" {

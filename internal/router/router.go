@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httputil"
-	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -37,12 +36,13 @@ type Router struct {
 	mu    sync.RWMutex
 	table Table
 
+	proxies proxies // the table's services' reverse proxies, under mu
+
 	reloading sync.Mutex // serialises reloads, so sig always matches table
 	sig       string     // what the routes directory looked like at the last load
-	proxy     *httputil.ReverseProxy
+	transport http.RoundTripper
+	buffers   httputil.BufferPool
 }
-
-type targetKey struct{}
 
 // New returns a router with an empty table; call Reload or Watch to load
 // the routes.
@@ -53,39 +53,17 @@ func New(o Options) *Router {
 	if o.Header == "" {
 		o.Header = "x-prenv-route"
 	}
+	// Canonical once, so no request pays for it.
+	o.Header = http.CanonicalHeaderKey(o.Header)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Router{opts: o, table: Table{}}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 64
-	r.proxy = &httputil.ReverseProxy{
-		Transport: transport,
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			t := pr.In.Context().Value(targetKey{}).(target)
-			u, _ := url.Parse(t.svc.URL)
-			pr.SetURL(u)
-			pr.Out.Host = pr.In.Host
-			pr.SetXForwarded()
-		},
-		ErrorHandler: r.badGateway,
-		BufferPool:   &bufferPool{},
-	}
-	return r
+	// A proxy passes the client's Accept-Encoding on, and the answer as it comes.
+	transport.DisableCompression = true
+	return &Router{opts: o, table: Table{}, proxies: proxies{}, transport: transport, buffers: &bufferPool{}}
 }
-
-// bufferPool reuses the proxy's copy buffers, which it would otherwise
-// allocate, 32 KiB at a time, for every request.
-type bufferPool struct{ p sync.Pool }
-
-func (b *bufferPool) Get() []byte {
-	if buf, ok := b.p.Get().(*[]byte); ok {
-		return *buf
-	}
-	return make([]byte, 32<<10)
-}
-
-func (b *bufferPool) Put(buf []byte) { b.p.Put(&buf) }
 
 // Reload reads the routes directory now.
 func (r *Router) Reload() {
@@ -99,8 +77,9 @@ func (r *Router) load(sig string) {
 	for _, err := range errs {
 		r.opts.Logger.Warn("skipping route", "err", err)
 	}
+	ps := r.newProxies(t)
 	r.mu.Lock()
-	r.table = t
+	r.table, r.proxies = t, ps
 	r.mu.Unlock()
 	r.sig = sig
 }
@@ -120,10 +99,15 @@ func (r *Router) Watch(ctx context.Context, interval time.Duration) {
 	}
 }
 
-func (r *Router) resolve(env, service, key string) (target, bool) {
+func (r *Router) resolve(env, service, key string) (target, *httputil.ReverseProxy, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.table.resolve(env, service, key)
+	t, ok := r.table.resolve(env, service, key)
+	if !ok {
+		return t, nil, false
+	}
+	proxy, ok := r.proxies[serviceKey{t.env, t.service}]
+	return t, proxy, ok
 }
 
 // reloadIfChanged reloads the routes if their directory changed since the
@@ -196,11 +180,11 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	key := routingKey(req.Header, r.opts.Header)
-	t, found := r.resolve(env, service, key)
+	t, proxy, found := r.resolve(env, service, key)
 	if !found {
 		// Perhaps a route written since the last poll: an up that just finished.
 		r.reloadIfChanged()
-		t, found = r.resolve(env, service, key)
+		t, proxy, found = r.resolve(env, service, key)
 	}
 	if !found {
 		r.notFound(w, fmt.Sprintf("environment %s does not exist, or it has no service %q and neither has the baseline", env, t.service))
@@ -210,7 +194,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		// Services pass the key on, so the whole call chain stays in env.
 		req.Header.Set(r.opts.Header, env)
 	}
-	r.proxy.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), targetKey{}, t)))
+	proxy.ServeHTTP(w, req)
 }
 
 func (r *Router) notFound(w http.ResponseWriter, msg string) {
@@ -228,8 +212,7 @@ func (r *Router) notFound(w http.ResponseWriter, msg string) {
 
 // badGateway answers for an upstream that does not: it names the
 // environment, the service and where its log is.
-func (r *Router) badGateway(w http.ResponseWriter, req *http.Request, err error) {
-	t, _ := req.Context().Value(targetKey{}).(target)
+func (r *Router) badGateway(w http.ResponseWriter, t target, err error) {
 	r.opts.Logger.Warn("upstream failed", "env", t.env, "service", t.service, "err", err)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusBadGateway)

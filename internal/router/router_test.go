@@ -244,3 +244,57 @@ func TestGroupRouting(t *testing.T) {
 		t.Errorf("with pr-15 gone, the group's orders = %q, want the baseline's", body)
 	}
 }
+
+// BenchmarkServeHTTP routes a request to a sandboxed environment's entry
+// through the reverse proxy to a real upstream: the path whose cost and
+// allocations the router benchmark (make bench) compares with Caddy's.
+func BenchmarkServeHTTP(b *testing.B) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
+	defer up.Close()
+	dir := b.TempDir()
+	if err := Save(dir, Route{Env: "pr-1", Entry: "web", Services: map[string]Service{"web": {URL: up.URL}}}); err != nil {
+		b.Fatal(err)
+	}
+	rt := New(Options{RoutesDir: dir})
+	rt.Reload()
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, "http://pr-1.localhost:7070/", nil)
+		rec := httptest.NewRecorder()
+		rt.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// TestAcceptEncodingPassesAsSent: the router asks the service for the
+// encodings its client asked for, no more, and passes the answer on as it
+// came, compressed or not.
+func TestAcceptEncodingPassesAsSent(t *testing.T) {
+	t.Parallel()
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "accept-encoding=%q", r.Header.Get("Accept-Encoding"))
+	}))
+	t.Cleanup(up.Close)
+	rt, _ := newTestRouter(t, Route{Env: "pr-1", Entry: "web", Services: map[string]Service{"web": {URL: up.URL}}})
+	srv := httptest.NewServer(rt)
+	t.Cleanup(srv.Close)
+	for _, sent := range []string{"", "br"} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/", nil)
+		req.Host = "pr-1.localhost"
+		if sent != "" {
+			req.Header.Set("Accept-Encoding", sent)
+		}
+		// A raw transport: Go's client would add gzip itself.
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want := fmt.Sprintf("accept-encoding=%q", sent); string(body) != want {
+			t.Errorf("client sent Accept-Encoding %q; the service saw %s, want %s", sent, body, want)
+		}
+	}
+}
