@@ -78,8 +78,13 @@ func (p *progress) event(e events.EngineEvent) {
 		if strings.Contains(msg, pendingNotice) {
 			p.recovered = append(p.recovered, "cleared the pending operations an interrupted update left: "+pendingList(msg))
 		}
-		if d.Severity == "error" || d.Severity == "warning" {
+		switch {
+		case d.Severity == "error" || d.Severity == "warning":
 			fmt.Fprintf(p.w, "  %s: %s\n", d.Severity, progressline.FirstLine(msg))
+		case d.Severity == "info" && !d.Ephemeral && strings.Contains(d.URN, "::prenv:"):
+			// What prenv's own resources report, such as the time a PR's
+			// migrations and their anonymisation took.
+			fmt.Fprintf(p.w, "  %s: %s\n", urnName(d.URN), progressline.FirstLine(msg))
 		}
 	case e.SummaryEvent != nil:
 		p.changes = map[string]int{}

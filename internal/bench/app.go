@@ -68,13 +68,20 @@ routing:
 
 // prenv runs bin/prenv on the sandbox's blueprint and returns how long it took.
 func (s *appSandbox) prenv(ctx context.Context, args ...string) (time.Duration, error) {
+	took, _, err := s.prenvOutput(ctx, args...)
+	return took, err
+}
+
+// prenvOutput is prenv, with what the command printed.
+func (s *appSandbox) prenvOutput(ctx context.Context, args ...string) (time.Duration, string, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(s.bin, "prenv"), append(args, "--blueprint", s.blueprint)...)
 	cmd.Env = s.env
 	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return 0, fmt.Errorf("prenv %v: %v: %s", args, err, out)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, string(out), fmt.Errorf("prenv %v: %v: %s", args, err, out)
 	}
-	return time.Since(start), nil
+	return time.Since(start), string(out), nil
 }
 
 // close destroys pr-1 and the baseline, and stops the router and the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -71,7 +72,8 @@ func upLocalMigration(ctx context.Context, bin string) error {
 			return err
 		}
 		start := time.Now()
-		if _, err := s.prenv(ctx, "up", "--pr", pr); err != nil {
+		_, out, err := s.prenvOutput(ctx, "up", "--pr", pr)
+		if err != nil {
 			return err
 		}
 		if err := (target{url: fmt.Sprintf("http://127.0.0.1:%d/", s.port), host: "pr-" + pr + ".localhost"}).waitReady(60 * time.Second); err != nil {
@@ -80,6 +82,11 @@ func upLocalMigration(ctx context.Context, bin string) error {
 		took := time.Since(start)
 		fmt.Printf("bench: %s %.1f s (goal <= %s; a PR whose migration %s on a %d-user golden, scope migrations, from nothing to the URL answering)\n",
 			m.name, took.Seconds(), m.goal, m.what, production.users)
+		if split := migrationSplit.FindStringSubmatch(out); split != nil {
+			// Information: the PR's own migration is its cost, whatever
+			// prenv does; the anonymisation is what the 40 s budget is for.
+			fmt.Printf("bench: %s-split: the migration took %s, anonymising what it wrote %s (no goal)\n", m.name, split[1], split[2])
+		}
 		if i == 1 {
 			rows, err := rowsWritten(ctx, s.home, "prenv_benchmig_pr_"+pr)
 			if err != nil {
@@ -91,6 +98,10 @@ func upLocalMigration(ctx context.Context, bin string) error {
 	}
 	return nil
 }
+
+// migrationSplit reads the line in which prenv up reports how long a PR's
+// migrations and their anonymisation took.
+var migrationSplit = regexp.MustCompile(`migrations \[[^]]*\] took (\S+), and anonymising what they wrote (\S+)`)
 
 // withMigrations points the sandbox's blueprint at a migrations directory,
 // created empty, with database.anonymize.scope migrations.

@@ -1,11 +1,13 @@
 package local_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -59,7 +61,14 @@ INSERT INTO contacts (email_backup) VALUES ('yorick.leak@hidden.example');`
 		t.Fatal(err)
 	}
 	w.target.MigrationsRevision = "with-003"
-	w.upForTheTest("pr-1")
+	var progress bytes.Buffer
+	if _, err := w.engine.Up(t.Context(), w.env("pr-1"), automation.Progress(&progress)); err != nil {
+		t.Fatalf("up pr-1: %v\n%s", err, progress.String())
+	}
+	t.Cleanup(func() { w.destroy("pr-1") })
+	if !regexp.MustCompile(`migrations \[003_contacts.up.sql\] took [0-9.]+m?s, and anonymising what they wrote [0-9.]+m?s`).MatchString(progress.String()) {
+		t.Errorf("up did not say how long the PR's migration and its anonymisation took:\n%s", progress.String())
+	}
 
 	for _, db := range []string{"prenv_shop_baseline", "prenv_shop_pr_1"} {
 		for _, needle := range []string{"hidden.example", "Zelda", "Quux", "202-555-0199", "Hidden Lane", "yorick"} {

@@ -223,6 +223,7 @@ func finishClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs, password
 	}
 	if in.Migrations != "" {
 		var err error
+		start := time.Now()
 		if applied, err = admin.Migrate(ctx, in.Name, in.Role, in.Migrations); err != nil {
 			discard()
 			return "", nil, err
@@ -230,10 +231,13 @@ func finishClone(ctx context.Context, admin *pg.Admin, in DatabaseArgs, password
 		// The PR's migrations may copy or create personal data: anonymise
 		// what they touched before anyone can connect as the role.
 		if len(applied) > 0 {
+			migrated := time.Now()
 			if err := anonymizeDatabase(ctx, in.AdminURL, in.Name, in.Anonymize, []byte(in.Salt), migrationPaths(in.Migrations, applied), io.Discard); err != nil {
 				discard()
 				return "", nil, err
 			}
+			p.GetLogger(ctx).Infof("migrations %v took %s, and anonymising what they wrote %s",
+				applied, migrated.Sub(start).Round(100*time.Millisecond), time.Since(migrated).Round(100*time.Millisecond))
 		}
 	}
 	url, err := pg.DatabaseURL(in.AdminURL, in.Name, in.Role, password)
