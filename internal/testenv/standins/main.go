@@ -84,7 +84,9 @@ type RandomPasswordState struct {
 }
 
 // Annotate gives the resource pulumi-random's token.
-func (*RandomPassword) Annotate(a infer.Annotator) { a.SetToken("index/randomPassword", "RandomPassword") }
+func (*RandomPassword) Annotate(a infer.Annotator) {
+	a.SetToken("index/randomPassword", "RandomPassword")
+}
 
 // Create implements infer.CustomCreate: Length alphanumeric characters.
 func (*RandomPassword) Create(_ context.Context, req infer.CreateRequest[RandomPasswordArgs]) (infer.CreateResponse[RandomPasswordState], error) {
