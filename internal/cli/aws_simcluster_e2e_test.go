@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -66,6 +67,7 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 				writeBlueprint(t, path, rotated)
 				e.run("up")
 				e.assertLive(e.render())
+				e.assertOneContent()
 			}
 
 			e.run("destroy")
@@ -116,7 +118,9 @@ func (e simEnv) run(command string) (string, string) {
 	if command != "render" {
 		args = append(args, "--offline")
 	}
+	start := time.Now()
 	out, stderr, code := e.s.run(args...)
+	e.t.Logf("prenv %s --pr %s: exit %d after %.1fs", command, e.pr, code, time.Since(start).Seconds())
 	if code != 0 {
 		e.t.Fatalf("prenv %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, stderr)
 	}
@@ -241,6 +245,24 @@ func (e simEnv) assertJobFirst(ns string) {
 		if d.CreationTimestamp.Before(job.Status.CompletionTime) {
 			e.t.Errorf("deployment %s created at %s, before job %s completed at %s", d.Name, d.CreationTimestamp, job.Name, job.Status.CompletionTime)
 		}
+	}
+}
+
+// assertOneContent checks that the environment has one
+// VolumeSnapshotContent, the rotated golden's: the old one went once the new
+// one, of another name, was made.
+func (e simEnv) assertOneContent() {
+	e.t.Helper()
+	contents, err := e.c.List(e.t.Context(), "snapshot.storage.k8s.io/v1", "VolumeSnapshotContent", aws.LabelPR+"="+e.pr)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var handles []any
+	for _, c := range contents {
+		handles = append(handles, c["spec"].(map[string]any)["source"].(map[string]any)["snapshotHandle"])
+	}
+	if len(handles) != 1 || handles[0] != "snap-0fedcba9876543210" {
+		e.t.Errorf("after the golden's rotation the environment's VolumeSnapshotContents hold %v, want [snap-0fedcba9876543210]", handles)
 	}
 }
 
