@@ -23,9 +23,12 @@ $(BIN)/prenv: FORCE
 	@ln -sf prenv $(BIN)/prenv-action-post
 
 ## tools: the pinned pulumi CLI (Pulumi's verified release, or built from
-## Go module source offline) and kube-apiserver, built from Go module source,
-## into ./bin, and OpenTofu (for engine: terraform) when no terraform is on PATH
-tools: $(BIN)/pulumi $(BIN)/kube-apiserver
+## Go module source offline), the simulated cluster (kube-apiserver,
+## kube-controller-manager, kube-scheduler, KWOK) and the Kubernetes
+## provider, built from Go module source, into ./bin, and OpenTofu (for
+## engine: terraform) when no terraform is on PATH
+tools: $(BIN)/pulumi $(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler \
+	$(BIN)/kwok $(BIN)/pulumi-resource-kubernetes
 	@command -v terraform >/dev/null 2>&1 || $(MAKE) --no-print-directory $(BIN)/tofu
 
 TOFU_VERSION := v1.10.6
@@ -80,6 +83,39 @@ KUBE_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
 $(BIN)/kube-apiserver: internal/tools/kube/go.mod internal/tools/kube/go.sum
 	@echo "building kube-apiserver $(KUBE_VERSION) from source (a few minutes the first time)"
 	cd internal/tools/kube && $(GO) build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/kube-apiserver
+	@touch $@
+
+# kube-controller-manager and kube-scheduler, of the same module and
+# version, for internal/testenv's simulated cluster.
+$(BIN)/kube-controller-manager $(BIN)/kube-scheduler: $(BIN)/%: internal/tools/kube/go.mod internal/tools/kube/go.sum
+	@echo "building $* $(KUBE_VERSION) from source (a few minutes the first time)"
+	cd internal/tools/kube && $(GO) build -ldflags "$(KUBE_LDFLAGS)" -o $@ k8s.io/kubernetes/cmd/$*
+	@touch $@
+
+KWOK_VERSION := v0.7.0
+
+# KWOK plays the simulated cluster's nodes and its pods' lifecycle.
+$(BIN)/kwok: internal/tools/kwok/go.mod internal/tools/kwok/go.sum
+	@echo "building kwok $(KWOK_VERSION) from source"
+	cd internal/tools/kwok && $(GO) build -o $@ sigs.k8s.io/kwok/cmd/kwok
+	@touch $@
+
+# The Kubernetes provider's version: the one stacks/aws pins (Plugins),
+# which the plugin reports, so that the engine takes it for that version.
+PULUMI_KUBERNETES_VERSION := $(shell sed -n 's/.*Name: "kubernetes", Version: "\([0-9.]*\)".*/\1/p' stacks/aws/plugins.go)
+PULUMI_KUBERNETES_DIR     := internal/tools/pulumi-kubernetes
+
+# pulumi-resource-kubernetes embeds schema-embed.json and
+# terraform-mapping-embed.json, which its module does not ship: a copy of
+# its cmd directory generates them as its generate.go does, then builds.
+$(BIN)/pulumi-resource-kubernetes: $(PULUMI_KUBERNETES_DIR)/go.mod $(PULUMI_KUBERNETES_DIR)/go.sum stacks/aws/plugins.go
+	@echo "building pulumi-resource-kubernetes $(PULUMI_KUBERNETES_VERSION) from source (about 15 minutes the first time)"
+	@set -e; cd $(PULUMI_KUBERNETES_DIR); \
+	src=$$($(GO) list -e -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes); \
+	rm -rf _build; mkdir _build; trap 'rm -rf _build' EXIT; \
+	cp $$src/main.go $$src/generate.go $$src/schema.json $$src/terraform-mapping.json _build/; chmod u+w _build/*; \
+	(cd _build && VERSION=$(PULUMI_KUBERNETES_VERSION) $(GO) run ./generate.go); \
+	$(GO) build -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$(PULUMI_KUBERNETES_VERSION)" -o $@ ./_build
 	@touch $@
 
 MOTO_VERSION := 5.2.1

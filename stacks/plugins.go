@@ -12,6 +12,11 @@ type Plugin struct {
 	// install --server` takes it; empty means Pulumi's own source for the
 	// name (its GitHub releases, then get.pulumi.com).
 	Server string
+	// Built is the file, relative to the repository, that `make tools`
+	// builds the plugin into from its Go module source at this version;
+	// empty when it builds none. `pulumi plugin install resource <name>
+	// <version> --file <Built>` installs that build.
+	Built string
 }
 
 // String is the plugin as people write it: "aws v6.83.0".

@@ -22,6 +22,8 @@ type pluginJSON struct {
 	Kind    string `json:"kind"`
 	Name    string `json:"name"`
 	Version string `json:"version"`
+	// Built is the file `make tools` builds the plugin into, if it does.
+	Built string `json:"built,omitempty"`
 }
 
 // pins are the versions prenv pins; the Action's image installs exactly
@@ -29,7 +31,7 @@ type pluginJSON struct {
 func pins() pinsJSON {
 	p := pinsJSON{Pulumi: pulumi.Version.String()}
 	for _, plugin := range aws.Plugins {
-		p.Plugins = append(p.Plugins, pluginJSON{Kind: "resource", Name: plugin.Name, Version: plugin.Version})
+		p.Plugins = append(p.Plugins, pluginJSON{Kind: "resource", Name: plugin.Name, Version: plugin.Version, Built: plugin.Built})
 	}
 	return p
 }
@@ -61,7 +63,16 @@ func (a *App) pluginsCommand() *cobra.Command {
 		for _, plugin := range p.Plugins {
 			fmt.Fprintf(w, "%s\t%s\tv%s\tpulumi plugin install %s %s %s\n", plugin.Kind, plugin.Name, plugin.Version, plugin.Kind, plugin.Name, plugin.Version)
 		}
-		return w.Flush()
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		for _, plugin := range p.Plugins {
+			if plugin.Built != "" {
+				fmt.Fprintf(a.Stdout, "%s: `make tools` builds it from source; install that build with pulumi plugin install %s %s %s --file %s\n",
+					plugin.Name, plugin.Kind, plugin.Name, plugin.Version, plugin.Built)
+			}
+		}
+		return nil
 	}
 	return cmd
 }

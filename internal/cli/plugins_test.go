@@ -38,7 +38,7 @@ func TestPluginsPrintsThePins(t *testing.T) {
 			t.Fatalf("plugins = %+v, want the %d of stacks/aws.Plugins", got.Plugins, len(aws.Plugins))
 		}
 		for i, p := range aws.Plugins {
-			if want := (pluginJSON{Kind: "resource", Name: p.Name, Version: p.Version}); got.Plugins[i] != want {
+			if want := (pluginJSON{Kind: "resource", Name: p.Name, Version: p.Version, Built: p.Built}); got.Plugins[i] != want {
 				t.Errorf("plugins[%d] = %+v, want %+v", i, got.Plugins[i], want)
 			}
 		}
@@ -51,6 +51,9 @@ func TestPluginsPrintsThePins(t *testing.T) {
 		wants := []string{"pulumi  ", "v" + pulumi.Version.String()}
 		for _, p := range aws.Plugins {
 			wants = append(wants, "pulumi plugin install resource "+p.Name+" "+p.Version+"\n")
+			if p.Built != "" {
+				wants = append(wants, "pulumi plugin install resource "+p.Name+" "+p.Version+" --file "+p.Built+"\n")
+			}
 		}
 		for _, want := range wants {
 			if !strings.Contains(out, want) {

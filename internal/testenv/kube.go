@@ -56,48 +56,76 @@ func KubeAPIServer(t testing.TB) *Kube {
 	dir := t.TempDir()
 	etcdURL := "http://127.0.0.1:" + strconv.Itoa(freePort(t))
 	peerURL := "http://127.0.0.1:" + strconv.Itoa(freePort(t))
-	start(t, "etcd", filepath.Join(dir, "etcd.log"), etcd,
-		"--name", "default", "--data-dir", filepath.Join(dir, "etcd"),
+	start(t, "etcd", filepath.Join(dir, "etcd.log"), etcd, etcdArgs(dir, etcdURL, peerURL)...)
+
+	tokens, saKey := filepath.Join(dir, "tokens.csv"), filepath.Join(dir, "sa.key")
+	key, err := rsaKeyPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, tokens, adminToken+",admin,admin,system:masters\n")
+	writeFile(t, saKey, key)
+	port := freePort(t)
+	start(t, "kube-apiserver", filepath.Join(dir, "apiserver.log"), apiserver, apiserverArgs(dir, etcdURL, port, tokens, saKey)...)
+
+	cfg := adminConfig(port)
+	if err := waitReady(cfg, filepath.Join(dir, "apiserver.log")); err != nil {
+		t.Fatal(err)
+	}
+	k, err := newKube(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// adminToken is the static token of the servers' system:masters user.
+const adminToken = "prenv-test-admin"
+
+func etcdArgs(dir, etcdURL, peerURL string) []string {
+	return []string{"--name", "default", "--data-dir", filepath.Join(dir, "etcd"),
 		"--listen-client-urls", etcdURL, "--advertise-client-urls", etcdURL,
 		"--listen-peer-urls", peerURL, "--initial-advertise-peer-urls", peerURL,
-		"--initial-cluster", "default="+peerURL, "--log-level", "warn")
+		"--initial-cluster", "default=" + peerURL, "--log-level", "warn"}
+}
 
-	token := "prenv-test-admin"
-	tokens := filepath.Join(dir, "tokens.csv")
-	saKey := filepath.Join(dir, "sa.key")
-	writeFile(t, tokens, token+",admin,admin,system:masters\n")
-	writeFile(t, saKey, rsaKeyPEM(t))
-	port := freePort(t)
-	start(t, "kube-apiserver", filepath.Join(dir, "apiserver.log"), apiserver,
-		"--etcd-servers", etcdURL,
+// apiserverArgs serve on 127.0.0.1:port with a self-signed certificate in
+// dir/certs, the admin token in tokens, and saKey for service accounts.
+func apiserverArgs(dir, etcdURL string, port int, tokens, saKey string) []string {
+	return []string{"--etcd-servers", etcdURL,
 		"--bind-address", "127.0.0.1", "--secure-port", strconv.Itoa(port),
 		"--cert-dir", filepath.Join(dir, "certs"),
 		"--token-auth-file", tokens, "--authorization-mode", "RBAC",
 		"--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
 		"--service-account-key-file", saKey, "--service-account-signing-key-file", saKey,
 		"--service-cluster-ip-range", "10.96.0.0/16",
-		"--enable-priority-and-fairness=false", "--profiling=false")
+		"--enable-priority-and-fairness=false", "--profiling=false"}
+}
 
-	cfg := &rest.Config{
+func adminConfig(port int) *rest.Config {
+	return &rest.Config{
 		Host:            fmt.Sprintf("https://127.0.0.1:%d", port),
-		BearerToken:     token,
+		BearerToken:     adminToken,
 		TLSClientConfig: rest.TLSClientConfig{Insecure: true},
 		QPS:             100, Burst: 200,
 	}
-	waitReady(t, cfg, filepath.Join(dir, "apiserver.log"))
+}
+
+func newKube(cfg *rest.Config) (*Kube, error) {
 	k := &Kube{Config: cfg}
+	var err error
 	if k.Clientset, err = kubernetes.NewForConfig(cfg); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if k.Dynamic, err = dynamic.NewForConfig(cfg); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	k.mapper = restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disco))
-	return k
+	return k, nil
 }
 
 // start runs a server for the rest of the test, its output in logPath,
@@ -128,13 +156,12 @@ func start(t testing.TB, name, logPath, binary string, args ...string) {
 	})
 }
 
-// waitReady polls /readyz until the server answers, failing with the end
-// of its log after a minute.
-func waitReady(t testing.TB, cfg *rest.Config, logPath string) {
-	t.Helper()
+// waitReady polls /readyz until the server answers, or returns an error
+// with the end of its log after 90 seconds.
+func waitReady(cfg *rest.Config, logPath string) error {
 	transport, err := rest.TransportFor(cfg)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	client := &http.Client{Transport: transport, Timeout: 5 * time.Second}
 	deadline := time.Now().Add(90 * time.Second)
@@ -143,15 +170,11 @@ func waitReady(t testing.TB, cfg *rest.Config, logPath string) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(logPath)
-			if len(log) > 4000 {
-				log = log[len(log)-4000:]
-			}
-			t.Fatalf("kube-apiserver not ready after 90s (last: %v); its log ends:\n%s", err, log)
+			return fmt.Errorf("kube-apiserver not ready after 90s (last: %v); its log ends:\n%s", err, logTail(logPath))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -174,15 +197,14 @@ func writeFile(t testing.TB, path, data string) {
 	}
 }
 
-func rsaKeyPEM(t testing.TB) string {
-	t.Helper()
+func rsaKeyPEM() (string, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	var b bytes.Buffer
 	_ = pem.Encode(&b, &pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	return b.String()
+	return b.String(), nil
 }
 
 // Kubeconfig writes a kubeconfig file for the server, with the admin
@@ -190,7 +212,13 @@ func rsaKeyPEM(t testing.TB) string {
 func (k *Kube) Kubeconfig(t testing.TB) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "kubeconfig")
-	writeFile(t, path, fmt.Sprintf(`apiVersion: v1
+	writeFile(t, path, kubeconfig(k.Config))
+	return path
+}
+
+// kubeconfig is a kubeconfig file's text for cfg's server and token.
+func kubeconfig(cfg *rest.Config) string {
+	return fmt.Sprintf(`apiVersion: v1
 kind: Config
 clusters:
 - name: test
@@ -205,6 +233,5 @@ contexts:
 - name: test
   context: {cluster: test, user: admin}
 current-context: test
-`, k.Config.Host, k.Config.BearerToken))
-	return path
+`, cfg.Host, cfg.BearerToken)
 }

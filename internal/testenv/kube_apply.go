@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/dynamic"
 )
 
 // Apply server-side applies obj, a Kubernetes object as decoded JSON, with
@@ -73,19 +74,25 @@ func CRDs(t testing.TB) string {
 // and waits until each is established.
 func (k *Kube) ApplyCRDs(t testing.TB, dir string) {
 	t.Helper()
+	if err := k.applyCRDs(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (k *Kube) applyCRDs(ctx context.Context, dir string) error {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if len(files) == 0 {
-		t.Fatalf("no .yaml files in %s", dir)
+		return fmt.Errorf("no .yaml files in %s", dir)
 	}
 	var names []string
 	for _, f := range files {
 		objs, err := ReadManifests(f)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		for _, obj := range objs {
-			if err := k.Apply(t.Context(), obj, false); err != nil {
-				t.Fatalf("apply %s: %v", f, err)
+			if err := k.Apply(ctx, obj, false); err != nil {
+				return fmt.Errorf("apply %s: %w", f, err)
 			}
 			names = append(names, (&unstructured.Unstructured{Object: obj}).GetName())
 		}
@@ -94,17 +101,18 @@ func (k *Kube) ApplyCRDs(t testing.TB, dir string) {
 	deadline := time.Now().Add(30 * time.Second)
 	for _, name := range names {
 		for {
-			u, err := crds.Get(t.Context(), name, metav1.GetOptions{})
+			u, err := crds.Get(ctx, name, metav1.GetOptions{})
 			if err == nil && established(u) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("CRD %s not established after 30s (%v)", name, err)
+				return fmt.Errorf("CRD %s not established after 30s (%v)", name, err)
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
 	k.mapper.Reset()
+	return nil
 }
 
 func established(u *unstructured.Unstructured) bool {
@@ -146,3 +154,58 @@ func DecodeManifests(data []byte) ([]map[string]any, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Get returns the live object that obj, a Kubernetes object as decoded
+// JSON, names by its kind, namespace and name.
+func (k *Kube) Get(ctx context.Context, obj map[string]any) (map[string]any, error) {
+	u := &unstructured.Unstructured{Object: obj}
+	res, err := k.resource(u.GetAPIVersion(), u.GetKind(), u.GetNamespace())
+	if err != nil {
+		return nil, err
+	}
+	live, err := res.Get(ctx, u.GetName(), metav1.GetOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("%s %s/%s: %w", u.GetKind(), u.GetNamespace(), u.GetName(), err)
+	}
+	return live.Object, nil
+}
+
+// List returns the cluster's objects of apiVersion and kind, in every
+// namespace, that match the label selector.
+func (k *Kube) List(ctx context.Context, apiVersion, kind, selector string) ([]map[string]any, error) {
+	res, err := k.resource(apiVersion, kind, "")
+	if err != nil {
+		return nil, err
+	}
+	list, err := res.List(ctx, metav1.ListOptions{LabelSelector: selector})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, 0, len(list.Items))
+	for _, item := range list.Items {
+		out = append(out, item.Object)
+	}
+	return out, nil
+}
+
+// resource is the dynamic client of apiVersion and kind, in namespace if
+// it is namespaced and namespace is not empty.
+func (k *Kube) resource(apiVersion, kind, namespace string) (dynamic.ResourceInterface, error) {
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return nil, err
+	}
+	mapping, err := k.mapper.RESTMapping(schema.GroupKind{Group: gv.Group, Kind: kind}, gv.Version)
+	if meta.IsNoMatchError(err) {
+		k.mapper.Reset()
+		mapping, err = k.mapper.RESTMapping(schema.GroupKind{Group: gv.Group, Kind: kind}, gv.Version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := k.Dynamic.Resource(mapping.Resource)
+	if mapping.Scope.Name() == meta.RESTScopeNameNamespace && namespace != "" {
+		return res.Namespace(namespace), nil
+	}
+	return res, nil
+}

@@ -13,8 +13,14 @@ import (
 
 // Plugins are the resource plugins of the aws target, at the versions of
 // the SDKs it is compiled against. The Pulumi engine installs a missing one
-// before up or preview; the Action's image holds them already.
-var Plugins = []stacks.Plugin{{Name: "aws", Version: "6.83.0"}, {Name: "kubernetes", Version: "4.23.0"}, {Name: "random", Version: "4.18.2"}}
+// before up or preview; the Action's image holds them already. `make
+// tools` builds the kubernetes one from source too, for the end-to-end
+// tests on a simulated cluster; its Makefile reads the version here.
+var Plugins = []stacks.Plugin{
+	{Name: "aws", Version: "6.83.0"},
+	{Name: "kubernetes", Version: "4.23.0", Built: "bin/pulumi-resource-kubernetes"},
+	{Name: "random", Version: "4.18.2"},
+}
 
 // pluginVersion returns the pinned version of plugin name.
 func pluginVersion(name string) string {
