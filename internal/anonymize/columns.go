@@ -124,15 +124,9 @@ func anonymizeColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[s
 		return rep, err
 	}
 	defer tx.Rollback(context.Background()) //nolint:errcheck // after Commit, a no-op
-	for _, stmt := range []string{
+	spool, err := prepareRewrite(ctx, tx, t,
 		"SET LOCAL session_replication_role = replica", // user triggers must not see the rewrite
-		"LOCK TABLE " + t.ident() + " IN EXCLUSIVE MODE",
-	} {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return rep, fmt.Errorf("%s: %s: %w (anonymisation needs a superuser, or rds_superuser on RDS)", t, strings.Fields(stmt)[0], err)
-		}
-	}
-	spool, err := os.CreateTemp("", "prenv-anonymize-*.copy")
+		"LOCK TABLE "+t.ident()+" IN EXCLUSIVE MODE")
 	if err != nil {
 		return rep, err
 	}

@@ -76,19 +76,13 @@ func anonymizeTable(ctx context.Context, conn *pgx.Conn, t *table, rules map[str
 		return rep, err
 	}
 	defer tx.Rollback(context.Background()) //nolint:errcheck // after Commit, a no-op
-	for _, stmt := range []string{
-		// Replica mode skips triggers, foreign key checks included: the
-		// keys do not change, and user triggers must not see the rewrite.
+	// Replica mode skips triggers, foreign key checks included: the keys
+	// do not change, and user triggers must not see the rewrite.
+	spool, err := prepareRewrite(ctx, tx, t,
 		"SET LOCAL session_replication_role = replica",
 		"SET LOCAL synchronous_commit = off",
 		"SET LOCAL maintenance_work_mem = '512MB'",
-		"LOCK TABLE " + t.ident() + " IN ACCESS EXCLUSIVE MODE",
-	} {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
-			return rep, fmt.Errorf("%s: %s: %w (anonymisation needs a superuser, or rds_superuser on RDS)", t, strings.Fields(stmt)[0], err)
-		}
-	}
-	spool, err := os.CreateTemp("", "prenv-anonymize-*.copy")
+		"LOCK TABLE "+t.ident()+" IN ACCESS EXCLUSIVE MODE")
 	if err != nil {
 		return rep, err
 	}
@@ -244,4 +238,15 @@ func spoolRows(ctx context.Context, tx pgx.Tx, query string, spool *os.File, fie
 		return 0, err
 	}
 	return rows, nil
+}
+
+// prepareRewrite runs a table's rewrite's opening statements in tx (its
+// settings and its lock), and creates the spool file its rows go through.
+func prepareRewrite(ctx context.Context, tx pgx.Tx, t *table, stmts ...string) (*os.File, error) {
+	for _, stmt := range stmts {
+		if _, err := tx.Exec(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w (anonymisation needs a superuser, or rds_superuser on RDS)", t, strings.Fields(stmt)[0], err)
+		}
+	}
+	return os.CreateTemp("", "prenv-anonymize-*.copy")
 }

@@ -13,6 +13,24 @@ import (
 	"github.com/prenv/prenv/internal/proc"
 )
 
+// appWork makes a temporary work directory, which the postgres user can
+// reach, with the example app's services built into it; done removes it.
+func appWork(ctx context.Context, bin, prefix string) (dir string, done func(), err error) {
+	if dir, err = os.MkdirTemp("", prefix); err != nil {
+		return "", nil, err
+	}
+	done = func() { os.RemoveAll(dir) }
+	if err := os.Chmod(dir, 0o755); err != nil {
+		done()
+		return "", nil, err
+	}
+	if err := buildAppServices(ctx, bin, dir); err != nil {
+		done()
+		return "", nil, err
+	}
+	return dir, done, nil
+}
+
 // buildAppServices builds the example app's services into dir, as a CI
 // image would have them, so no timing includes a go build.
 func buildAppServices(ctx context.Context, bin, dir string) error {

@@ -16,17 +16,11 @@ import (
 // set up outside the timings, and the median of three rounds counts.
 func engineRatio(ctx context.Context, bin string) error {
 	fmt.Fprintln(os.Stderr, "bench: timing up and destroy of a local PR environment with each engine...")
-	work, err := os.MkdirTemp("", "prenv-bench-engines-")
+	work, done, err := appWork(ctx, bin, "prenv-bench-engines-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-	if err := os.Chmod(work, 0o755); err != nil {
-		return err
-	}
-	if err := buildAppServices(ctx, bin, work); err != nil {
-		return err
-	}
+	defer done()
 	times := map[string][2]time.Duration{}
 	for _, engine := range []string{"pulumi", "terraform"} {
 		up, destroy, err := timeEngine(ctx, bin, filepath.Join(work, engine), work, engine)

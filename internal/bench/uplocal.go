@@ -13,17 +13,11 @@ import (
 // The services are built beforehand, as a CI image would have them.
 func upLocal(ctx context.Context, bin string) error {
 	fmt.Fprintln(os.Stderr, "bench: timing a local PR environment from nothing to its URL answering...")
-	work, err := os.MkdirTemp("", "prenv-bench-up-")
+	work, done, err := appWork(ctx, bin, "prenv-bench-up-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-	if err := os.Chmod(work, 0o755); err != nil {
-		return err
-	}
-	if err := buildAppServices(ctx, bin, work); err != nil {
-		return err
-	}
+	defer done()
 	s, err := newAppSandbox(bin, filepath.Join(work, "app"), work, "benchshop", "pulumi")
 	if err != nil {
 		return err

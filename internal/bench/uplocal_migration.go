@@ -41,17 +41,11 @@ func upLocalMigration(ctx context.Context, bin string) error {
 		return err
 	}
 	defer production.Close()
-	work, err := os.MkdirTemp("", "prenv-bench-migration-")
+	work, done, err := appWork(ctx, bin, "prenv-bench-migration-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
-	if err := os.Chmod(work, 0o755); err != nil {
-		return err
-	}
-	if err := buildAppServices(ctx, bin, work); err != nil {
-		return err
-	}
+	defer done()
 	s, err := newAppSandbox(bin, filepath.Join(work, "app"), work, "benchmig", "pulumi")
 	if err != nil {
 		return err
