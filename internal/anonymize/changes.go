@@ -40,9 +40,12 @@ func keepChanged(spool *os.File, out io.Writer, columns int) (int64, error) {
 				n++
 				w.Write(fields[0])
 				for _, f := range fields[1:] {
-					if kept(f) {
+					switch {
+					case kept(f):
 						w.WriteString("\t\\N\tf")
-					} else {
+					case string(f) == setNull:
+						w.WriteString("\t\\N\tt")
+					default:
 						w.WriteByte('\t')
 						w.Write(f)
 						w.WriteString("\tt")

@@ -100,16 +100,27 @@ func planColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[string
 // kept: PostgreSQL's text never holds a NUL byte.
 const unchanged = "\x00"
 
+// setNull stands, in a column pass's spool, for a value its transformer
+// made NULL: a change, written as NULL.
+const setNull = "\x00N"
+
 // keptOrChanged reports a value its transformer keeps as unchanged, so a
 // column pass spools a byte, not the value twice, for each row it keeps.
 type keptOrChanged struct{ Transformer }
 
 func (k keptOrChanged) Transform(v string) (*string, error) {
 	out, err := k.Transformer.Transform(v)
-	if err == nil && out != nil && *out == v {
+	switch {
+	case err != nil:
+		return nil, err
+	case out == nil:
+		// A value made NULL (the null transformer) changes, unlike a NULL
+		// read, which the spool also holds as \N.
+		return ptr(setNull), nil
+	case *out == v:
 		return ptr(unchanged), nil
 	}
-	return out, err
+	return out, nil
 }
 
 // anonymizeColumns runs a column pass over t in one transaction: it reads

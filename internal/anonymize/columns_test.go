@@ -32,6 +32,12 @@ func newGolden(t *testing.T, admin string) *pgx.Conn {
 // wrote, as a PR's clone is; it returns the run's report by table.
 func migrateAndScope(t *testing.T, db *pgx.Conn, migration string, plan bool) map[string]anonymize.TableReport {
 	t.Helper()
+	return migrateAndScopeWith(t, db, migration, plan, columnRules)
+}
+
+// migrateAndScopeWith is migrateAndScope under rules.
+func migrateAndScopeWith(t *testing.T, db *pgx.Conn, migration string, plan bool, rules map[string]anonymize.Rule) map[string]anonymize.TableReport {
+	t.Helper()
 	if _, err := db.Exec(t.Context(), migration); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +45,7 @@ func migrateAndScope(t *testing.T, db *pgx.Conn, migration string, plan bool) ma
 	if err != nil || scope.Everything {
 		t.Fatalf("scope: %v, everything %v", err, scope.Everything)
 	}
-	rep, err := anonymize.Run(t.Context(), db, anonymize.Options{Rules: columnRules, Salt: salt, FromGolden: true, Plan: plan,
+	rep, err := anonymize.Run(t.Context(), db, anonymize.Options{Rules: rules, Salt: salt, FromGolden: true, Plan: plan,
 		Tables: scope.Tables, Derived: scope.Derived, Columns: scope.Writes})
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +101,20 @@ func TestColumnPassRewritesOnlyTheWrittenColumns(t *testing.T) {
 		}
 		if n := scalar[int64](t, db, "SELECT count(*) FROM users WHERE id > 10 AND id <= 3000 AND nick IS DISTINCT FROM email"); n != 0 {
 			t.Errorf("%d copied emails changed", n)
+		}
+	})
+	t.Run("a column ruled null", func(t *testing.T) {
+		t.Parallel()
+		db := newGolden(t, admin)
+		rules := maps.Clone(columnRules)
+		rules["users.secret_note"] = anonymize.Rule{Transformer: "null"}
+		rep := migrateAndScopeWith(t, db, `ALTER TABLE users ADD COLUMN secret_note text;
+			UPDATE users SET secret_note = 'raw secret ' || id WHERE id <= 5;`, false, rules)
+		if r := rep["users"]; r.Method != "columns" || r.Rows != 5 {
+			t.Errorf("report = %+v, want a column pass changing the 5 rows written", rep)
+		}
+		if n := scalar[int64](t, db, `SELECT count(*) FROM users WHERE secret_note IS NOT NULL`); n != 0 {
+			t.Errorf("%d users keep the raw secret_note a null rule clears", n)
 		}
 	})
 	t.Run("raw values in plain columns", func(t *testing.T) {
