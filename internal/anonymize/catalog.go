@@ -165,3 +165,23 @@ func rebuildPlan(ctx context.Context, q querier, t *table) ([]ddl, []string, err
 	comments, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return plan, comments, err
 }
+
+// relationKind is the pg_class relkind of schema.name, "" when there is no
+// such relation.
+func relationKind(ctx context.Context, q querier, schema, name string) (string, error) {
+	var kind string
+	err := q.QueryRow(ctx, `SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relname = $2`, schema, name).Scan(&kind)
+	if err == pgx.ErrNoRows {
+		return "", nil
+	}
+	return kind, err
+}
+
+// inheritedBy counts the tables that inherit from the table oid (plain
+// inheritance, not partitions).
+func inheritedBy(ctx context.Context, q querier, oid uint32) (int, error) {
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM pg_inherits WHERE inhparent = $1`, oid).Scan(&n)
+	return n, err
+}

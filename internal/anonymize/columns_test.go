@@ -3,6 +3,7 @@ package anonymize_test
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -181,4 +182,35 @@ func TestColumnPassRewritesOnlyTheWrittenColumns(t *testing.T) {
 			t.Errorf("the plan changed %d rows", n)
 		}
 	})
+}
+
+// TestColumnPassFailsClosedOnRowsItCannotName: a write through a view, or
+// to a table that others inherit from, reaches rows the scope cannot name,
+// so the run stops, naming the fix, rather than leave them raw.
+func TestColumnPassFailsClosedOnRowsItCannotName(t *testing.T) {
+	t.Parallel()
+	admin := testenv.Postgres(t)
+	for _, tc := range []struct{ name, setup, migration, want string }{
+		{"through a view", `CREATE VIEW people AS SELECT id, email FROM users;`,
+			`UPDATE people SET email = 'raw@corp.example' WHERE id = 1;`, `kind "v", not a table`},
+		{"to an inherited table", `CREATE TABLE vip_users () INHERITS (users);`,
+			`UPDATE users SET email = 'raw.' || id || '@corp.example' WHERE id = 1;`, "inheriting tables"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db := newGolden(t, admin)
+			if _, err := db.Exec(t.Context(), tc.setup+tc.migration); err != nil {
+				t.Fatal(err)
+			}
+			scope, err := anonymize.ScopeSQL("042_pr.up.sql", tc.migration)
+			if err != nil || scope.Everything {
+				t.Fatalf("scope: %v, everything %v", err, scope.Everything)
+			}
+			_, err = anonymize.Run(t.Context(), db, anonymize.Options{Rules: columnRules, Salt: salt, FromGolden: true,
+				Tables: scope.Tables, Derived: scope.Derived, Columns: scope.Writes})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "scope: all") {
+				t.Errorf("Run = %v, want an error saying %q and naming scope: all", err, tc.want)
+			}
+		})
+	}
 }

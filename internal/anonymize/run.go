@@ -2,6 +2,7 @@ package anonymize
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -73,7 +74,7 @@ func Run(ctx context.Context, conn *pgx.Conn, o Options) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	tables, err := scopeTables(ctx, conn, tr, o.Tables)
+	tables, err := scopeTables(ctx, conn, tr, o.Tables, o.Columns)
 	if err != nil {
 		return Report{}, err
 	}
@@ -166,7 +167,9 @@ func refreshViews(ctx context.Context, conn *pgx.Conn) error {
 
 // scopeTables reads the tables a run covers: the given ones that exist, or
 // every user table when none are given (detection looks at all of them).
-func scopeTables(ctx context.Context, q querier, tr compiled, names []string) ([]*table, error) {
+// A relation that written (Options.Columns) names must be a table without
+// inheriting tables, else which rows a write reached is unknown.
+func scopeTables(ctx context.Context, q querier, tr compiled, names []string, written map[string][]string) ([]*table, error) {
 	var refs [][2]string
 	if names == nil {
 		all, err := userTables(ctx, q)
@@ -188,11 +191,28 @@ func scopeTables(ctx context.Context, q querier, tr compiled, names []string) ([
 		if err != nil {
 			return nil, err
 		}
+		_, writes := written[r[0]+"."+r[1]]
+		if !writes && r[0] == "public" {
+			_, writes = written[r[1]]
+		}
 		if !ok {
-			continue // dropped by the migrations in scope
+			if !writes {
+				continue // dropped by the migrations in scope, or not a table
+			}
+			// A write through a view or a foreign table reaches rows the
+			// scope cannot name: it fails closed.
+			if kind, err := relationKind(ctx, q, r[0], r[1]); err != nil || kind != "" {
+				return nil, errors.Join(err, fmt.Errorf("the migrations write %s.%s, a relation of kind %q, not a table: prenv cannot tell which rows that reached; set database.anonymize.scope: all", r[0], r[1], kind))
+			}
+			continue
 		}
 		if t.kind == 'p' {
 			return nil, fmt.Errorf("%s is a partitioned table, which prenv cannot anonymise yet: rule its partitions instead", t)
+		}
+		if writes {
+			if children, err := inheritedBy(ctx, q, t.oid); err != nil || children > 0 {
+				return nil, errors.Join(err, fmt.Errorf("%s has %d inheriting tables, which a write to it reaches too: set database.anonymize.scope: all", t, children))
+			}
 		}
 		tables = append(tables, t)
 	}

@@ -186,7 +186,11 @@ func (s *scopeBuilder) statement(where string, n *pg_query.Node) {
 		s.write(n.GetMergeStmt().Relation)
 	case n.GetVariableSetStmt() != nil && !publicPath(n.GetVariableSetStmt()):
 		// Unqualified names no longer mean public's tables.
-		s.unattributed(where, "a search_path other than public")
+		if v := n.GetVariableSetStmt(); v.Name == "role" || v.Name == "session_authorization" {
+			s.unattributed(where, "a change of role (SET "+strings.ToUpper(strings.ReplaceAll(v.Name, "_", " "))+")")
+		} else {
+			s.unattributed(where, "a search_path other than public")
+		}
 	case writesNothing(n):
 	default:
 		s.unattributed(where, statementKind(n))
@@ -283,11 +287,17 @@ func schemaOf(rv *pg_query.RangeVar) string {
 // short drops the default schema, as rules are written.
 func short(table string) string { return strings.TrimPrefix(table, "public.") }
 
-// publicPath reports whether a SET leaves unqualified names in public:
-// it sets another variable, or search_path to public alone.
+// publicPath reports whether a SET leaves unqualified names in public and
+// writes as the migrations' role: it sets another variable, or search_path
+// to public alone. A RESET or DEFAULT search_path ("$user", public) and a
+// change of role (whose name may be a schema on that path) do not.
 func publicPath(v *pg_query.VariableSetStmt) bool {
-	if v.Name != "search_path" || v.Kind != pg_query.VariableSetKind_VAR_SET_VALUE {
-		return true
+	switch v.Name {
+	case "role", "session_authorization":
+		return false
+	case "search_path":
+		return v.Kind == pg_query.VariableSetKind_VAR_SET_VALUE &&
+			len(v.Args) == 1 && v.Args[0].GetAConst().GetSval().GetSval() == "public"
 	}
-	return len(v.Args) == 1 && v.Args[0].GetAConst().GetSval().GetSval() == "public"
+	return v.Kind != pg_query.VariableSetKind_VAR_RESET_ALL
 }

@@ -64,6 +64,10 @@ func TestScopeColumnsWritten(t *testing.T) {
 		{"writing CTE", `WITH moved AS (INSERT INTO archive SELECT * FROM users RETURNING id) SELECT count(*) FROM moved;`, nil, nil, true, "data-modifying WITH"},
 		{"search path to public", `SET search_path TO public; SET lock_timeout = '5s';`, nil, nil, false, ""},
 		{"search path elsewhere", `SET search_path = crm, public; UPDATE users SET email = 'x';`, nil, nil, true, "search_path"},
+		{"search path reset", `RESET search_path; UPDATE users SET email = 'x';`, nil, nil, true, "search_path"},
+		{"search path default", `SET search_path = DEFAULT; UPDATE users SET email = 'x';`, nil, nil, true, "search_path"},
+		{"search path through set_config", `SELECT set_config('search_path', 'crm', false); UPDATE users SET email = 'x';`, nil, nil, true, "set_config"},
+		{"another role", `SET ROLE crm; UPDATE users SET email = 'x';`, nil, nil, true, "role"},
 		{"unknown statement", `CREATE FOREIGN TABLE remote_users (id int) SERVER elsewhere;`, nil, nil, true, "does not analyse"},
 		{"dollar quotes and comments", `-- UPDATE users SET email = 'x';
 			/* INSERT INTO users VALUES (1); */ COMMENT ON TABLE users IS $c$UPDATE users SET email = 'x'$c$;`, nil, nil, false, ""},

@@ -29,7 +29,7 @@ func walk(m protoreflect.Message, visit func(protoreflect.Message)) {
 // harmlessFuncs are built-in functions a migration may call that write no
 // table rows: sequences, settings, locks, and the usual scalar functions.
 var harmlessFuncs = []string{
-	"setval", "nextval", "currval", "set_config", "current_setting", "pg_advisory_lock", "pg_advisory_unlock", "pg_advisory_xact_lock",
+	"setval", "nextval", "currval", "current_setting", "pg_advisory_lock", "pg_advisory_unlock", "pg_advisory_xact_lock",
 	"now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timezone", "date_trunc", "date_part", "extract", "age", "to_char", "to_date", "to_timestamp", "make_date", "make_interval",
 	"count", "max", "min", "sum", "avg", "string_agg", "array_agg", "jsonb_agg", "json_agg", "bool_and", "bool_or",
 	"lower", "upper", "initcap", "trim", "btrim", "ltrim", "rtrim", "length", "char_length", "substring", "substr", "left", "right", "replace", "split_part",
