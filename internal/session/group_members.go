@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -62,11 +63,11 @@ func (s *Session) JoinGroup(ctx context.Context, name string, progress io.Writer
 // group it was in, and on the aws target the routes stack follows.
 // `prenv destroy` and the Action's destroy and post steps call it.
 func (s *Session) AfterDestroy(ctx context.Context, progress io.Writer) error {
-	if err := s.LeaveGroups(ctx, progress, automation.WaitForLock(RoutesWaitForLock),
-		automation.MaxJobTime(automation.DefaultMaxJobTime), automation.Progress(progress)); err != nil {
-		return err
-	}
-	return s.AfterChange(ctx, progress)
+	left := s.LeaveGroups(ctx, progress, automation.WaitForLock(RoutesWaitForLock),
+		automation.MaxJobTime(automation.DefaultMaxJobTime), automation.Progress(progress))
+	// The routes follow even when a group did not: they must not point at
+	// the namespace just destroyed.
+	return errors.Join(left, s.AfterChange(ctx, progress))
 }
 
 // LeaveGroups takes s.Env, a PR's environment, out of every group that
@@ -81,21 +82,23 @@ func (s *Session) LeaveGroups(ctx context.Context, progress io.Writer, opts ...a
 	if err != nil {
 		return fmt.Errorf("find the groups of %s: %w", s.Env.Name, err)
 	}
+	var errs []error // every group is tried, whichever fails
 	for _, st := range list {
 		if _, ok := naming.GroupFromEnv(st.Name); !ok || !slices.Contains(st.Members, s.Env.Name) {
 			continue
 		}
 		rest := slices.DeleteFunc(groups.PRs(st.Members), func(pr int) bool { return pr == s.Env.PR })
 		plan, err := s.remaining(ctx, rest)
-		if err != nil {
-			return fmt.Errorf("%s left, but group %s did not follow: %w; run prenv group up again", s.Env.Name, st.Name, err)
+		if err == nil {
+			_, err = s.upGroup(ctx, st.Name, st.Repo, plan, opts...)
 		}
-		if _, err := s.upGroup(ctx, st.Name, st.Repo, plan, opts...); err != nil {
-			return fmt.Errorf("%s left, but group %s did not follow: %w; run prenv group up again", s.Env.Name, st.Name, err)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s left, but group %s did not follow: %w; run prenv group up again", s.Env.Name, st.Name, err))
+			continue
 		}
 		fmt.Fprintf(progress, "prenv: %s left group %s\n", s.Env.Name, st.Name)
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // remaining plans a group of the members left, in their order, the first
