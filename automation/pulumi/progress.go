@@ -81,7 +81,7 @@ func (p *progress) event(e events.EngineEvent) {
 		switch {
 		case d.Severity == "error" || d.Severity == "warning":
 			fmt.Fprintf(p.w, "  %s: %s\n", d.Severity, progressline.FirstLine(msg))
-		case d.Severity == "info" && !d.Ephemeral && strings.Contains(d.URN, "::prenv:"):
+		case d.Severity == "info" && !d.Ephemeral && strings.HasPrefix(urnType(d.URN), "prenv:"):
 			// What prenv's own resources report, such as the time a PR's
 			// migrations and their anonymisation took.
 			fmt.Fprintf(p.w, "  %s: %s\n", urnName(d.URN), progressline.FirstLine(msg))
@@ -92,6 +92,17 @@ func (p *progress) event(e events.EngineEvent) {
 			p.changes[string(op)] = n
 		}
 	}
+}
+
+// urnType returns a URN's resource type, the last of its parent-qualified
+// types: urn:pulumi:<stack>::<project>::<parent$type>::<name>.
+func urnType(urn string) string {
+	parts := strings.Split(urn, "::")
+	if len(parts) < 4 {
+		return ""
+	}
+	qualified := parts[len(parts)-2]
+	return qualified[strings.LastIndex(qualified, "$")+1:]
 }
 
 // urnName returns the resource name at the end of a URN.
