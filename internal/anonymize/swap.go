@@ -80,6 +80,9 @@ func rewriteBySwap(ctx context.Context, conn *pgx.Conn, t *table, rules map[stri
 	}
 	// SHARE keeps writers out while the second connection reads the table.
 	for _, stmt := range []string{
+		// Replica mode keeps triggers, event triggers included, out of the
+		// swap's DDL, as the reload keeps them out of its rows.
+		"SET LOCAL session_replication_role = replica",
 		"SET LOCAL synchronous_commit = off",
 		"SET LOCAL maintenance_work_mem = '" + mem + "'",
 		"LOCK TABLE " + t.ident() + " IN SHARE MODE",
