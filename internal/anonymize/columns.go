@@ -35,6 +35,18 @@ func writtenColumns(t *table, ruled map[string]Transformer, writes map[string][]
 	return out
 }
 
+// distrustWrittenNoise gives each noise-ruled column of cols that a
+// migration wrote from something other than a ruled column (derived names
+// those) the transformer of distrusted, which trusts no mark.
+func distrustWrittenNoise(t *table, cols map[string]Transformer, distrusted compiled, rules map[string]Rule, derived map[string]string) {
+	for name := range cols {
+		key := ColumnRef{Schema: t.schema, Table: t.name, Column: name}.String()
+		if _, fromRuled := derived[key]; rules[key].Transformer == "noise" && !fromRuled {
+			cols[name] = distrusted[t.schema+"."+t.name][name]
+		}
+	}
+}
+
 // anyUnique reports whether a column of cols has a unique index: a column
 // pass updates in place, where a new value could collide with one not yet
 // rewritten, so such a table's written columns are reloaded instead.
@@ -176,8 +188,9 @@ func anonymizeColumns(ctx context.Context, conn *pgx.Conn, t *table, rules map[s
 			fmt.Sprintf("CREATE TEMP TABLE prenv_anonymized (row_id tid, %s) ON COMMIT DROP", strings.Join(defs, ", ")),
 			"COPY",
 			fmt.Sprintf("UPDATE ONLY %s t SET %s FROM prenv_anonymized a WHERE t.ctid = a.row_id", t.ident(), strings.Join(sets, ", ")),
-			// Fresh statistics: the old ones may hold the raw values.
-			fmt.Sprintf("ANALYZE %s (%s)", t.ident(), strings.Join(ids, ", ")),
+			// Fresh statistics: the old ones may hold the raw values. The
+			// whole table, as a column list leaves expression indexes' out.
+			"ANALYZE " + t.ident(),
 		} {
 			var err error
 			if stmt == "COPY" {

@@ -149,7 +149,9 @@ func (s *scopeBuilder) statement(where string, n *pg_query.Node) {
 		for _, t := range up.TargetList {
 			col := t.GetResTarget().GetName()
 			s.write(up.Relation, col)
-			if src := columnSource(t.GetResTarget().GetVal(), from, up.Relation); src != "" && src != short(name(up.Relation))+"."+col {
+			// A column set from itself (total = total) is derived too: what
+			// it holds came from a ruled column, the golden's.
+			if src := columnSource(t.GetResTarget().GetVal(), from, up.Relation); src != "" {
 				s.derived[short(name(up.Relation))+"."+col] = src
 			}
 		}
