@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/azureblob" // azblob://
@@ -97,7 +98,29 @@ func (b *Backend) list(ctx context.Context, prefix, delimiter string) ([]*blob.L
 
 // list returns the objects of bucket under prefix; with delimiter "/",
 // one level. name says which URL an error names.
+//
+// A file backend lists a directory, then reads each file's attributes: a
+// file renamed in between (a writer's temporary file becoming the lock or
+// stack file it writes) fails the listing with NotFound, so such a
+// listing is made again, a few times.
 func list(ctx context.Context, bucket *blob.Bucket, prefix, delimiter string, name func(key string) string) ([]*blob.ListObject, error) {
+	for attempt := 1; ; attempt++ {
+		out, err := listOnce(ctx, bucket, prefix, delimiter)
+		if err == nil {
+			return out, nil
+		}
+		if attempt == 5 || gcerrors.Code(err) != gcerrors.NotFound {
+			return nil, &ReadError{URL: name(prefix), Err: err}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(attempt) * 20 * time.Millisecond):
+		}
+	}
+}
+
+func listOnce(ctx context.Context, bucket *blob.Bucket, prefix, delimiter string) ([]*blob.ListObject, error) {
 	it := bucket.List(&blob.ListOptions{Prefix: prefix, Delimiter: delimiter})
 	var out []*blob.ListObject
 	for {
@@ -106,7 +129,7 @@ func list(ctx context.Context, bucket *blob.Bucket, prefix, delimiter string, na
 			return out, nil
 		}
 		if err != nil {
-			return nil, &ReadError{URL: name(prefix), Err: err}
+			return nil, err
 		}
 		out = append(out, obj)
 	}
