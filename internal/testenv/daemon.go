@@ -22,6 +22,19 @@ func daemon(name, logPath, binary string, args ...string) (exited <-chan struct{
 	}
 	cmd := exec.Command(binary, args...)
 	cmd.Stdout, cmd.Stderr = log, log
+	exited, err = startTiedToBinary(cmd, func() { log.Close() })
+	if err != nil {
+		log.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	return exited, nil
+}
+
+// startTiedToBinary starts cmd in a process group of its own, killed with
+// the test binary: Pdeathsig follows the thread that started it, which
+// stays locked and alive until cmd exits. Then onExit runs and exited is
+// closed.
+func startTiedToBinary(cmd *exec.Cmd, onExit func()) (exited <-chan struct{}, err error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	started := make(chan error, 1)
 	done := make(chan struct{})
@@ -33,12 +46,11 @@ func daemon(name, logPath, binary string, args ...string) (exited <-chan struct{
 		}
 		started <- nil
 		_ = cmd.Wait()
-		log.Close()
+		onExit()
 		close(done)
 	}()
 	if err := <-started; err != nil {
-		log.Close()
-		return nil, fmt.Errorf("start %s: %w", name, err)
+		return nil, err
 	}
 	return done, nil
 }

@@ -10,10 +10,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,22 +108,8 @@ func startMotoOnce(binary string) (string, error) {
 	log := &cappedBuffer{max: 64 << 10}
 	cmd := exec.Command(binary, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = log, log
-	// Killed with the test binary: Pdeathsig follows the thread that
-	// started it, which stays locked and alive until moto_server exits.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	started := make(chan error, 1)
-	exited := make(chan struct{})
-	go func() {
-		runtime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	if err := <-started; err != nil {
+	exited, err := startTiedToBinary(cmd, func() {})
+	if err != nil {
 		return "", fmt.Errorf("start moto_server: %v", err)
 	}
 	deadline := time.Now().Add(60 * time.Second)
