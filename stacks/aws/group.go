@@ -5,9 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	netv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -61,24 +58,7 @@ func (e *envBuild) groupHost() error {
 		"headers": map[string]any{"request": map[string]any{"set": map[string]any{e.bp.Routing.Header: e.env.Name}}},
 		"route":   []any{map[string]any{"destination": map[string]any{"host": entry.Name + "." + ns + ".svc.cluster.local", "port": map[string]any{"number": portOf(*entry)}}}},
 	}
-	if _, err := apiextensions.NewCustomResource(e.ctx, "host", &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String(VirtualServiceAPI),
-		Kind:       pulumi.String("VirtualService"),
-		Metadata:   e.meta(GroupPolicy(e.env)),
-		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
-			"hosts": []any{e.hostname()}, "gateways": []any{e.bp.AWS.Gateway}, "http": []any{http},
-		}},
-	}, e.k8s()...); err != nil {
-		return err
-	}
-	_, err := route53.NewRecord(e.ctx, "host", &route53.RecordArgs{
-		ZoneId:  pulumi.String(e.bp.AWS.HostedZoneID),
-		Name:    pulumi.String(e.hostname()),
-		Type:    pulumi.String("CNAME"),
-		Ttl:     pulumi.Int(60),
-		Records: pulumi.ToStringArray([]string{e.bp.AWS.GatewayHostname}),
-	}, e.cloud()...)
-	return err
+	return e.serveHost(GroupPolicy(e.env), http)
 }
 
 // groupPolicy opens, in member's namespace, the services the group takes

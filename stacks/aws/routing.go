@@ -37,10 +37,17 @@ func (e *envBuild) host() error {
 	if e.env.PR != 0 {
 		http["headers"] = map[string]any{"request": map[string]any{"set": map[string]any{e.bp.Routing.Header: e.env.Name}}}
 	}
+	return e.serveHost("host", http)
+}
+
+// serveHost routes the environment's host on the gateway by http (a
+// VirtualService whose metadata name is metaName), and points its DNS
+// name at the gateway.
+func (e *envBuild) serveHost(metaName string, http map[string]any) error {
 	if _, err := apiextensions.NewCustomResource(e.ctx, "host", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String(VirtualServiceAPI),
 		Kind:       pulumi.String("VirtualService"),
-		Metadata:   e.meta("host"),
+		Metadata:   e.meta(metaName),
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 			"hosts":    []any{e.hostname()},
 			"gateways": []any{e.bp.AWS.Gateway},
