@@ -113,18 +113,31 @@ func (a *Admin) sessions(ctx context.Context, db string) ([]string, error) {
 // environment's own, so its migrations can alter them. from must own no
 // database or tablespace, which REASSIGN OWNED would move too.
 func (a *Admin) Adopt(ctx context.Context, db, from, to string) error {
-	cfg, err := pgx.ParseConfig(a.url)
+	conn, err := a.connectTo(ctx, db, false)
 	if err != nil {
 		return err
-	}
-	cfg.Database = db
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("connect to %s: %w", db, err)
 	}
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, fmt.Sprintf("REASSIGN OWNED BY %s TO %s", ident(from), ident(to)))
 	return err
+}
+
+// connectTo connects to database db of the admin's server as the admin;
+// simple sends statements unprepared, so a script of several runs as one.
+func (a *Admin) connectTo(ctx context.Context, db string, simple bool) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig(a.url)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Database = db
+	if simple {
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", db, err)
+	}
+	return conn, nil
 }
 
 // CreateDatabase creates an empty database owned by owner.
@@ -138,14 +151,9 @@ func (a *Admin) CreateDatabase(ctx context.Context, name, owner string) error {
 // its files writes nothing back (no hint bits, no autovacuum), and a
 // copy that shares its blocks keeps sharing them.
 func (a *Admin) Freeze(ctx context.Context, db string) error {
-	cfg, err := pgx.ParseConfig(a.url)
+	conn, err := a.connectTo(ctx, db, false)
 	if err != nil {
 		return err
-	}
-	cfg.Database = db
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("connect to %s: %w", db, err)
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "VACUUM (FREEZE, ANALYZE)"); err != nil {
@@ -284,15 +292,9 @@ func redact(url string) string {
 // Load runs sql, a script of statements, in database db as role, so the
 // objects it creates belong to role.
 func (a *Admin) Load(ctx context.Context, db, role, sql string) error {
-	cfg, err := pgx.ParseConfig(a.url)
+	conn, err := a.connectTo(ctx, db, true)
 	if err != nil {
 		return err
-	}
-	cfg.Database = db
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("connect to %s: %w", db, err)
 	}
 	defer conn.Close(ctx)
 	setup := fmt.Sprintf("ALTER SCHEMA public OWNER TO %s; SET ROLE %s", ident(role), ident(role))
@@ -312,15 +314,9 @@ func (a *Admin) Migrate(ctx context.Context, db, role, dir string) ([]string, er
 	if err != nil || len(files) == 0 {
 		return nil, err
 	}
-	cfg, err := pgx.ParseConfig(a.url)
+	conn, err := a.connectTo(ctx, db, true)
 	if err != nil {
 		return nil, err
-	}
-	cfg.Database = db
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", db, err)
 	}
 	defer conn.Close(ctx)
 	setup := fmt.Sprintf(`SET ROLE %s;
