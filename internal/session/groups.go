@@ -162,8 +162,8 @@ func urlOutput(outs map[string]automation.Output) string {
 	return u
 }
 
-// routesFollow updates the aws target's routes stack after env, a group,
-// changed; other targets' groups route by themselves.
+// routesFollow updates the aws target's routes stack, in sandbox mode,
+// after env (a PR or a group) changed; other targets route by themselves.
 func (s *Session) routesFollow(ctx context.Context, env string, progress io.Writer) error {
 	if !s.SandboxRoutes() {
 		return nil

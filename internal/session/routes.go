@@ -46,19 +46,10 @@ func (s *Session) SyncRoutes(ctx context.Context, opts ...automation.Option) (st
 // destroy in sandbox mode, so its routing key reaches it (or stops). It
 // does nothing for other blueprints and environments.
 func (s *Session) AfterChange(ctx context.Context, progress io.Writer) error {
-	if !s.SandboxRoutes() || s.Env.PR == 0 {
+	if s.Env.PR == 0 {
 		return nil
 	}
-	_, res, err := s.SyncRoutes(ctx, automation.WaitForLock(RoutesWaitForLock),
-		automation.MaxJobTime(automation.DefaultMaxJobTime), automation.Progress(progress))
-	for _, line := range res.Recovered {
-		fmt.Fprintln(progress, "prenv: recovered: "+line)
-	}
-	if err != nil {
-		return fmt.Errorf("%s changed, but the routes stack did not follow: %w; run prenv routes", s.Env.Name, err)
-	}
-	fmt.Fprintln(progress, "prenv: updated the sandbox routes")
-	return nil
+	return s.routesFollow(ctx, s.Env.Name, progress)
 }
 
 // liveSandboxes maps each of the project's pr-<n> stacks to the services
