@@ -253,6 +253,39 @@ func TestExternalNameServicesHavePorts(t *testing.T) {
 	}
 }
 
+// TestEBSPostgresStartsOnTheRestoredVolume: fsGroup leaves the volume's
+// root group-writable (2770), which PostgreSQL refuses as a data
+// directory. So PGDATA is a directory below the mount, and the init
+// container that resets the password runs ResetScript, which restores
+// 0700 before postgres --single (TestResetScriptRestoresDataDirMode runs
+// that script on a real PostgreSQL).
+func TestEBSPostgresStartsOnTheRestoredVolume(t *testing.T) {
+	t.Parallel()
+	r, _ := render(t, "ebs-snapshot", "isolated")
+	pod := podSpec(first(t, r.Manifests(), "StatefulSet"))
+	inits, containers := asList(pod["initContainers"]), asList(pod["containers"])
+	if len(inits) != 1 || fmt.Sprint(inits[0].(map[string]any)["command"]) != fmt.Sprint([]any{"sh", "-c", aws.ResetScript}) {
+		t.Fatalf("the StatefulSet's init containers %v, want one running sh -c ResetScript", inits)
+	}
+	for _, c := range append(inits, containers...) {
+		c := c.(map[string]any)
+		var mount, pgdata string
+		for _, m := range asList(c["volumeMounts"]) {
+			if m := m.(map[string]any); m["name"] == "data" {
+				mount = m["mountPath"].(string)
+			}
+		}
+		for _, e := range asList(c["env"]) {
+			if e := e.(map[string]any); e["name"] == "PGDATA" {
+				pgdata, _ = e["value"].(string)
+			}
+		}
+		if mount == "" || !strings.HasPrefix(pgdata, strings.TrimSuffix(mount, "/")+"/") {
+			t.Errorf("container %v: PGDATA %q is not a directory below the data volume's mount %q", c["name"], pgdata, mount)
+		}
+	}
+}
+
 // TestAdminSecretIsScoped: the database-admin Secret stays in the
 // namespace after the Job, but no service's pod references it, and none
 // mounts an API token that could read it.
