@@ -24,6 +24,10 @@ type Reaper struct {
 	Notifier Notifier
 	// Orphans are the target's orphan finders, if it has any.
 	Orphans []OrphanFinder
+	// AfterReap, when set, runs once after a reap that destroyed stacks
+	// (or tried to), with their names: the aws target's sandbox routes
+	// follow the environments that went.
+	AfterReap func(ctx context.Context, reaped []string) error
 }
 
 // Notifier tells a pull request what the reap did to its environment.
@@ -66,6 +70,13 @@ func (r *Reaper) Run(ctx context.Context, opts Options) error {
 		report(opts, plan, results, "")
 	}
 	failed := r.notify(ctx, results)
+	if len(results) > 0 && r.AfterReap != nil {
+		reaped := make([]string, len(results))
+		for i, res := range results {
+			reaped[i] = res.Stack.Name
+		}
+		failed = append(failed, r.AfterReap(ctx, reaped))
+	}
 	names := make([]string, 0, len(list))
 	for _, st := range list {
 		names = append(names, st.Name)

@@ -1,6 +1,7 @@
 package reaper_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -100,6 +101,10 @@ func TestRunChangesNothing(t *testing.T) {
 			t.Parallel()
 			eng, notifier, finder := &fakeEngine{stacks: tc.stacks}, &fakeNotifier{}, &fakeFinder{}
 			r := &reaper.Reaper{Project: "shop", Engine: eng, PRs: tc.prs, Notifier: notifier, Orphans: []reaper.OrphanFinder{finder}}
+			r.AfterReap = func(_ context.Context, reaped []string) error {
+				t.Errorf("AfterReap ran for %v after a reap that destroyed nothing", reaped)
+				return nil
+			}
 			opts := reaper.DefaultOptions()
 			if tc.opts != nil {
 				tc.opts(&opts)
@@ -125,10 +130,18 @@ func TestRunGoesOnPastAFailedDestroy(t *testing.T) {
 		fail:   map[string]error{"pr-2": errors.New("the provider timed out")},
 	}
 	notifier := &fakeNotifier{}
-	r := &reaper.Reaper{Project: "shop", Engine: eng, PRs: reaper.StaticPRs{Open: []int{1, 2, 3}}, Notifier: notifier}
+	var followed [][]string
+	r := &reaper.Reaper{Project: "shop", Engine: eng, PRs: reaper.StaticPRs{Open: []int{1, 2, 3}}, Notifier: notifier,
+		AfterReap: func(_ context.Context, reaped []string) error {
+			followed = append(followed, reaped)
+			return errors.New("the routes stack is locked")
+		}}
 	out, err := run(t, r, reaper.DefaultOptions())
-	if err == nil || !strings.Contains(err.Error(), "pr-2: the provider timed out") {
-		t.Errorf("Run = %v, want pr-2's failure", err)
+	if err == nil || !strings.Contains(err.Error(), "pr-2: the provider timed out") || !strings.Contains(err.Error(), "the routes stack is locked") {
+		t.Errorf("Run = %v, want pr-2's failure and AfterReap's", err)
+	}
+	if len(followed) != 1 || !slices.Equal(slices.Sorted(slices.Values(followed[0])), []string{"pr-2", "pr-3"}) {
+		t.Errorf("AfterReap ran for %v, want once for pr-2 and pr-3, the failed destroy included", followed)
 	}
 	if got := eng.gone(); !slices.Equal(got, []string{"pr-3"}) {
 		t.Errorf("destroyed %v, want pr-3 despite pr-2's failure", got)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/prenv/prenv/internal/reaper"
 	"github.com/prenv/prenv/stacks"
@@ -53,6 +55,15 @@ func (h Host) Reap(ctx context.Context, r ReapRequest) error {
 	rp := &reaper.Reaper{Project: s.Blueprint.Project, Engine: s.recorder.WrapReaper(s.engine), PRs: prs}
 	if gh != nil {
 		rp.Notifier = gh
+	}
+	if s.SandboxRoutes() {
+		log := opts.Log
+		if log == nil {
+			log = io.Discard
+		}
+		rp.AfterReap = func(ctx context.Context, reaped []string) error {
+			return s.routesFollow(ctx, strings.Join(reaped, ", "), log)
+		}
 	}
 	if src, ok := s.Target.(stacks.OrphanSource); ok {
 		finder, err := src.OrphanFinder(ctx, s.Blueprint)
