@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,23 +15,30 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/prenv/prenv/internal/testenv"
+	"github.com/prenv/prenv/stacks"
 	"github.com/prenv/prenv/stacks/aws"
 )
 
 // TestBinaryAWSOnSimulatedCluster: prenv up and destroy run the aws
 // program that prenv render shows, through the real Kubernetes provider,
 // on a simulated cluster (internal/testenv's SimCluster), for the two
-// sources that need no AWS resource: ebs-snapshot and shared-instance. The
-// aws and random plugins are stand-ins (internal/testenv/standins): the
-// Route53 record is recorded, not made.
+// sources that need no AWS resource: ebs-snapshot, in isolated mode, and
+// shared-instance, in sandbox mode with its routes stack. The aws and
+// random plugins are stand-ins (internal/testenv/standins): the Route53
+// record is recorded, not made.
+//
+// Each check is first seen to fail where it must: the first up reports
+// changes, and before destroy the environment is still there.
 func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 	t.Parallel()
 	c := testenv.SimulatedCluster(t)
 	s := newSandbox(t)
 	blueprint := s.onMoto()
 	s.onSimulatedCluster(c)
-	if err := c.Apply(t.Context(), map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "istio-system"}}, false); err != nil {
-		t.Fatal(err)
+	for _, ns := range []string{"istio-system", stacks.BaselineName} { // the mesh's, and the baseline's, which the routes stack writes to
+		if err := c.Apply(t.Context(), map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}, false); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// The gp3 volumes an EBS CSI driver would restore: one per golden.
 	c.StaticVolume(t, "gp3", "20Gi")
@@ -38,24 +46,36 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 
 	for _, tc := range []struct {
 		source, pr string
+		mode       stacks.RoutingMode
 		fields     string // what the source adds to aws:
 	}{
-		{source: "ebs-snapshot", pr: "7"},
-		{source: aws.SharedInstance, pr: "8", fields: "  shared-instance: shared.db.internal\n"},
+		{source: "ebs-snapshot", pr: "7", mode: stacks.RoutingIsolated},
+		{source: aws.SharedInstance, pr: "8", mode: stacks.RoutingSandbox, fields: "  shared-instance: shared.db.internal\n"},
 	} {
 		t.Run(tc.source, func(t *testing.T) {
 			bp := strings.Replace(blueprint, "source: rds-snapshot", "source: "+tc.source, 1)
+			bp = strings.Replace(bp, "mode: isolated", "mode: "+string(tc.mode), 1)
 			bp = regexp.MustCompile(`(?m)^  golden: .*$`).ReplaceAllString(bp, "  golden: snap-0123456789abcdef0")
 			bp = strings.Replace(bp, "  context: preview\n", "  kubeconfig: "+c.Kubeconfig(t)+"\n"+tc.fields, 1)
-			path := filepath.Join(s.dir, tc.source+".yaml")
-			writeBlueprint(t, path, bp)
-			e := simEnv{t: t, s: s, c: c, blueprint: path, pr: tc.pr}
+			e := simEnv{t: t, s: s, c: c, blueprint: filepath.Join(s.dir, tc.source+".yaml"), pr: tc.pr}
+			var routes []map[string]any // the routes stack's objects, in sandbox mode
+			if tc.mode == stacks.RoutingSandbox {
+				e.blueprint, e.base = changeOfWeb(t, bp)
+				routes = e.renderRoutes(map[string][]string{"pr-" + tc.pr: {"web"}})
+			} else {
+				writeBlueprint(t, e.blueprint, bp)
+			}
 
 			rendered := e.render()
-			e.run("up")
+			if out, stderr := e.run("up"); strings.Contains(out, "(no changes)") {
+				t.Fatalf("the first up reports no changes, so the rerun's check below could not fail:\n%s\n%s", out, stderr)
+			}
 			ns := e.namespace(rendered)
 			e.assertLive(rendered)
 			e.assertJobFirst(ns)
+			if routes != nil {
+				e.assertObjectsLive(routes)
+			}
 
 			out, stderr := e.run("up")
 			if !strings.Contains(out, "(no changes)") {
@@ -64,16 +84,44 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 			if tc.source == "ebs-snapshot" {
 				rotated := strings.Replace(bp, "golden: snap-0123456789abcdef0", "golden: snap-0fedcba9876543210", 1)
 				rotated = strings.Replace(rotated, "allowed-snapshots: [", "allowed-snapshots: [snap-0fedcba9876543210, ", 1)
-				writeBlueprint(t, path, rotated)
-				e.run("up")
+				writeBlueprint(t, e.blueprint, rotated)
+				if out, stderr := e.run("up"); strings.Contains(out, "(no changes)") {
+					t.Errorf("rotating the golden changed nothing:\n%s\n%s", out, stderr)
+				}
 				e.assertLive(e.render())
 				e.assertOneContent()
 			}
 
+			if left := e.leftovers(ns, routes); len(left) == 0 {
+				t.Fatalf("before destroy the teardown check finds nothing of the live environment, so it could not fail")
+			}
 			e.run("destroy")
-			e.assertGone(ns)
+			e.assertGone(ns, routes)
 		})
 	}
+}
+
+// changeOfWeb writes the blueprint bp into a git checkout of its own whose
+// HEAD changes the example's web service alone, and returns the
+// blueprint's path and the base commit: a sandbox PR that runs web itself
+// and takes the other services from the baseline.
+func changeOfWeb(t *testing.T, bp string) (path, base string) {
+	t.Helper()
+	dir := t.TempDir()
+	path = filepath.Join(dir, "prenv.yaml")
+	writeBlueprint(t, path, bp)
+	git(t, dir, "init", "-q", "-b", "main")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "base")
+	base = git(t, dir, "rev-parse", "HEAD")
+	web := filepath.Join(dir, "examples", "app", "web")
+	if err := os.MkdirAll(web, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeBlueprint(t, filepath.Join(web, "index.html"), "<p>the PR's page</p>\n")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "web: the PR's page")
+	return path, base
 }
 
 // onSimulatedCluster gives the sandbox a PULUMI_HOME holding the real
@@ -108,6 +156,7 @@ type simEnv struct {
 	c         *testenv.SimCluster
 	blueprint string
 	pr        string
+	base      string // the PR's base commit, in sandbox mode
 }
 
 // run runs prenv command for the environment and returns its standard
@@ -117,6 +166,9 @@ func (e simEnv) run(command string) (string, string) {
 	args := []string{command, "--blueprint", e.blueprint, "--pr", e.pr}
 	if command != "render" {
 		args = append(args, "--offline")
+	}
+	if e.base != "" {
+		args = append(args, "--base", e.base)
 	}
 	start := time.Now()
 	out, stderr, code := e.s.run(args...)
@@ -150,12 +202,25 @@ func (e simEnv) namespace(objs []map[string]any) string {
 	return ""
 }
 
-// assertLive checks that every object prenv render shows is live, with
-// the rendered spec (and a ConfigMap's data): each rendered field has its
+// assertLive checks that every object prenv render shows is live with
+// its rendered fields, and that the rendering has every kind an
+// environment needs.
+func (e simEnv) assertLive(objs []map[string]any) {
+	e.t.Helper()
+	kinds := e.assertObjectsLive(objs)
+	for _, kind := range []string{"Namespace", "NetworkPolicy", "Job", "Deployment", "Service", "VirtualService", "ScaledObject"} {
+		if !kinds[kind] {
+			e.t.Errorf("prenv render shows no %s", kind)
+		}
+	}
+}
+
+// assertObjectsLive checks that every object of objs is live, with the
+// rendered spec (and a ConfigMap's data): each rendered field has its
 // rendered value, beside the fields the API server defaults. Secrets hold
 // passwords that differ between a rendering and a run, and are checked for
-// their keys alone.
-func (e simEnv) assertLive(objs []map[string]any) {
+// their keys alone. It returns the kinds it saw.
+func (e simEnv) assertObjectsLive(objs []map[string]any) map[string]bool {
 	e.t.Helper()
 	kinds := map[string]bool{}
 	for _, obj := range objs {
@@ -176,11 +241,27 @@ func (e simEnv) assertLive(objs []map[string]any) {
 			}
 		}
 	}
-	for _, kind := range []string{"Namespace", "NetworkPolicy", "Job", "Deployment", "Service", "VirtualService", "ScaledObject"} {
-		if !kinds[kind] {
-			e.t.Errorf("prenv render shows no %s", kind)
-		}
+	return kinds
+}
+
+// renderRoutes returns the Kubernetes objects of the routes stack that
+// live sandboxes (each pr-<n> with the services it runs) make: for each
+// routed service, a VirtualService in the baseline's namespace.
+func (e simEnv) renderRoutes(live map[string][]string) []map[string]any {
+	e.t.Helper()
+	bp, err := stacks.Load(e.blueprint)
+	if err != nil {
+		e.t.Fatal(err)
 	}
+	r, err := aws.RenderRoutes(bp, live)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	objs := r.Manifests()
+	if len(objs) == 0 {
+		e.t.Fatalf("the routes stack renders no object for %v", live)
+	}
+	return objs
 }
 
 // subset reports whether every field of want has its value in got, and
@@ -266,20 +347,40 @@ func (e simEnv) assertOneContent() {
 	}
 }
 
-// assertGone checks that destroy left nothing of the environment: its
-// namespace is gone, and so is every cluster-wide object with its labels
-// (the VolumeSnapshotContent; its EBS snapshot, the golden, is retained).
-func (e simEnv) assertGone(ns string) {
+// assertGone checks that destroy left nothing of the environment (see
+// leftovers), waiting for the namespace's deletion to finish.
+func (e simEnv) assertGone(ns string, routes []map[string]any) {
 	e.t.Helper()
 	e.c.WaitFor(e.t, "namespace "+ns+" gone", func() (bool, error) {
 		_, err := e.c.Clientset.CoreV1().Namespaces().Get(e.t.Context(), ns, metav1.GetOptions{})
 		return apierrors.IsNotFound(err), nil
 	})
+	if left := e.leftovers(ns, routes); len(left) > 0 {
+		e.t.Errorf("destroy left %s", strings.Join(left, ", "))
+	}
+}
+
+// leftovers lists what is live of the environment: its namespace, every
+// cluster-wide object with its labels (the VolumeSnapshotContent; its EBS
+// snapshot, the golden, is retained), and the routes stack's objects that
+// routed to it.
+func (e simEnv) leftovers(ns string, routes []map[string]any) []string {
+	e.t.Helper()
+	var left []string
+	if _, err := e.c.Clientset.CoreV1().Namespaces().Get(e.t.Context(), ns, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		left = append(left, "namespace "+ns)
+	}
 	contents, err := e.c.List(e.t.Context(), "snapshot.storage.k8s.io/v1", "VolumeSnapshotContent", aws.LabelPR+"="+e.pr)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	for _, content := range contents {
-		e.t.Errorf("destroy left VolumeSnapshotContent %v", content["metadata"].(map[string]any)["name"])
+		left = append(left, fmt.Sprintf("VolumeSnapshotContent %v", content["metadata"].(map[string]any)["name"]))
 	}
+	for _, obj := range routes {
+		if _, err := e.c.Get(e.t.Context(), obj); !apierrors.IsNotFound(err) {
+			left = append(left, fmt.Sprintf("%v %v of the routes stack", obj["kind"], obj["metadata"].(map[string]any)["name"]))
+		}
+	}
+	return left
 }
