@@ -46,6 +46,13 @@ type Checker interface {
 	Check(ctx context.Context, bp *Blueprint, env Env) error
 }
 
+// UpFinisher is a target with work left after a successful up of an
+// environment, on any engine: the aws target deletes the Secrets only the
+// database's setup read.
+type UpFinisher interface {
+	FinishUp(ctx context.Context, bp *Blueprint, env Env) error
+}
+
 // PulumiPlugins is a target whose program needs provider plugins: those
 // it serves itself and those it pins. The Pulumi engine installs a missing
 // pinned plugin before up or preview runs the program.

@@ -67,7 +67,7 @@ func (s *Session) AfterDestroy(ctx context.Context, progress io.Writer) error {
 		automation.MaxJobTime(automation.DefaultMaxJobTime), automation.Progress(progress))
 	// The routes follow even when a group did not: they must not point at
 	// the namespace just destroyed.
-	return errors.Join(left, s.AfterChange(ctx, progress))
+	return errors.Join(left, s.followRoutes(ctx, progress))
 }
 
 // LeaveGroups takes s.Env, a PR's environment, out of every group that

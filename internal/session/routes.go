@@ -42,10 +42,23 @@ func (s *Session) SyncRoutes(ctx context.Context, opts ...automation.Option) (st
 	return env, res, err
 }
 
-// AfterChange updates the routes stack after a PR environment's up or
+// AfterChange runs after a successful up of the session's environment:
+// the target finishes it (stacks.UpFinisher), then, for a PR in sandbox
+// mode, the routes stack follows, so its routing key reaches it. AfterDestroy
+// has the routes follow a destroy.
+func (s *Session) AfterChange(ctx context.Context, progress io.Writer) error {
+	if f, ok := s.Target.(stacks.UpFinisher); ok {
+		if err := f.FinishUp(ctx, s.Blueprint, s.Env); err != nil {
+			return err
+		}
+	}
+	return s.followRoutes(ctx, progress)
+}
+
+// followRoutes updates the routes stack after a PR environment's up or
 // destroy in sandbox mode, so its routing key reaches it (or stops). It
 // does nothing for other blueprints and environments.
-func (s *Session) AfterChange(ctx context.Context, progress io.Writer) error {
+func (s *Session) followRoutes(ctx context.Context, progress io.Writer) error {
 	if s.Env.PR == 0 {
 		return nil
 	}

@@ -14,16 +14,18 @@ locals {
   snapshot_name  = local.ebs == 1 ? "golden-${var.database.golden_key}" : null
   claim_name     = local.ebs == 1 ? "postgres-${var.database.golden_key}" : null
   db_url         = local.database == 0 ? null : "${local.db_endpoint}:5432/${var.database.name}?sslmode=prefer"
-  admin_data = local.database == 0 ? {} : merge(
-    {
-      PRENV_DATABASE_URL = "postgres://${var.database.master_username}:${local.admin_password}@${local.db_url}"
-      PGADMINPASSWORD    = local.admin_password
-    },
+  # What only the setup reads, in Secrets prenv deletes after every
+  # successful apply; their names change with what their readers' runs
+  # depend on (setup_secrets.go in stacks/aws).
+  setup_data = local.database == 0 ? {} : merge(
+    { PRENV_DATABASE_URL = "postgres://${var.database.master_username}:${local.admin_password}@${local.db_url}" },
     local.shared == 1 ? { PRENV_MAINTENANCE_URL = "postgres://${var.database.master_username}:${local.admin_password}@${local.db_endpoint}:5432/postgres?sslmode=prefer" } : {},
     var.anonymize_salt != "" ? { (var.database.salt_env) = var.anonymize_salt } : {},
   )
-  from_secret = {
-    admin_url = { name = "PRENV_DATABASE_URL", valueFrom = { secretKeyRef = { name = "database-admin", key = "PRENV_DATABASE_URL" } } }
+  setup_labels = merge(local.labels, { "prenv.dev/setup" = "true" })
+  admin_secret = local.ebs == 1 ? "database-admin-${var.database.golden_key}" : null
+  from_secret = local.database == 0 ? null : {
+    admin_url = { name = "PRENV_DATABASE_URL", valueFrom = { secretKeyRef = { name = var.database.setup_secret, key = "PRENV_DATABASE_URL" } } }
   }
   small = { requests = { cpu = "100m", memory = "128Mi" }, limits = { cpu = "1", memory = "1Gi" } }
   role_container = local.database == 0 ? null : {
@@ -33,7 +35,7 @@ locals {
     env = concat(
       [local.from_secret.admin_url, { name = "PGPASSWORD", valueFrom = { secretKeyRef = { name = "database", key = "PGPASSWORD" } } }],
       [for e in [
-        { name = "PRENV_MAINTENANCE_URL", valueFrom = { secretKeyRef = { name = "database-admin", key = "PRENV_MAINTENANCE_URL" } } },
+        { name = "PRENV_MAINTENANCE_URL", valueFrom = { secretKeyRef = { name = var.database.setup_secret, key = "PRENV_MAINTENANCE_URL" } } },
         { name = "PRENV_GOLDEN_TEMPLATE", value = var.database.golden },
       ] : e if local.shared == 1],
       local.database_env,
@@ -45,7 +47,7 @@ locals {
     name      = "migrate"
     image     = var.database.anonymizer_image
     command   = ["sh", "-c", var.database.migrate]
-    env       = [{ name = "DATABASE_URL", valueFrom = { secretKeyRef = { name = "database-admin", key = "PRENV_DATABASE_URL" } } }]
+    env       = [{ name = "DATABASE_URL", valueFrom = { secretKeyRef = { name = var.database.setup_secret, key = "PRENV_DATABASE_URL" } } }]
     resources = local.small
   }] : []
   anonymize_container = local.anonymizes ? {
@@ -53,7 +55,7 @@ locals {
     image = var.database.anonymizer_image
     args  = var.database.anonymize_args
     env = concat([local.from_secret.admin_url], var.anonymize_salt != "" ? [
-      { name = var.database.salt_env, valueFrom = { secretKeyRef = { name = "database-admin", key = var.database.salt_env } } },
+      { name = var.database.salt_env, valueFrom = { secretKeyRef = { name = var.database.setup_secret, key = var.database.salt_env } } },
     ] : [])
     resources = local.small
   } : null
@@ -225,7 +227,7 @@ resource "kubernetes_manifest" "stateful_set" {
             env = [
               { name = "PGDATA", value = "/var/lib/postgresql/data/pgdata" },
               { name = "PGADMIN", value = var.database.master_username },
-              { name = "PGADMINPASSWORD", valueFrom = { secretKeyRef = { name = "database-admin", key = "PGADMINPASSWORD" } } },
+              { name = "PGADMINPASSWORD", valueFrom = { secretKeyRef = { name = local.admin_secret, key = "PGADMINPASSWORD", optional = true } } },
             ]
             volumeMounts = [{ name = "data", mountPath = "/var/lib/postgresql/data" }]
           }]
@@ -273,23 +275,34 @@ resource "kubernetes_manifest" "database_secret" {
   }
 }
 
-# Scoped, not removed: only the Job and the ebs-snapshot pod reference it,
-# and the services mount no API token.
-resource "kubernetes_manifest" "admin_secret" {
+resource "kubernetes_manifest" "setup_secret" {
   count      = local.database
   depends_on = [kubernetes_manifest.namespace]
   manifest = {
     apiVersion = "v1"
     kind       = "Secret"
-    metadata   = { name = "database-admin", namespace = local.ns, labels = local.labels }
-    stringData = local.admin_data
+    metadata   = { name = var.database.setup_secret, namespace = local.ns, labels = local.setup_labels }
+    stringData = local.setup_data
+  }
+}
+
+# The postgres pod's superuser password, for a volume restored from this
+# golden; a later pod, on a volume whose password is set, does without.
+resource "kubernetes_manifest" "admin_secret" {
+  count      = local.ebs
+  depends_on = [kubernetes_manifest.namespace]
+  manifest = {
+    apiVersion = "v1"
+    kind       = "Secret"
+    metadata   = { name = local.admin_secret, namespace = local.ns, labels = local.setup_labels }
+    stringData = { PGADMINPASSWORD = local.admin_password }
   }
 }
 
 resource "kubernetes_manifest" "job" {
   count = local.database
   depends_on = [
-    kubernetes_manifest.database_secret, kubernetes_manifest.admin_secret, kubernetes_manifest.stateful_set,
+    kubernetes_manifest.database_secret, kubernetes_manifest.setup_secret, kubernetes_manifest.stateful_set,
     kubernetes_manifest.database_service, aws_db_instance.database, aws_rds_cluster_instance.database,
   ]
   manifest = {

@@ -184,7 +184,7 @@ variable "limits" {
 }
 
 variable "anonymize_salt" {
-  description = "The anonymisation salt (TF_VAR_anonymize_salt); it reaches the Job through the database-admin Secret."
+  description = "The anonymisation salt (TF_VAR_anonymize_salt); it reaches the Job through the database setup Secret, which prenv deletes after each apply."
   type        = string
   default     = ""
   sensitive   = true
@@ -222,6 +222,7 @@ variable "database" {
     postgres_image        = string
     anonymizer_image      = string
     salt_env              = string
+    setup_secret          = string
     migrate               = string
     anonymize_args        = list(string)
     role_script           = string

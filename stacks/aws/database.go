@@ -17,14 +17,11 @@ var Sources = []string{"rds-snapshot", "aurora-clone", "ebs-snapshot", SharedIns
 // aws.shared-instance, in seconds, where a restore takes minutes.
 const SharedInstance = "shared-instance"
 
-// Names of the database's Secrets and Job in an environment's namespace.
-// Services read DatabaseSecret (their own role). AdminSecret (the
-// superuser's password and the anonymisation salt) stays after the Job,
-// scoped: only the Job and the ebs-snapshot database's pod reference it,
-// and the services' pods mount no API token that could read it.
+// Names of the database's Secret and Job in an environment's namespace.
+// Services read DatabaseSecret (their own role); the setup Secrets
+// (setup_secrets.go) are gone once up has succeeded.
 const (
 	DatabaseSecret = "database"
-	AdminSecret    = "database-admin"
 	AnonymizeJob   = "anonymize"
 )
 
@@ -77,7 +74,7 @@ func (e *envBuild) database() (database, error) {
 	case "aurora-clone":
 		c, err = e.auroraClone(admin)
 	case "ebs-snapshot":
-		c, err = e.ebsDatabase()
+		c, err = e.ebsDatabase(admin)
 	case SharedInstance:
 		c, err = e.sharedInstance()
 	default:
@@ -99,19 +96,18 @@ func (e *envBuild) database() (database, error) {
 	if err != nil {
 		return database{}, err
 	}
-	adminData := pulumi.StringMap{
+	setupData := pulumi.StringMap{
 		"PRENV_DATABASE_URL": pulumi.ToSecret(url(e.bp.AWS.MasterUsername, admin, e.databaseName())).(pulumi.StringOutput),
-		"PGADMINPASSWORD":    pulumi.ToSecret(admin).(pulumi.StringOutput),
 	}
 	if e.bp.Database.Source == SharedInstance {
-		adminData["PRENV_MAINTENANCE_URL"] = pulumi.ToSecret(url(e.bp.AWS.MasterUsername, admin, "postgres")).(pulumi.StringOutput)
+		setupData["PRENV_MAINTENANCE_URL"] = pulumi.ToSecret(url(e.bp.AWS.MasterUsername, admin, "postgres")).(pulumi.StringOutput)
 	}
 	if e.t.Salt != "" {
-		adminData[e.saltEnv()] = pulumi.ToSecret(pulumi.String(e.t.Salt)).(pulumi.StringOutput)
+		setupData[e.saltEnv()] = pulumi.ToSecret(pulumi.String(e.t.Salt)).(pulumi.StringOutput)
 	}
-	adminSecret, err := corev1.NewSecret(e.ctx, AdminSecret, &corev1.SecretArgs{
-		Metadata:   e.meta(AdminSecret),
-		StringData: adminData,
+	setupSecret, err := corev1.NewSecret(e.ctx, "database-setup", &corev1.SecretArgs{
+		Metadata:   e.meta(e.setupSecret(), pulumi.StringMap{LabelSetup: pulumi.String("true")}),
+		StringData: setupData,
 	}, e.k8s()...)
 	if err != nil {
 		return database{}, err
@@ -121,7 +117,7 @@ func (e *envBuild) database() (database, error) {
 		corev1.EnvVarArgs{Name: pulumi.String("PGDATABASE"), Value: pulumi.String(e.databaseName())},
 		corev1.EnvVarArgs{Name: pulumi.String("PGUSER"), Value: pulumi.String(e.env.Role)},
 	}}
-	job, err := e.anonymizeJob(db, append(c.deps, dbSecret, adminSecret))
+	job, err := e.anonymizeJob(db, append(c.deps, dbSecret, setupSecret))
 	if err != nil {
 		return database{}, err
 	}

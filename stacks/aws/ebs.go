@@ -21,14 +21,18 @@ const pgData = "/var/lib/postgresql/data/pgdata"
 // group write access (PGDATA ends up 2770), and PostgreSQL refuses a data
 // directory anyone but its owner can enter, so it restores 0700 first, as
 // the image's entrypoint does for the server. The password is
-// alphanumeric.
+// alphanumeric. It comes from a setup Secret, which prenv deletes once up
+// has succeeded: a pod that starts later, on a volume whose password is
+// already set, finds none and keeps it.
 const ResetScript = `set -eu
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "no PostgreSQL data directory at $PGDATA: the golden EBS snapshot must hold one there" >&2
   exit 1
 fi
 chmod 0700 "$PGDATA"
-echo "ALTER ROLE \"$PGADMIN\" PASSWORD '$PGADMINPASSWORD';" | postgres --single -D "$PGDATA" postgres
+if [ -n "${PGADMINPASSWORD:-}" ]; then
+  echo "ALTER ROLE \"$PGADMIN\" PASSWORD '$PGADMINPASSWORD';" | postgres --single -D "$PGDATA" postgres
+fi
 `
 
 // goldenKey names the objects bound to one golden snapshot. A
@@ -45,7 +49,7 @@ func goldenKey(snapshot string) string {
 // VolumeSnapshot of it in the namespace, restores a PVC from that, and runs
 // PostgreSQL on the PVC as a one-replica StatefulSet. The superuser's new
 // password reaches the pod through the admin Secret.
-func (e *envBuild) ebsDatabase() (clone, error) {
+func (e *envBuild) ebsDatabase(admin pulumi.StringOutput) (clone, error) {
 	a := e.bp.AWS
 	key := goldenKey(e.bp.Database.Golden)
 	contentName := e.env.RDSIdentifier + "-golden-" + key
@@ -99,8 +103,15 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 		corev1.EnvVarArgs{Name: pulumi.String("PGDATA"), Value: pulumi.String(pgData)},
 		corev1.EnvVarArgs{Name: pulumi.String("PGADMIN"), Value: pulumi.String(a.MasterUsername)},
 		corev1.EnvVarArgs{Name: pulumi.String("PGADMINPASSWORD"), ValueFrom: corev1.EnvVarSourceArgs{
-			SecretKeyRef: corev1.SecretKeySelectorArgs{Name: pulumi.String(AdminSecret), Key: pulumi.String("PGADMINPASSWORD")},
+			SecretKeyRef: corev1.SecretKeySelectorArgs{Name: pulumi.String(e.adminSecret()), Key: pulumi.String("PGADMINPASSWORD"), Optional: pulumi.Bool(true)},
 		}},
+	}
+	adminSecret, err := corev1.NewSecret(e.ctx, "database-admin", &corev1.SecretArgs{
+		Metadata:   e.meta(e.adminSecret(), pulumi.StringMap{LabelSetup: pulumi.String("true")}),
+		StringData: pulumi.StringMap{"PGADMINPASSWORD": pulumi.ToSecret(admin).(pulumi.StringOutput)},
+	}, e.k8s()...)
+	if err != nil {
+		return clone{}, err
 	}
 	mounts := corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("data"), MountPath: pulumi.String("/var/lib/postgresql/data")}}
 	postgresUID := 999 // the official image's postgres user; postgres refuses to run as root
@@ -139,7 +150,7 @@ func (e *envBuild) ebsDatabase() (clone, error) {
 				},
 			},
 		},
-	}, e.k8s(pulumi.DependsOn([]pulumi.Resource{pvc}))...)
+	}, e.k8s(pulumi.DependsOn([]pulumi.Resource{pvc, adminSecret}))...)
 	if err != nil {
 		return clone{}, err
 	}

@@ -106,6 +106,7 @@ func checkDatabase(t *testing.T, r *aws.Rendering, env stacks.Env, source string
 		want["aws:ec2/securityGroup:SecurityGroup"] = 0
 		want["kubernetes:apps/v1:StatefulSet"], want["kubernetes:core/v1:PersistentVolumeClaim"] = 1, 1
 		want["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot"], want["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent"] = 1, 1
+		want["kubernetes:core/v1:Secret"] = 3 // and the postgres pod's password
 	case aws.SharedInstance: // nothing per environment but the Job's database; the instance's password is the team's
 		want["aws:ec2/securityGroup:SecurityGroup"], want["random:index/randomPassword:RandomPassword"] = 0, 1
 	}

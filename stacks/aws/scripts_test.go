@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -180,4 +181,39 @@ func TestResetScriptRestoresDataDirMode(t *testing.T) {
 	if got := fi.Mode().Perm(); got != 0o700 {
 		t.Errorf("PGDATA mode %o after the reset, want 700", got)
 	}
+	set := superuserPassword(t, pgdata, owner)
+	if !strings.HasPrefix(set, "SCRAM-SHA-256$") {
+		t.Fatalf("after the reset the superuser's password is %q, want a SCRAM hash", set)
+	}
+
+	// A later start, its setup Secret deleted: no password to set, the
+	// one on the volume stays, and the mode is restored all the same.
+	if err := os.Chmod(pgdata, 0o2770); err != nil {
+		t.Fatal(err)
+	}
+	delete(env, "PGADMINPASSWORD")
+	if out, err := runScript(t, aws.ResetScript, env, owner); err != nil {
+		t.Fatalf("reset script without a password: %v\n%s", err, out)
+	}
+	if fi, err := os.Stat(pgdata); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("PGDATA after a start without a password: %v, %v; want mode 700", fi.Mode(), err)
+	}
+	if kept := superuserPassword(t, pgdata, owner); kept != set {
+		t.Errorf("a start without a password changed the superuser's password from %q to %q", set, kept)
+	}
+}
+
+// superuserPassword reads the postgres role's password hash in
+// single-user mode.
+func superuserPassword(t *testing.T, pgdata string, owner *user.User) string {
+	t.Helper()
+	out, err := runScript(t, `echo "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres';" | postgres --single -D "$PGDATA" postgres`, map[string]string{"PGDATA": pgdata}, owner)
+	if err != nil {
+		t.Fatalf("read the superuser's password: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`rolpassword = "([^"]*)"`).FindStringSubmatch(out)
+	if m == nil {
+		return ""
+	}
+	return m[1]
 }

@@ -286,25 +286,82 @@ func TestEBSPostgresStartsOnTheRestoredVolume(t *testing.T) {
 	}
 }
 
-// TestAdminSecretIsScoped: the database-admin Secret stays in the
-// namespace after the Job, but no service's pod references it, and none
-// mounts an API token that could read it.
-func TestAdminSecretIsScoped(t *testing.T) {
+// TestSetupSecretsAreTheSetups: what only the database's setup reads (the
+// superuser's connection, the salt, the ebs pod's password) is in Secrets
+// labelled for deletion after up, whose names change with what their
+// readers' runs depend on; no service references them, and none mounts an
+// API token.
+func TestSetupSecretsAreTheSetups(t *testing.T) {
 	t.Parallel()
 	for _, source := range sources {
 		r, _ := render(t, source, "isolated")
+		var setup []string
 		for _, m := range r.Manifests() {
-			if m["kind"] != "Deployment" {
-				continue
-			}
-			pod := podSpec(m)
-			if pod["automountServiceAccountToken"] != false {
-				t.Errorf("%s: deployment %v mounts an API token", source, m["metadata"].(map[string]any)["name"])
-			}
-			if text := fmt.Sprint(pod); strings.Contains(text, aws.AdminSecret) {
-				t.Errorf("%s: deployment %v references %s: %s", source, m["metadata"].(map[string]any)["name"], aws.AdminSecret, text)
+			meta := m["metadata"].(map[string]any)
+			switch m["kind"] {
+			case "Secret":
+				labels, _ := meta["labels"].(map[string]any)
+				name := meta["name"].(string)
+				data := fmt.Sprint(m["stringData"])
+				if labels[aws.LabelSetup] == "true" {
+					setup = append(setup, name)
+				} else if strings.Contains(data, "PRENV_DATABASE_URL") || strings.Contains(data, "PGADMINPASSWORD") || strings.Contains(data, "PRENV_ANONYMIZE_SALT") {
+					t.Errorf("%s: Secret %s holds the setup's credentials but is not labelled %s=true: %s", source, name, aws.LabelSetup, data)
+				}
+			case "Deployment":
+				pod := podSpec(m)
+				if pod["automountServiceAccountToken"] != false {
+					t.Errorf("%s: deployment %v mounts an API token", source, meta["name"])
+				}
+				if text := fmt.Sprint(pod); strings.Contains(text, aws.SetupSecretPrefix) || strings.Contains(text, aws.AdminSecretPrefix) {
+					t.Errorf("%s: deployment %v references a setup Secret: %s", source, meta["name"], text)
+				}
 			}
 		}
+		want := 1
+		if source == "ebs-snapshot" {
+			want = 2 // and the postgres pod's password
+		}
+		if len(setup) != want {
+			t.Errorf("%s: setup Secrets %v, want %d", source, setup, want)
+		}
+	}
+}
+
+// TestSetupSecretFollowsTheJob: a run that runs the Job again (another
+// commit, or another golden) has a new setup Secret, made before the Job;
+// the same inputs give the same name, so a rerun changes nothing.
+func TestSetupSecretFollowsTheJob(t *testing.T) {
+	t.Parallel()
+	names := func(bp *stacks.Blueprint, sha string) []string {
+		t.Helper()
+		env := prEnv(t, bp, 7)
+		env.SHA = sha
+		r, err := aws.Render(bp, env, changedWeb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range r.Manifests() {
+			if name := m["metadata"].(map[string]any)["name"].(string); m["kind"] == "Secret" && strings.HasPrefix(name, "database-") && name != aws.DatabaseSecret {
+				out = append(out, name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	bp := example(t, "ebs-snapshot", "isolated")
+	first := names(bp, "1111111")
+	if again := names(bp, "1111111"); !slices.Equal(first, again) {
+		t.Errorf("the same inputs name the setup Secrets %v, then %v", first, again)
+	}
+	next := names(bp, "2222222")
+	if next[0] != first[0] || next[1] == first[1] {
+		t.Errorf("another commit: %v, then %v; want the Job's Secret renamed, the postgres pod's kept", first, next)
+	}
+	bp.Database.Golden = "snap-0fedcba9876543210"
+	if rotated := names(bp, "1111111"); rotated[0] == first[0] || rotated[1] == first[1] {
+		t.Errorf("another golden: %v, then %v; want both renamed", first, rotated)
 	}
 }
 
