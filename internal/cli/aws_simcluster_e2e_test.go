@@ -45,7 +45,7 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 	} {
 		t.Run(tc.source, func(t *testing.T) {
 			bp := strings.Replace(blueprint, "source: rds-snapshot", "source: "+tc.source, 1)
-			bp = regexp.MustCompile(`(?m)^  golden: .*$`).ReplaceAllString(bp, "  golden: snap-0123456789abcdef0")
+			bp = regexp.MustCompile(`(?m)^  golden: .*$`).ReplaceAllString(bp, "  golden: "+s.baseline.EBSSnapshots[0])
 			bp = strings.Replace(bp, "  context: preview\n", "  kubeconfig: "+c.Kubeconfig(t)+"\n"+tc.fields, 1)
 			path := filepath.Join(s.dir, tc.source+".yaml")
 			writeBlueprint(t, path, bp)
@@ -62,8 +62,8 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 				t.Errorf("a second up changed something:\n%s\n%s", out, stderr)
 			}
 			if tc.source == "ebs-snapshot" {
-				rotated := strings.Replace(bp, "golden: snap-0123456789abcdef0", "golden: snap-0fedcba9876543210", 1)
-				rotated = strings.Replace(rotated, "allowed-snapshots: [", "allowed-snapshots: [snap-0fedcba9876543210, ", 1)
+				rotated := strings.Replace(bp, "golden: "+s.baseline.EBSSnapshots[0], "golden: "+s.baseline.EBSSnapshots[1], 1)
+				rotated = strings.Replace(rotated, "allowed-snapshots: [", "allowed-snapshots: ["+s.baseline.EBSSnapshots[1]+", ", 1)
 				writeBlueprint(t, path, rotated)
 				e.run("up")
 				e.assertLive(e.render())
@@ -261,8 +261,8 @@ func (e simEnv) assertOneContent() {
 	for _, c := range contents {
 		handles = append(handles, c["spec"].(map[string]any)["source"].(map[string]any)["snapshotHandle"])
 	}
-	if len(handles) != 1 || handles[0] != "snap-0fedcba9876543210" {
-		e.t.Errorf("after the golden's rotation the environment's VolumeSnapshotContents hold %v, want [snap-0fedcba9876543210]", handles)
+	if rotated := e.s.baseline.EBSSnapshots[1]; len(handles) != 1 || handles[0] != rotated {
+		e.t.Errorf("after the golden's rotation the environment's VolumeSnapshotContents hold %v, want [%s]", handles, rotated)
 	}
 }
 
