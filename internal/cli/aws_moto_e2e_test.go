@@ -10,15 +10,17 @@ import (
 
 // onMoto gives the sandbox moto_server's fake account (its keys, region and
 // AWS_ENDPOINT_URL) and returns examples/aws/prenv.yaml as project clitest,
-// naming a baseline made on moto_server in place of the example's account:
-// its golden snapshot (also allowed by the policy), hosted zone, VPC, DB
-// subnet group and region. So preview and up pass the cloud checks and go
-// on to what the test is about. The migrations path is made absolute, for
-// the blueprint is written into the sandbox.
+// naming a baseline made on moto_server (kept in s.baseline) in place of
+// the example's account: its golden snapshot (allowed by the policy, as is
+// its first EBS snapshot), hosted zone, VPC, DB subnet group and region. So
+// preview and up pass the cloud checks and go on to what the test is
+// about. The migrations path is made absolute, for the blueprint is
+// written into the sandbox.
 func (s *sandbox) onMoto() string {
 	s.t.Helper()
 	m := testenv.MotoServer(s.t)
 	base := m.Baseline(s.t)
+	s.baseline = base
 	for k, v := range m.Env {
 		s.extraEnv = append(s.extraEnv, k+"="+v)
 	}
@@ -33,7 +35,7 @@ func (s *sandbox) onMoto() string {
 	for _, r := range [][2]string{
 		{"project: shop", "project: clitest"},
 		{"golden: shop-golden-2026-11-21", "golden: " + base.Snapshot},
-		{"allowed-snapshots: [", "allowed-snapshots: [" + base.Snapshot + ", "},
+		{"allowed-snapshots: [", "allowed-snapshots: [" + base.Snapshot + ", " + base.EBSSnapshots[0] + ", "},
 		{"migrations: ../app/db/migrations", "migrations: " + filepath.Join(root, "examples", "app", "db", "migrations")},
 		{"region: eu-west-1", "region: " + m.Region},
 		{"hosted-zone-id: Z0123456789ABCDEFGHIJ", "hosted-zone-id: " + base.HostedZoneID},

@@ -55,7 +55,7 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 		t.Run(tc.source, func(t *testing.T) {
 			bp := strings.Replace(blueprint, "source: rds-snapshot", "source: "+tc.source, 1)
 			bp = strings.Replace(bp, "mode: isolated", "mode: "+string(tc.mode), 1)
-			bp = regexp.MustCompile(`(?m)^  golden: .*$`).ReplaceAllString(bp, "  golden: snap-0123456789abcdef0")
+			bp = regexp.MustCompile(`(?m)^  golden: .*$`).ReplaceAllString(bp, "  golden: "+s.baseline.EBSSnapshots[0])
 			bp = strings.Replace(bp, "  context: preview\n", "  kubeconfig: "+c.Kubeconfig(t)+"\n"+tc.fields, 1)
 			e := simEnv{t: t, s: s, c: c, blueprint: filepath.Join(s.dir, tc.source+".yaml"), pr: tc.pr}
 			var routes []map[string]any // the routes stack's objects, in sandbox mode
@@ -82,8 +82,8 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 				t.Errorf("a second up changed something:\n%s\n%s", out, stderr)
 			}
 			if tc.source == "ebs-snapshot" {
-				rotated := strings.Replace(bp, "golden: snap-0123456789abcdef0", "golden: snap-0fedcba9876543210", 1)
-				rotated = strings.Replace(rotated, "allowed-snapshots: [", "allowed-snapshots: [snap-0fedcba9876543210, ", 1)
+				rotated := strings.Replace(bp, "golden: "+s.baseline.EBSSnapshots[0], "golden: "+s.baseline.EBSSnapshots[1], 1)
+				rotated = strings.Replace(rotated, "allowed-snapshots: [", "allowed-snapshots: ["+s.baseline.EBSSnapshots[1]+", ", 1)
 				writeBlueprint(t, e.blueprint, rotated)
 				if out, stderr := e.run("up"); strings.Contains(out, "(no changes)") {
 					t.Errorf("rotating the golden changed nothing:\n%s\n%s", out, stderr)
@@ -342,8 +342,8 @@ func (e simEnv) assertOneContent() {
 	for _, c := range contents {
 		handles = append(handles, c["spec"].(map[string]any)["source"].(map[string]any)["snapshotHandle"])
 	}
-	if len(handles) != 1 || handles[0] != "snap-0fedcba9876543210" {
-		e.t.Errorf("after the golden's rotation the environment's VolumeSnapshotContents hold %v, want [snap-0fedcba9876543210]", handles)
+	if rotated := e.s.baseline.EBSSnapshots[1]; len(handles) != 1 || handles[0] != rotated {
+		e.t.Errorf("after the golden's rotation the environment's VolumeSnapshotContents hold %v, want [%s]", handles, rotated)
 	}
 }
 

@@ -30,6 +30,8 @@ type sandbox struct {
 	backendEnv []string
 	extraEnv   []string
 	opened     *state.Backend // the backend as prenv reads it, once opened
+	// baseline is moto_server's, once onMoto made it.
+	baseline testenv.Baseline
 }
 
 func newSandbox(t *testing.T) *sandbox {

@@ -5,20 +5,24 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 )
 
 // Baseline is what a platform team holds before prenv runs, made on the
 // server through the AWS APIs: a golden DB snapshot of a postgres
-// instance, a golden Aurora cluster, a hosted zone, and a DB subnet group
-// over a VPC's subnets.
+// instance, a golden Aurora cluster, two golden EBS snapshots, a hosted
+// zone, and a DB subnet group over a VPC's subnets.
 type Baseline struct {
 	Snapshot      string // DB snapshot of a postgres instance
 	AuroraCluster string // aurora-postgresql cluster
 	HostedZoneID  string
 	VPCID         string
 	SubnetGroup   string // over two subnets of VPCID
+	// EBSSnapshots are snapshots of one gp3 volume, ids moto_server chose:
+	// a golden for ebs-snapshot, and the golden it is rotated to.
+	EBSSnapshots [2]string
 }
 
 // Baseline creates a baseline of its own on the server. moto 5.2.1 lists
@@ -53,6 +57,13 @@ func (m Moto) Baseline(t testing.TB) Baseline {
 	b.HostedZoneID = aws.ToString(zone.HostedZone.Id)
 
 	network := ec2.NewFromConfig(cfg)
+	volume, err := network.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(m.Region + "a"), Size: aws.Int32(20), VolumeType: types.VolumeTypeGp3})
+	fail("EBS volume", err)
+	for i := range b.EBSSnapshots {
+		snap, err := network.CreateSnapshot(ctx, &ec2.CreateSnapshotInput{VolumeId: volume.VolumeId, Description: aws.String(id + " golden")})
+		fail("EBS snapshot of "+aws.ToString(volume.VolumeId), err)
+		b.EBSSnapshots[i] = aws.ToString(snap.SnapshotId)
+	}
 	vpc, err := network.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
 	fail("VPC", err)
 	b.VPCID = aws.ToString(vpc.Vpc.VpcId)

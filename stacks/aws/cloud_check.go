@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/smithy-go"
@@ -22,8 +23,8 @@ import (
 var ErrNoCredentials = stacks.Input(errors.New("no AWS credentials to check the blueprint's AWS resources: in GitHub Actions run aws-actions/configure-aws-credentials first; elsewhere set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"))
 
 // cloudCheck asks AWS, all at once so it costs about one round trip,
-// whether what the blueprint names exists: the golden snapshot or source
-// cluster, an instance class orderable for its engine and version, the
+// whether what the blueprint names exists: the golden DB snapshot, source
+// cluster or EBS snapshot, an instance class orderable for its engine and version, the
 // hosted zone, the EKS cluster, and a DB subnet group in aws.vpc-id. It
 // returns every failure, one line each, naming the blueprint's field.
 func (t Target) cloudCheck(ctx context.Context, bp *stacks.Blueprint) error {
@@ -40,7 +41,7 @@ func (t Target) cloudCheck(ctx context.Context, bp *stacks.Blueprint) error {
 		}
 		return ErrNoCredentials
 	}
-	c := cloudChecks{bp: bp, rds: rds.NewFromConfig(cfg), route53: route53.NewFromConfig(cfg), region: cfg.Region}
+	c := cloudChecks{bp: bp, rds: rds.NewFromConfig(cfg), ec2: ec2.NewFromConfig(cfg), route53: route53.NewFromConfig(cfg), region: cfg.Region}
 	var checks []func(context.Context) error
 	checks = append(checks, c.hostedZone)
 	if t.cluster != nil { // described once: the program reuses its kubeconfig
@@ -50,6 +51,8 @@ func (t Target) cloudCheck(ctx context.Context, bp *stacks.Blueprint) error {
 	case !bp.HasDatabase(): // a stateless application: no database to check
 	case bp.Database.Source == "rds-snapshot" || bp.Database.Source == "aurora-clone":
 		checks = append(checks, c.goldenAndClass, c.subnetGroup)
+	case bp.Database.Source == "ebs-snapshot":
+		checks = append(checks, c.ebsGolden)
 	}
 	return runAll(ctx, checks)
 }
@@ -86,6 +89,7 @@ func runAll(ctx context.Context, checks []func(context.Context) error) error {
 type cloudChecks struct {
 	bp      *stacks.Blueprint
 	rds     *rds.Client
+	ec2     *ec2.Client
 	route53 *route53.Client
 	region  string
 }
@@ -151,6 +155,17 @@ func (c cloudChecks) goldenVersion(ctx context.Context) (string, error) {
 		return "", fieldError("database.golden", "describe DB snapshot "+golden, err)
 	}
 	return aws.ToString(out.DBSnapshots[0].EngineVersion), nil
+}
+
+// ebsGolden: database.golden, the EBS snapshot ebs-snapshot binds, exists.
+// An id AWS calls malformed (not snap-...) is not found either.
+func (c cloudChecks) ebsGolden(ctx context.Context) error {
+	golden := c.bp.Database.Golden
+	out, err := c.ec2.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{golden}})
+	if hasCode(err, "InvalidSnapshot.NotFound") || hasCode(err, "InvalidSnapshotID.Malformed") || (err == nil && len(out.Snapshots) == 0) {
+		return stacks.Input(fmt.Errorf("database.golden: EBS snapshot %s not found in %s: name the golden EBS snapshot (snap-...) ebs-snapshot restores, shared with this account", golden, c.region))
+	}
+	return fieldError("database.golden", "describe EBS snapshot "+golden, err)
 }
 
 // orderableVersions lists the engine versions class is orderable for.

@@ -29,8 +29,17 @@ func TestCloudCheckNamesTheField(t *testing.T) {
 		{name: "aurora-clone all good", setup: func(bp *stacks.Blueprint) {
 			bp.Database.Source, bp.Database.Golden, bp.AWS.InstanceClass = "aurora-clone", base.AuroraCluster, "db.r6g.large"
 		}},
+		{name: "ebs-snapshot all good", setup: func(bp *stacks.Blueprint) {
+			bp.Database.Source, bp.Database.Golden = "ebs-snapshot", base.EBSSnapshots[0]
+		}},
 		{name: "snapshot missing", want: "database.golden: DB snapshot no-such-snapshot not found", setup: func(bp *stacks.Blueprint) {
 			bp.Database.Golden = "no-such-snapshot"
+		}},
+		{name: "EBS snapshot missing", want: "database.golden: EBS snapshot snap-0123456789abcdef0 not found in " + m.Region + ": name the golden EBS snapshot", setup: func(bp *stacks.Blueprint) {
+			bp.Database.Source, bp.Database.Golden = "ebs-snapshot", "snap-0123456789abcdef0"
+		}},
+		{name: "EBS golden not a snap- id", want: "database.golden: EBS snapshot no-such-snapshot not found in " + m.Region, setup: func(bp *stacks.Blueprint) {
+			bp.Database.Source, bp.Database.Golden = "ebs-snapshot", "no-such-snapshot"
 		}},
 		{name: "source cluster missing", want: "database.golden: Aurora cluster no-such-cluster not found", setup: func(bp *stacks.Blueprint) {
 			bp.Database.Source, bp.Database.Golden, bp.AWS.InstanceClass = "aurora-clone", "no-such-cluster", "db.r6g.large"
@@ -62,7 +71,7 @@ func TestCloudCheckNamesTheField(t *testing.T) {
 			a.Context, a.Cluster, a.Region, a.HostedZoneID, a.VPCID, a.SubnetGroup = "", cluster, m.Region, base.HostedZoneID, base.VPCID, base.SubnetGroup
 			bp.Database.Golden = base.Snapshot
 			a.AllowedInstanceClasses = []string{"db.t4g.micro", "db.r6g.large", "db.nope.large"}
-			bp.Policy.AllowedSnapshots = []string{base.Snapshot, base.AuroraCluster, "no-such-snapshot", "no-such-cluster"}
+			bp.Policy.AllowedSnapshots = []string{base.Snapshot, base.AuroraCluster, base.EBSSnapshots[0], "snap-0123456789abcdef0", "no-such-snapshot", "no-such-cluster"}
 			tt.setup(bp)
 			env, err := stacks.NewEnv(bp, stacks.EnvOptions{PR: 7, Repo: "acme/shop", SHA: "0123abcd", Now: time.Now()})
 			if err != nil {
