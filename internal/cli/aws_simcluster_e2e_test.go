@@ -82,11 +82,15 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 				t.Errorf("a second up changed something:\n%s\n%s", out, stderr)
 			}
 			if tc.source == "ebs-snapshot" {
+				job := e.jobUID(ns)
 				rotated := strings.Replace(bp, "golden: "+s.baseline.EBSSnapshots[0], "golden: "+s.baseline.EBSSnapshots[1], 1)
 				rotated = strings.Replace(rotated, "allowed-snapshots: [", "allowed-snapshots: ["+s.baseline.EBSSnapshots[1]+", ", 1)
 				writeBlueprint(t, e.blueprint, rotated)
 				if out, stderr := e.run("up"); strings.Contains(out, "(no changes)") {
 					t.Errorf("rotating the golden changed nothing:\n%s\n%s", out, stderr)
+				}
+				if e.jobUID(ns) == job { // the new volume needs its role, migrations and anonymisation
+					t.Errorf("rotating the golden did not run the Job again on the new database")
 				}
 				e.assertLive(e.render())
 				e.assertOneContent()
@@ -203,16 +207,44 @@ func (e simEnv) namespace(objs []map[string]any) string {
 }
 
 // assertLive checks that every object prenv render shows is live with
-// its rendered fields, and that the rendering has every kind an
-// environment needs.
+// its rendered fields, but for the database's setup Secrets, which up
+// deleted once the Job had read them; and that the rendering has every
+// kind an environment needs.
 func (e simEnv) assertLive(objs []map[string]any) {
 	e.t.Helper()
-	kinds := e.assertObjectsLive(objs)
-	for _, kind := range []string{"Namespace", "NetworkPolicy", "Job", "Deployment", "Service", "VirtualService", "ScaledObject"} {
+	var live, setup []map[string]any
+	for _, obj := range objs {
+		if labels, _ := obj["metadata"].(map[string]any)["labels"].(map[string]any); labels[aws.LabelSetup] == "true" {
+			setup = append(setup, obj)
+		} else {
+			live = append(live, obj)
+		}
+	}
+	if len(setup) == 0 {
+		e.t.Errorf("prenv render shows no Secret labelled %s=true", aws.LabelSetup)
+	}
+	for _, obj := range setup {
+		if _, err := e.c.Get(e.t.Context(), obj); !apierrors.IsNotFound(err) {
+			e.t.Errorf("setup Secret %v is still there after up (%v)", obj["metadata"].(map[string]any)["name"], err)
+		}
+	}
+	kinds := e.assertObjectsLive(live)
+	for _, kind := range []string{"Namespace", "NetworkPolicy", "Job", "Deployment", "Service", "VirtualService", "ScaledObject", "Secret"} {
 		if !kinds[kind] {
 			e.t.Errorf("prenv render shows no %s", kind)
 		}
 	}
+}
+
+// jobUID is the UID of the environment's anonymisation Job: a new one
+// means the Job ran again.
+func (e simEnv) jobUID(ns string) string {
+	e.t.Helper()
+	job, err := e.c.Clientset.BatchV1().Jobs(ns).Get(e.t.Context(), aws.AnonymizeJob, metav1.GetOptions{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return string(job.UID)
 }
 
 // assertObjectsLive checks that every object of objs is live, with the
