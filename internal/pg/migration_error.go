@@ -20,7 +20,7 @@ type MigrationError struct {
 func (e *MigrationError) Error() string {
 	at := ""
 	if e.Line > 0 {
-		at = fmt.Sprintf(" line %d", e.Line)
+		at = fmt.Sprintf(":%d", e.Line)
 	}
 	return fmt.Sprintf("migration %s%s: %v; it was rolled back and the database stays at version %d: fix the migration and run again",
 		e.File, at, e.Err, e.Version)

@@ -199,7 +199,7 @@ func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
 	}
 	var migErr *pg.MigrationError
 	if _, err := admin.Migrate(ctx, "mig", "app", dir); !errors.As(err, &migErr) || migErr.File != "011_bad.up.sql" || migErr.Line != 3 || migErr.Version != 10 ||
-		!strings.Contains(err.Error(), "migration 011_bad.up.sql line 3: ") {
+		!strings.Contains(err.Error(), "migration 011_bad.up.sql:3: ") {
 		t.Errorf("a failing migration: err = %v, want a MigrationError naming 011_bad.up.sql, line 3, version 10", err)
 	}
 	conn, err := pgx.Connect(ctx, strings.Replace(url, "/postgres", "/mig", 1))
