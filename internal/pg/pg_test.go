@@ -194,7 +194,7 @@ func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
 	if err != nil || len(again) != 0 {
 		t.Errorf("second Migrate applied %v (%v), want nothing", again, err)
 	}
-	if err := os.WriteFile(dir+"/011_bad.up.sql", []byte("ALTER TABLE users ADD COLUMN x int;\n\nSELECT nope FROM users;"), 0o644); err != nil {
+	if err := os.WriteFile(dir+"/011_bad.up.sql", []byte("ALTER TABLE users ADD COLUMN x int; -- ééééééééééééééééééééééé\n\nSELECT nope FROM users;"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var migErr *pg.MigrationError
