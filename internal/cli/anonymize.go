@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/prenv/prenv/internal/anonymize"
-	"github.com/prenv/prenv/internal/pg"
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -53,7 +52,7 @@ func (a *App) anonymizeCommand() *cobra.Command {
 	fs.BoolVar(&f.verify, "verify", false, "only verify: prove no sampled original value of a ruled column survives (needs --source-url)")
 	fs.StringVar(&f.sourceURL, "source-url", "", "postgres:// URL of the original database, for --verify")
 	fs.IntVar(&f.workers, "workers", 0, "parallel transform workers (default: one per CPU)")
-	fs.BoolVar(&f.migrate, "migrate", false, "first apply the blueprint's database.migrations to the database, as its user (the aws target's Job does)")
+	fs.BoolVar(&f.migrate, "migrate", false, "first apply the migrations (--migrations, or the blueprint's database.migrations) to the database, as its user (the aws target's Job does)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return a.anonymize(cmd.Context(), f) }
 	return cmd
 }
@@ -74,17 +73,26 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	for col, r := range bp.Database.Anonymize.Rules {
 		rules[col] = anonymize.Rule{Transformer: r.Transformer, Options: r.Options}
 	}
-	if f.migrate {
-		if err := a.migrateFirst(ctx, bp, dbURL); err != nil {
+	if len(rules) == 0 {
+		if !f.migrate {
+			return usage(fmt.Errorf("%s has no database.anonymize.rules: add a rule for each personal column", f.blueprint))
+		}
+		if err := a.migrateFirst(ctx, bp, f, dbURL); err != nil {
 			return err
 		}
-	}
-	if len(rules) == 0 && f.migrate {
 		fmt.Fprintln(a.Stdout, "nothing to anonymise: the blueprint has no rules")
 		return nil
 	}
-	if len(rules) == 0 {
-		return usage(fmt.Errorf("%s has no database.anonymize.rules: add a rule for each personal column", f.blueprint))
+	var o anonymize.Options
+	if !f.verify { // every input is checked before --migrate changes the database
+		if o, err = a.anonymizeOptions(ctx, bp, f, rules); err != nil {
+			return err
+		}
+	}
+	if f.migrate {
+		if err := a.migrateFirst(ctx, bp, f, dbURL); err != nil {
+			return err
+		}
 	}
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
@@ -93,24 +101,6 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	defer conn.Close(context.Background())
 	if f.verify {
 		return a.verifyAnonymized(ctx, f, conn, rules)
-	}
-	home, err := a.home()
-	if err != nil {
-		return err
-	}
-	salt, err := a.host().Salt(bp, home)
-	if err != nil {
-		return err
-	}
-	o := anonymize.Options{Rules: rules, Allow: bp.Database.Anonymize.Allow, Salt: []byte(salt), Workers: f.workers, Plan: f.plan, Progress: a.Stderr}
-	switch scope := session.FirstOf(f.scope, bp.Database.Anonymize.Scope); scope {
-	case "all":
-	case "migrations":
-		if err := a.migrationScope(ctx, bp, f, &o); err != nil {
-			return err
-		}
-	default:
-		return usage(fmt.Errorf("--scope %q is not all or migrations", scope))
 	}
 	rep, err := anonymize.Run(ctx, conn, o)
 	for _, t := range rep.Tables {
@@ -129,13 +119,31 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	return err
 }
 
+// anonymizeOptions resolves the salt and the scope of a run over rules.
+func (a *App) anonymizeOptions(ctx context.Context, bp *stacks.Blueprint, f *anonymizeFlags, rules map[string]anonymize.Rule) (anonymize.Options, error) {
+	home, err := a.home()
+	if err != nil {
+		return anonymize.Options{}, err
+	}
+	salt, err := a.host().Salt(bp, home)
+	if err != nil {
+		return anonymize.Options{}, err
+	}
+	o := anonymize.Options{Rules: rules, Allow: bp.Database.Anonymize.Allow, Salt: []byte(salt), Workers: f.workers, Plan: f.plan, Progress: a.Stderr}
+	switch scope := session.FirstOf(f.scope, bp.Database.Anonymize.Scope); scope {
+	case "all":
+	case "migrations":
+		err = a.migrationScope(ctx, bp, f, &o)
+	default:
+		err = usage(fmt.Errorf("--scope %q is not all or migrations", scope))
+	}
+	return o, err
+}
+
 // migrationScope limits o to what the migrations changed between --base
 // and --head touch.
 func (a *App) migrationScope(ctx context.Context, bp *stacks.Blueprint, f *anonymizeFlags, o *anonymize.Options) error {
-	dir := f.migrations
-	if dir == "" && bp.Database.Migrations != "" {
-		dir = bp.Resolve(bp.Database.Migrations)
-	}
+	dir := migrationsDir(bp, f)
 	if dir == "" || f.base == "" {
 		return usage(errors.New("scope migrations needs the migrations and the PR's refs: pass --migrations DIR (or set database.migrations) and --base REF, or use --scope all"))
 	}
@@ -170,19 +178,6 @@ func (a *App) verifyAnonymized(ctx context.Context, f *anonymizeFlags, conn *pgx
 	rep, err := anonymize.Verify(ctx, src, conn, rules)
 	for _, c := range rep.Columns {
 		fmt.Fprintf(a.Stdout, "verified %-32s %d sampled originals, %d found\n", c.Column, c.Sampled, c.Survivors)
-	}
-	return err
-}
-
-// migrateFirst applies the blueprint's migrations before the anonymisation,
-// so its migrations scope covers tables that exist.
-func (a *App) migrateFirst(ctx context.Context, bp *stacks.Blueprint, dbURL string) error {
-	if bp.Database.Migrations == "" {
-		return usage(errors.New("--migrate needs database.migrations in the blueprint: the directory of <version>_<name>.up.sql files"))
-	}
-	applied, err := pg.MigrateURL(ctx, dbURL, bp.Resolve(bp.Database.Migrations))
-	for _, m := range applied {
-		fmt.Fprintf(a.Stdout, "migrated %s\n", m)
 	}
 	return err
 }

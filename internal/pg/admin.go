@@ -337,12 +337,13 @@ CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KE
 		if err != nil {
 			return applied, err
 		}
-		script := fmt.Sprintf("BEGIN;\n%s\n;DELETE FROM schema_migrations; INSERT INTO schema_migrations VALUES (%d, false); COMMIT;", sql, m.version)
+		const begin = "BEGIN;\n"
+		script := fmt.Sprintf("%s%s\n;DELETE FROM schema_migrations; INSERT INTO schema_migrations VALUES (%d, false); COMMIT;", begin, sql, m.version)
 		if _, err := conn.Exec(ctx, script); err != nil {
 			_, _ = conn.Exec(context.Background(), "ROLLBACK")
-			return applied, fmt.Errorf("migration %s: %w", filepath.Base(m.path), err)
+			return applied, &MigrationError{File: filepath.Base(m.path), Line: migrationLine(err, begin, string(sql)), Version: current, Err: err}
 		}
-		applied = append(applied, filepath.Base(m.path))
+		applied, current = append(applied, filepath.Base(m.path)), m.version
 	}
 	return applied, nil
 }

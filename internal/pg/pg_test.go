@@ -194,11 +194,13 @@ func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
 	if err != nil || len(again) != 0 {
 		t.Errorf("second Migrate applied %v (%v), want nothing", again, err)
 	}
-	if err := os.WriteFile(dir+"/011_bad.up.sql", []byte("ALTER TABLE nope ADD COLUMN x int;"), 0o644); err != nil {
+	if err := os.WriteFile(dir+"/011_bad.up.sql", []byte("ALTER TABLE users ADD COLUMN x int; -- ééééééééééééééééééééééé\n\nSELECT nope FROM users;"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.Migrate(ctx, "mig", "app", dir); err == nil || !strings.Contains(err.Error(), "011_bad.up.sql") {
-		t.Errorf("a failing migration: err = %v, want it named", err)
+	var migErr *pg.MigrationError
+	if _, err := admin.Migrate(ctx, "mig", "app", dir); !errors.As(err, &migErr) || migErr.File != "011_bad.up.sql" || migErr.Line != 3 || migErr.Version != 10 ||
+		!strings.Contains(err.Error(), "migration 011_bad.up.sql:3: ") {
+		t.Errorf("a failing migration: err = %v, want a MigrationError naming 011_bad.up.sql, line 3, version 10", err)
 	}
 	conn, err := pgx.Connect(ctx, strings.Replace(url, "/postgres", "/mig", 1))
 	if err != nil {
@@ -208,6 +210,10 @@ func TestMigrateAppliesOnlyNewerVersions(t *testing.T) {
 	var version int64
 	if err := conn.QueryRow(ctx, "SELECT version FROM schema_migrations").Scan(&version); err != nil || version != 10 {
 		t.Errorf("schema_migrations version = %d (%v), want 10 after the failed 011", version, err)
+	}
+	var added bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'x')").Scan(&added); err != nil || added {
+		t.Errorf("the failed 011's first statement stayed applied (%v)", err)
 	}
 }
 
