@@ -132,10 +132,14 @@ INSERT INTO orders SELECT id, id FROM users;`
 		return s.run("anonymize", "--database-url", db, "--migrate", "--scope", "migrations", "--base", ref, "--head", "HEAD")
 	}
 
-	// A bad ref is refused before any migration runs.
+	// A bad ref, or a plan, is refused before any migration runs.
 	out, stderr, code := run("no-such-ref")
 	if code != 2 || !oneLine(stderr) || strings.Contains(out, "migrated") {
 		t.Errorf("a bad --base: exit %d, %q, %q; want exit 2, one line, nothing migrated", code, stderr, out)
+	}
+	out, stderr, code = s.run("anonymize", "--database-url", db, "--migrate", "--plan", "--scope", "migrations", "--base", base, "--head", "HEAD")
+	if code != 2 || !oneLine(stderr) || !strings.Contains(stderr, "--plan changes nothing") || strings.Contains(out, "migrated") {
+		t.Errorf("--plan --migrate: exit %d, %q, %q; want exit 2, one line, nothing migrated", code, stderr, out)
 	}
 	if got, want := state(), "1 contacts:false orders:false"; got != want {
 		t.Errorf("after a refused run the database is %q, want %q as before", got, want)
