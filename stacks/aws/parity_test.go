@@ -52,9 +52,16 @@ func withoutPulumiAwait(m map[string]any) map[string]any {
 }
 
 // diff lists where got (the module's) differs from want (the program's).
-// A value only an apply knows matches anything, as does a masked secret.
+// A value only an apply knows matches anything; a masked secret matches
+// any value but an empty one.
 func diff(path string, got, want any) []string {
-	if got == unknownValue || want == aws.Masked || want == unknownValue {
+	if got == unknownValue || want == unknownValue {
+		return nil
+	}
+	if want == aws.Masked {
+		if got == nil || got == "" {
+			return []string{fmt.Sprintf("%s: %q, want a secret", path, got)}
+		}
 		return nil
 	}
 	switch w := want.(type) {
