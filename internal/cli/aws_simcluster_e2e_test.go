@@ -101,6 +101,17 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 			}
 			e.run("destroy")
 			e.assertGone(ns, routes)
+
+			if tc.mode == stacks.RoutingSandbox {
+				// Up again, then closed: the reap destroys it and the routes follow.
+				e.run("up")
+				e.assertObjectsLive(routes)
+				args := []string{"reap", "--blueprint", e.blueprint, "--open-prs", "1", "--force"}
+				if out, stderr, code := s.run(args...); code != 0 || !strings.Contains(stderr, "updated the sandbox routes") {
+					t.Fatalf("prenv %s: exit %d, want 0 and the routes followed\n%s\n%s", strings.Join(args, " "), code, out, stderr)
+				}
+				e.assertGone(ns, routes)
+			}
 		})
 	}
 }
