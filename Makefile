@@ -147,7 +147,7 @@ demo: build $(BIN)/pulumi postgres
 
 ## demo-lifecycle: the lifecycle alone, with the built-in none target
 demo-lifecycle: build $(BIN)/pulumi
-	./examples/lifecycle/demo.sh
+	PRENV_BINARY=$(BIN)/prenv ./examples/lifecycle/demo.sh
 
 # Test packages run at once by make test: each end-to-end package starts
 # pulumi, PostgreSQL or kube-apiserver, and more than two starve 2 cores.

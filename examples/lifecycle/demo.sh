@@ -3,7 +3,8 @@
 # destroy of PR 42's environment, with state in a throwaway directory.
 set -euo pipefail
 cd "$(dirname "$0")"
-prenv=../../bin/prenv
+# PRENV_BINARY runs another prenv build than ./bin/prenv.
+prenv="${PRENV_BINARY:-$PWD/../../bin/prenv}"
 export PRENV_HOME="${PRENV_HOME:-$(mktemp -d)}"
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-demo-only-passphrase}"
 trap '"$prenv" destroy --pr 42 >/dev/null 2>&1 || true' EXIT
