@@ -38,6 +38,7 @@ var AWSResources = []AWSResource{
 	{"kubernetes_manifest.stateful_set", "kubernetes:apps/v1:StatefulSet"},
 	{"kubernetes_manifest.database_service", "kubernetes:core/v1:Service"},
 	{"kubernetes_manifest.database_secret", "kubernetes:core/v1:Secret"},
+	{"kubernetes_manifest.setup_secret", "kubernetes:core/v1:Secret"},
 	{"kubernetes_manifest.admin_secret", "kubernetes:core/v1:Secret"},
 	{"kubernetes_manifest.job", "kubernetes:batch/v1:Job"},
 	{"kubernetes_manifest.virtual_service", "kubernetes:networking.istio.io/v1:VirtualService"}, // v1: the version Istio's CRD stores
