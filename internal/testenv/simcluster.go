@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -202,13 +203,25 @@ func startControllers(tools simTools, dir, kubeconfig string) error {
 	return nil
 }
 
-// kwokConfiguration leaves KWOK its default node and pod stages (in its
-// kustomize/stage/{node,pod}/fast): a node becomes Ready at once and keeps
-// its lease; a pod becomes Running and Ready, and one a Job owns Succeeds.
-const kwokConfiguration = `apiVersion: config.kwok.x-k8s.io/v1alpha1
+// FailingJobsNamespace is the namespace whose Jobs' pods fail on the
+// simulated cluster: a test sees what a failed Job does there, on the
+// environment of PR 99.
+const FailingJobsNamespace = "pr-99"
+
+// kwokPodStages are KWOK's default pod stages (kustomize/stage/pod/fast)
+// but for FailingJobsNamespace: a pod becomes Running and Ready, and one a
+// Job owns Succeeds, or there Fails.
+//
+//go:embed kwok/pod_stages.yaml
+var kwokPodStages string
+
+// kwokConfiguration leaves KWOK its default node stages (a node becomes
+// Ready at once and keeps its lease) and gives it kwokPodStages.
+var kwokConfiguration = `apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokConfiguration
 options: {}
-`
+---
+` + kwokPodStages
 
 // addNode creates the node KWOK plays: no taint, room for every test's
 // pods.
