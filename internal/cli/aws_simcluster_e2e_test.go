@@ -116,6 +116,47 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 	}
 }
 
+// TestBinaryAWSRetriesAFailedJob: on the simulated cluster the Jobs of
+// PR 99's namespace fail. up then fails, starts no service and keeps the
+// setup Secrets; a rerun of the same commit replaces the failed Job
+// (pulumi.com/replaceUnready) instead of waiting on it.
+func TestBinaryAWSRetriesAFailedJob(t *testing.T) {
+	t.Parallel()
+	c := testenv.SimulatedCluster(t)
+	s := newSandbox(t)
+	blueprint := s.onMoto()
+	s.onSimulatedCluster(c)
+	bp := strings.Replace(blueprint, "source: rds-snapshot", "source: "+aws.SharedInstance, 1)
+	bp = strings.Replace(bp, "  context: preview\n", "  kubeconfig: "+c.Kubeconfig(t)+"\n  shared-instance: shared.db.internal\n", 1)
+	pr, _ := strings.CutPrefix(testenv.FailingJobsNamespace, "pr-")
+	e := simEnv{t: t, s: s, c: c, blueprint: filepath.Join(s.dir, "failing.yaml"), pr: pr}
+	writeBlueprint(t, e.blueprint, bp)
+	ns := e.namespace(e.render())
+
+	failedUp := func() string {
+		t.Helper()
+		args := []string{"up", "--blueprint", e.blueprint, "--pr", pr, "--offline"}
+		if out, stderr, code := s.run(args...); code == 0 || !strings.Contains(stderr, aws.AnonymizeJob) {
+			t.Fatalf("prenv up with a failing Job: exit %d, want non-zero naming the Job\n%s\n%s", code, out, stderr)
+		}
+		deploys, err := c.Clientset.AppsV1().Deployments(ns).List(t.Context(), metav1.ListOptions{})
+		if err != nil || len(deploys.Items) > 0 {
+			t.Errorf("after the failed Job %d Deployments are in %s (%v), want none", len(deploys.Items), ns, err)
+		}
+		setup, err := c.Clientset.CoreV1().Secrets(ns).List(t.Context(), metav1.ListOptions{LabelSelector: aws.LabelSetup + "=true"})
+		if err != nil || len(setup.Items) == 0 {
+			t.Errorf("after the failed up the setup Secrets are gone (%v), but a retry needs them", err)
+		}
+		return e.jobUID(ns)
+	}
+	first := failedUp()
+	if again := failedUp(); again == first {
+		t.Errorf("the rerun kept the failed Job %s instead of replacing it", first)
+	}
+	e.run("destroy")
+	e.assertGone(ns, nil)
+}
+
 // changeOfWeb writes the blueprint bp into a git checkout of its own whose
 // HEAD changes the example's web service alone, and returns the
 // blueprint's path and the base commit: a sandbox PR that runs web itself
