@@ -23,7 +23,7 @@ locals {
     var.anonymize_salt != "" ? { (var.database.salt_env) = var.anonymize_salt } : {},
   )
   setup_labels = merge(local.labels, { "prenv.dev/setup" = "true" })
-  admin_secret = local.ebs == 1 ? "database-admin-${var.database.golden_key}" : null
+  admin_secret = local.ebs == 1 ? var.database.admin_secret : null
   from_secret = local.database == 0 ? null : {
     admin_url = { name = "PRENV_DATABASE_URL", valueFrom = { secretKeyRef = { name = var.database.setup_secret, key = "PRENV_DATABASE_URL" } } }
   }

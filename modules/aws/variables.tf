@@ -223,6 +223,7 @@ variable "database" {
     anonymizer_image      = string
     salt_env              = string
     setup_secret          = string
+    admin_secret          = string
     migrate               = string
     anonymize_args        = list(string)
     role_script           = string

@@ -108,7 +108,7 @@ func (e *envBuild) database() (database, error) {
 	setupSecret, err := corev1.NewSecret(e.ctx, "database-setup", &corev1.SecretArgs{
 		Metadata:   e.meta(e.setupSecret(), pulumi.StringMap{LabelSetup: pulumi.String("true")}),
 		StringData: setupData,
-	}, e.k8s()...)
+	}, e.k8s(setupSecretOptions()...)...)
 	if err != nil {
 		return database{}, err
 	}

@@ -32,6 +32,8 @@ fi
 chmod 0700 "$PGDATA"
 if [ -n "${PGADMINPASSWORD:-}" ]; then
   echo "ALTER ROLE \"$PGADMIN\" PASSWORD '$PGADMINPASSWORD';" | postgres --single -D "$PGDATA" postgres
+else
+  echo "no setup Secret: keeping the superuser's password this volume already has"
 fi
 `
 
@@ -109,7 +111,7 @@ func (e *envBuild) ebsDatabase(admin pulumi.StringOutput) (clone, error) {
 	adminSecret, err := corev1.NewSecret(e.ctx, "database-admin", &corev1.SecretArgs{
 		Metadata:   e.meta(e.adminSecret(), pulumi.StringMap{LabelSetup: pulumi.String("true")}),
 		StringData: pulumi.StringMap{"PGADMINPASSWORD": pulumi.ToSecret(admin).(pulumi.StringOutput)},
-	}, e.k8s()...)
+	}, e.k8s(setupSecretOptions()...)...)
 	if err != nil {
 		return clone{}, err
 	}

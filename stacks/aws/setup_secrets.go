@@ -11,6 +11,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	k8smeta "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/prenv/prenv/stacks"
 )
 
@@ -30,40 +32,79 @@ const (
 	LabelSetup = "prenv.dev/setup"
 )
 
-// setupSecret is the name of the Secret the Job reads.
+// SetupRevision stands for the shape of the Job's pod template in this
+// code. A change to it replaces the Job, which must then find a setup
+// Secret of a new name: bump it with any such change
+// (TestSetupRevisionFollowsTheJob fails until it is).
+const SetupRevision = 1
+
+// setupSecret is the name of the Secret the Job reads. It changes with
+// everything the Job's pod template is made of: another name makes
+// another Secret, before the Job is replaced.
 func (e *envBuild) setupSecret() string {
-	inputs, _ := json.Marshal(struct { // plain data: it cannot fail
-		SHA, Base string
-		Database  stacks.Database
-		AWS       stacks.AWS
-	}{e.env.SHA, e.t.BaseSHA, e.bp.Database, e.bp.AWS})
-	sum := sha256.Sum256(inputs)
-	return SetupSecretPrefix + hex.EncodeToString(sum[:5])
+	return SetupSecretPrefix + digest(struct {
+		Revision          int
+		Env, SHA, Base    string
+		Database          stacks.Database
+		AWS               stacks.AWS
+		Role              string
+		Args              []string
+		Salted, Shared    bool
+		RoleScript, Reset string
+	}{SetupRevision, e.env.Name, e.env.SHA, e.t.BaseSHA, e.bp.Database, e.bp.AWS, e.env.Role,
+		e.anonymizeArgs(), e.t.Salt != "", e.bp.Database.Source == SharedInstance, RoleScript, ResetScript})
 }
 
 // adminSecret is the name of the Secret the ebs-snapshot postgres pod
-// reads its superuser's password from: one per golden, as its volume is.
+// reads its superuser's password from. It changes with what restores
+// another volume (the golden, the aws section's storage), so a new volume
+// always finds its password.
 func (e *envBuild) adminSecret() string {
-	return AdminSecretPrefix + goldenKey(e.bp.Database.Golden)
+	return AdminSecretPrefix + digest(struct {
+		Revision int
+		Golden   string
+		AWS      stacks.AWS
+	}{SetupRevision, e.bp.Database.Golden, e.bp.AWS})
+}
+
+// setupSecretOptions make any change to a setup Secret a replacement,
+// deleting first: FinishUp has usually deleted it already (deleting what
+// is gone is a no-op), and an update would read it first and fail.
+func setupSecretOptions() []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{pulumi.ReplaceOnChanges([]string{"*"}), pulumi.DeleteBeforeReplace(true)}
+}
+
+// digest is a short hash of plain data, for a name.
+func digest(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil { // a rule's options JSON cannot hold: Go's own spelling still tells them apart
+		data = fmt.Appendf(nil, "%#v", v)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:5])
 }
 
 // FinishUp implements stacks.UpFinisher: it deletes env's setup Secrets,
 // now that the Job that read them has completed. Each is deleted only if
-// it is still the Secret listed (its UID).
+// it is still the Secret listed (its UID). On the Terraform engine it
+// leaves them: Terraform applies and destroys without a refresh, so its
+// state would still hold them, and its next replace or destroy would
+// delete what is gone.
 func (t Target) FinishUp(ctx context.Context, bp *stacks.Blueprint, env stacks.Env) error {
-	if !bp.HasDatabase() {
+	if !bp.HasDatabase() || bp.Engine != stacks.EnginePulumi {
 		return nil
 	}
 	ns := namespaceOf(bp, env)
+	selector := fmt.Sprintf("%s=true,%s=%s,%s=%s", LabelSetup, LabelProject, bp.Project, LabelEnv, env.Name)
 	fail := func(err error) error {
-		return fmt.Errorf("%s is up, but its database setup Secrets (the superuser's password, the salt) are still in namespace %s: %w; delete them with kubectl --namespace %s delete secret -l %s=true", env.Name, ns, err, ns, LabelSetup)
+		return fmt.Errorf("%s is up, but its database setup Secrets (the superuser's password, the salt) are still in namespace %s: %w; delete them with kubectl --namespace %s delete secret -l %s", env.Name, ns, err, ns, selector)
 	}
 	client, err := t.kubeClient(ctx, bp, "delete the database setup Secrets")
 	if err != nil {
 		return fail(err)
 	}
 	secrets := client.CoreV1().Secrets(ns)
-	list, err := secrets.List(ctx, k8smeta.ListOptions{LabelSelector: LabelSetup + "=true"})
+	list, err := secrets.List(ctx, k8smeta.ListOptions{LabelSelector: selector})
 	if err != nil {
 		return fail(err)
 	}

@@ -1,6 +1,9 @@
 package aws_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -362,6 +365,39 @@ func TestSetupSecretFollowsTheJob(t *testing.T) {
 	bp.Database.Golden = "snap-0fedcba9876543210"
 	if rotated := names(bp, "1111111"); rotated[0] == first[0] || rotated[1] == first[1] {
 		t.Errorf("another golden: %v, then %v; want both renamed", first, rotated)
+	}
+}
+
+// TestSetupRevisionFollowsTheJob: the setup Secret's name covers the
+// Job's pod template through its inputs and SetupRevision, which stands
+// for the template's shape in the code. The template, its setup Secret's
+// name left out, is recorded here with the revision: a change to its shape
+// fails until SetupRevision is bumped and the digest recorded again. A
+// replaced Job whose Secret kept its name would find it deleted.
+func TestSetupRevisionFollowsTheJob(t *testing.T) {
+	t.Parallel()
+	const revision, recorded = 1, "1215ba640ceddd7f"
+	bp := example(t, "rds-snapshot", "isolated")
+	env := prEnv(t, bp, 7)
+	env.SHA = "0123abcd"
+	r, err := aws.Render(bp, env, changedWeb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var setup string
+	for _, m := range r.Manifests() {
+		if name := m["metadata"].(map[string]any)["name"].(string); m["kind"] == "Secret" && strings.HasPrefix(name, aws.SetupSecretPrefix) {
+			setup = name
+		}
+	}
+	job := first(t, r.Manifests(), "Job")
+	data, err := json.Marshal(spec(job)["template"])
+	if err != nil || setup == "" {
+		t.Fatalf("the Job's template (%v) or its setup Secret (%q) is missing", err, setup)
+	}
+	sum := sha256.Sum256([]byte(strings.ReplaceAll(string(data), setup, "SETUP")))
+	if got := hex.EncodeToString(sum[:8]); aws.SetupRevision != revision || got != recorded {
+		t.Errorf("the Job's pod template is %s at SetupRevision %d; recorded %s at %d: if its shape changed, bump aws.SetupRevision and record both here", got, aws.SetupRevision, recorded, revision)
 	}
 }
 

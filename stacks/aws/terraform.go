@@ -113,7 +113,7 @@ func (e *envBuild) terraformDatabase() any {
 		"cluster_cidr": a.ClusterCIDR, "database_cidrs": append([]string{}, cidrs...), "shared_instance": a.SharedInstance,
 		"volume_size": a.VolumeSize, "storage_class": a.StorageClass, "snapshot_class": a.SnapshotClass,
 		"postgres_image": a.PostgresImage, "anonymizer_image": a.AnonymizerImage + ":" + e.env.SHA,
-		"salt_env": e.saltEnv(), "setup_secret": e.setupSecret(), "migrate": d.Migrate, "anonymize_args": args,
+		"salt_env": e.saltEnv(), "setup_secret": e.setupSecret(), "admin_secret": e.adminSecret(), "migrate": d.Migrate, "anonymize_args": args,
 		"role_script": RoleScript, "reset_script": ResetScript,
 	}
 }
