@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"errors"
 
 	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/comment"
@@ -69,8 +70,8 @@ func (x *Step) up(ctx context.Context, ev Event) error {
 			err = oerr
 		}
 	}
-	if err == nil {
-		err = s.AfterChange(ctx, x.Progress)
+	if err == nil || session.IsURLError(err) { // up succeeded, whether or not the URL answered
+		err = errors.Join(err, s.AfterChange(ctx, x.Progress))
 	}
 	if err == nil {
 		err = x.joinGroup(ctx, s, ev)

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -47,12 +48,12 @@ func (s *Session) SyncRoutes(ctx context.Context, opts ...automation.Option) (st
 // mode, the routes stack follows, so its routing key reaches it. AfterDestroy
 // has the routes follow a destroy.
 func (s *Session) AfterChange(ctx context.Context, progress io.Writer) error {
+	var finished error
 	if f, ok := s.Target.(stacks.UpFinisher); ok {
-		if err := f.FinishUp(ctx, s.Blueprint, s.Env); err != nil {
-			return err
-		}
+		finished = f.FinishUp(ctx, s.Blueprint, s.Env)
 	}
-	return s.followRoutes(ctx, progress)
+	// The environment is up either way: its routing key must reach it.
+	return errors.Join(finished, s.followRoutes(ctx, progress))
 }
 
 // followRoutes updates the routes stack after a PR environment's up or
