@@ -65,8 +65,8 @@ func (a *App) anonymize(ctx context.Context, f *anonymizeFlags) error {
 	if reflect.ValueOf(bp.Database).IsZero() {
 		return usage(fmt.Errorf("%s has no database section, so its environments have no database to anonymise: add database.anonymize.rules to anonymise one by them", f.blueprint))
 	}
-	if f.plan && f.migrate {
-		return usage(errors.New("--plan changes nothing, but --migrate applies the migrations: drop --migrate to plan, on a database the migrations have reached"))
+	if (f.plan || f.verify) && f.migrate {
+		return usage(errors.New("--plan and --verify change nothing, but --migrate applies the migrations: drop --migrate, on a database the migrations have reached"))
 	}
 	dbURL := session.FirstOf(f.databaseURL, a.Getenv("PRENV_DATABASE_URL"))
 	if dbURL == "" {

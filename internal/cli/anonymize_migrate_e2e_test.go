@@ -137,9 +137,11 @@ INSERT INTO orders SELECT id, id FROM users;`
 	if code != 2 || !oneLine(stderr) || strings.Contains(out, "migrated") {
 		t.Errorf("a bad --base: exit %d, %q, %q; want exit 2, one line, nothing migrated", code, stderr, out)
 	}
-	out, stderr, code = s.run("anonymize", "--database-url", db, "--migrate", "--plan", "--scope", "migrations", "--base", base, "--head", "HEAD")
-	if code != 2 || !oneLine(stderr) || !strings.Contains(stderr, "--plan changes nothing") || strings.Contains(out, "migrated") {
-		t.Errorf("--plan --migrate: exit %d, %q, %q; want exit 2, one line, nothing migrated", code, stderr, out)
+	for _, only := range []string{"--plan", "--verify"} {
+		out, stderr, code = s.run("anonymize", "--database-url", db, "--migrate", only, "--scope", "migrations", "--base", base, "--head", "HEAD")
+		if code != 2 || !oneLine(stderr) || !strings.Contains(stderr, "--plan and --verify change nothing") || strings.Contains(out, "migrated") {
+			t.Errorf("%s --migrate: exit %d, %q, %q; want exit 2, one line, nothing migrated", only, code, stderr, out)
+		}
 	}
 	if got, want := state(), "1 contacts:false orders:false"; got != want {
 		t.Errorf("after a refused run the database is %q, want %q as before", got, want)
