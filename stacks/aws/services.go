@@ -83,7 +83,7 @@ func (e *envBuild) deployment(s stacks.Service, db *database) error {
 			Metadata: metav1.ObjectMetaArgs{Labels: app},
 			Spec: corev1.PodSpecArgs{
 				// No API token: the app has no business with the cluster's API,
-				// and none reaches the database-admin Secret through it.
+				// and none reaches another Secret through it.
 				AutomountServiceAccountToken: pulumi.Bool(false),
 				Containers: corev1.ContainerArray{corev1.ContainerArgs{
 					Name:    pulumi.String(s.Name),
