@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,15 @@ func TestBinaryAWSOnSimulatedCluster(t *testing.T) {
 			out, stderr := e.run("up")
 			if !strings.Contains(out, "(no changes)") {
 				t.Errorf("a second up changed something:\n%s\n%s", out, stderr)
+			}
+			if tc.source == "ebs-snapshot" {
+				// Another actor (the owner label) and another salt change the
+				// setup Secrets up deleted: they are made again, and deleted.
+				saved := s.extraEnv
+				s.extraEnv = append(slices.Clone(saved), "GITHUB_ACTOR=another-dev", "PRENV_ANONYMIZE_SALT=another-salt")
+				e.run("up")
+				e.assertLive(e.render())
+				s.extraEnv = saved
 			}
 			if tc.source == "ebs-snapshot" {
 				job := e.jobUID(ns)
