@@ -59,13 +59,14 @@ func (e *envBuild) anonymizeJob(db database, deps []pulumi.Resource) (pulumi.Res
 			SecretKeyRef: corev1.SecretKeySelectorArgs{Name: pulumi.String(secret), Key: pulumi.String(key)},
 		}}
 	}
+	setup := e.setupSecret()
 	roleEnv := corev1.EnvVarArray{
-		fromSecret("PRENV_DATABASE_URL", e.setupSecret(), "PRENV_DATABASE_URL"),
+		fromSecret("PRENV_DATABASE_URL", setup, "PRENV_DATABASE_URL"),
 		fromSecret("PGPASSWORD", DatabaseSecret, "PGPASSWORD"),
 	}
 	if e.bp.Database.Source == SharedInstance {
 		roleEnv = append(roleEnv,
-			fromSecret("PRENV_MAINTENANCE_URL", e.setupSecret(), "PRENV_MAINTENANCE_URL"),
+			fromSecret("PRENV_MAINTENANCE_URL", setup, "PRENV_MAINTENANCE_URL"),
 			corev1.EnvVarArgs{Name: pulumi.String("PRENV_GOLDEN_TEMPLATE"), Value: pulumi.String(e.bp.Database.Golden)})
 	}
 	roleEnv = append(roleEnv, db.env...)
@@ -82,18 +83,18 @@ func (e *envBuild) anonymizeJob(db database, deps []pulumi.Resource) (pulumi.Res
 	if d := e.bp.Database; len(d.Anonymize.Rules) > 0 || d.Migrations != "" || d.Migrate != "" {
 		// The role first, then the migrations, then the anonymisation.
 		init = corev1.ContainerArray{role}
-		adminURL := fromSecret("PRENV_DATABASE_URL", e.setupSecret(), "PRENV_DATABASE_URL")
+		adminURL := fromSecret("PRENV_DATABASE_URL", setup, "PRENV_DATABASE_URL")
 		image := pulumi.String(e.bp.AWS.AnonymizerImage + ":" + e.env.SHA)
 		if d.Migrate != "" { // the blueprint's own command, in the image's checkout
 			init = append(init, corev1.ContainerArgs{
 				Name: pulumi.String("migrate"), Image: image,
 				Command: pulumi.ToStringArray([]string{"sh", "-c", d.Migrate}),
-				Env:     corev1.EnvVarArray{fromSecret("DATABASE_URL", e.setupSecret(), "PRENV_DATABASE_URL")}, Resources: small,
+				Env:     corev1.EnvVarArray{fromSecret("DATABASE_URL", setup, "PRENV_DATABASE_URL")}, Resources: small,
 			})
 		}
 		env := corev1.EnvVarArray{adminURL}
 		if e.t.Salt != "" {
-			env = append(env, fromSecret(e.saltEnv(), e.setupSecret(), e.saltEnv()))
+			env = append(env, fromSecret(e.saltEnv(), setup, e.saltEnv()))
 		}
 		containers = corev1.ContainerArray{corev1.ContainerArgs{
 			Name: pulumi.String("anonymize"), Image: image,

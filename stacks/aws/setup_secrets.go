@@ -20,11 +20,13 @@ import (
 // superuser's connection (on a shared instance, the instance's own), the
 // anonymisation salt and, on the ebs-snapshot path, the password the
 // postgres pod sets on a freshly restored volume. prenv deletes them after
-// every successful up (FinishUp), so none outlives the setup it served.
+// every successful up on the Pulumi engine (FinishUp), so none outlives
+// the setup it served.
 //
 // Their names carry what their readers' runs depend on, so a change that
 // runs the Job again (another commit, base, golden or blueprint) or
-// restores another volume (another golden) makes new Secrets first.
+// restores another volume (another golden or storage) makes new Secrets
+// first; any other change to one recreates it (setupSecretOptions).
 const (
 	SetupSecretPrefix = "database-setup-"
 	AdminSecretPrefix = "database-admin-"
