@@ -51,6 +51,22 @@ func (t target) waitReady(bound time.Duration) error {
 	}
 }
 
+// roundsOnceReady waits for every target to answer, then sends them
+// interleaved rounds at rate for seconds; it fails when no round
+// succeeded.
+func roundsOnceReady(targets []target, rate, seconds int) (rounds []round, failed int, err error) {
+	for _, t := range targets {
+		if err := t.waitReady(10 * time.Second); err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	rounds, failed = interleaved(targets, rate, time.Duration(seconds)*time.Second)
+	if len(rounds) == 0 {
+		return nil, failed, fmt.Errorf("no round at %d req/s succeeded (%d failed)", rate, failed)
+	}
+	return rounds, failed, nil
+}
+
 // interleaved sends rate rounds a second for d, each on schedule whatever
 // the others do. A round sends the same request to every target, one
 // after the other, starting with a different target each round so none is

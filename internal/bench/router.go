@@ -45,16 +45,10 @@ func routerOverhead(ctx context.Context, bin string) error {
 		viaCaddy: {name: "caddy", url: fmt.Sprintf("http://127.0.0.1:%d/", caddyPort), host: "pr-1.localhost", body: backendBody},
 		viaPrenv: {name: "prenv", url: fmt.Sprintf("http://127.0.0.1:%d/", routerPort), host: "pr-1.localhost", body: backendBody},
 	}
-	for _, t := range targets {
-		if err := t.waitReady(10 * time.Second); err != nil {
-			return fmt.Errorf("%s: %w", t.name, err)
-		}
-	}
-
 	const rate, seconds = 1000, 5
-	rounds, failed := interleaved(targets, rate, seconds*time.Second)
-	if len(rounds) == 0 {
-		return fmt.Errorf("no round at %d req/s succeeded (%d failed)", rate, failed)
+	rounds, failed, err := roundsOnceReady(targets, rate, seconds)
+	if err != nil {
+		return err
 	}
 	fmt.Printf("bench: router-rounds %d rounds (at %d req/s to each of direct, caddy, prenv; %d failed)\n", len(rounds), rate, failed)
 	for i, t := range targets {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"time"
 )
 
 // stubMappings are the stub benchmark's mappings: a dozen a payments API
@@ -50,15 +49,10 @@ func stubOverhead(ctx context.Context, bin string) error {
 		direct:  {name: "direct", url: fmt.Sprintf("http://127.0.0.1:%d/payments/status", backendPort), body: backendBody},
 		stubbed: {name: "stub", url: fmt.Sprintf("http://127.0.0.1:%d/payments/status", stubPort), body: backendBody},
 	}
-	for _, t := range targets {
-		if err := t.waitReady(10 * time.Second); err != nil {
-			return fmt.Errorf("%s: %w", t.name, err)
-		}
-	}
 	const rate, seconds = 1000, 5
-	rounds, failed := interleaved(targets, rate, seconds*time.Second)
-	if len(rounds) == 0 {
-		return fmt.Errorf("no round at %d req/s succeeded (%d failed)", rate, failed)
+	rounds, failed, err := roundsOnceReady(targets, rate, seconds)
+	if err != nil {
+		return err
 	}
 	add := added(rounds, stubbed, direct)
 	fmt.Printf("bench: stub-p99 %.3f ms (direct %.3f ms; %d rounds at %d req/s, %d failed)\n",
