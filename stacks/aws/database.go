@@ -105,10 +105,7 @@ func (e *envBuild) database() (database, error) {
 	if e.t.Salt != "" {
 		setupData[e.saltEnv()] = pulumi.ToSecret(pulumi.String(e.t.Salt)).(pulumi.StringOutput)
 	}
-	setupSecret, err := corev1.NewSecret(e.ctx, "database-setup", &corev1.SecretArgs{
-		Metadata:   e.meta(e.setupSecret(), pulumi.StringMap{LabelSetup: pulumi.String("true")}),
-		StringData: setupData,
-	}, e.k8s(setupSecretOptions()...)...)
+	setupSecret, err := e.newSetupSecret("database-setup", e.setupSecret(), setupData)
 	if err != nil {
 		return database{}, err
 	}

@@ -101,17 +101,15 @@ func (e *envBuild) ebsDatabase(admin pulumi.StringOutput) (clone, error) {
 		return clone{}, err
 	}
 	app := pulumi.StringMap{"app": pulumi.String("postgres")}
+	adminName := e.adminSecret()
 	env := corev1.EnvVarArray{
 		corev1.EnvVarArgs{Name: pulumi.String("PGDATA"), Value: pulumi.String(pgData)},
 		corev1.EnvVarArgs{Name: pulumi.String("PGADMIN"), Value: pulumi.String(a.MasterUsername)},
 		corev1.EnvVarArgs{Name: pulumi.String("PGADMINPASSWORD"), ValueFrom: corev1.EnvVarSourceArgs{
-			SecretKeyRef: corev1.SecretKeySelectorArgs{Name: pulumi.String(e.adminSecret()), Key: pulumi.String("PGADMINPASSWORD"), Optional: pulumi.Bool(true)},
+			SecretKeyRef: corev1.SecretKeySelectorArgs{Name: pulumi.String(adminName), Key: pulumi.String("PGADMINPASSWORD"), Optional: pulumi.Bool(true)},
 		}},
 	}
-	adminSecret, err := corev1.NewSecret(e.ctx, "database-admin", &corev1.SecretArgs{
-		Metadata:   e.meta(e.adminSecret(), pulumi.StringMap{LabelSetup: pulumi.String("true")}),
-		StringData: pulumi.StringMap{"PGADMINPASSWORD": pulumi.ToSecret(admin).(pulumi.StringOutput)},
-	}, e.k8s(setupSecretOptions()...)...)
+	adminSecret, err := e.newSetupSecret("database-admin", adminName, pulumi.StringMap{"PGADMINPASSWORD": pulumi.ToSecret(admin).(pulumi.StringOutput)})
 	if err != nil {
 		return clone{}, err
 	}

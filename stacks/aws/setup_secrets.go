@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	k8smeta "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/prenv/prenv/stacks"
@@ -69,11 +70,15 @@ func (e *envBuild) adminSecret() string {
 	}{SetupRevision, e.bp.Database.Golden, e.bp.AWS})
 }
 
-// setupSecretOptions make any change to a setup Secret a replacement,
-// deleting first: FinishUp has usually deleted it already (deleting what
-// is gone is a no-op), and an update would read it first and fail.
-func setupSecretOptions() []pulumi.ResourceOption {
-	return []pulumi.ResourceOption{pulumi.ReplaceOnChanges([]string{"*"}), pulumi.DeleteBeforeReplace(true)}
+// newSetupSecret creates the setup Secret name, labelled for FinishUp,
+// holding data. Any change to it is a replacement, deleting first:
+// FinishUp has usually deleted it already (deleting what is gone is a
+// no-op), and an update would read it first and fail.
+func (e *envBuild) newSetupSecret(resource, name string, data pulumi.StringMap) (*corev1.Secret, error) {
+	return corev1.NewSecret(e.ctx, resource, &corev1.SecretArgs{
+		Metadata:   e.meta(name, pulumi.StringMap{LabelSetup: pulumi.String("true")}),
+		StringData: data,
+	}, e.k8s(pulumi.ReplaceOnChanges([]string{"*"}), pulumi.DeleteBeforeReplace(true))...)
 }
 
 // digest is a short hash of plain data, for a name.
