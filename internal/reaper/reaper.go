@@ -25,9 +25,9 @@ type Reaper struct {
 	// Orphans are the target's orphan finders, if it has any.
 	Orphans []OrphanFinder
 	// AfterReap, when set, runs once after a reap that destroyed stacks
-	// (or tried to), with their names: the aws target's sandbox routes
-	// follow the environments that went.
-	AfterReap func(ctx context.Context, reaped []string) error
+	// (or tried to), with their names and the reap's log: the aws target's
+	// sandbox routes follow the environments that went.
+	AfterReap func(ctx context.Context, reaped []string, log io.Writer) error
 }
 
 // Notifier tells a pull request what the reap did to its environment.
@@ -75,7 +75,7 @@ func (r *Reaper) Run(ctx context.Context, opts Options) error {
 		for i, res := range results {
 			reaped[i] = res.Stack.Name
 		}
-		failed = append(failed, r.AfterReap(ctx, reaped))
+		failed = append(failed, r.AfterReap(ctx, reaped, opts.Log))
 	}
 	names := make([]string, 0, len(list))
 	for _, st := range list {

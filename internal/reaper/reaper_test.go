@@ -3,6 +3,7 @@ package reaper_test
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -101,7 +102,7 @@ func TestRunChangesNothing(t *testing.T) {
 			t.Parallel()
 			eng, notifier, finder := &fakeEngine{stacks: tc.stacks}, &fakeNotifier{}, &fakeFinder{}
 			r := &reaper.Reaper{Project: "shop", Engine: eng, PRs: tc.prs, Notifier: notifier, Orphans: []reaper.OrphanFinder{finder}}
-			r.AfterReap = func(_ context.Context, reaped []string) error {
+			r.AfterReap = func(_ context.Context, reaped []string, _ io.Writer) error {
 				t.Errorf("AfterReap ran for %v after a reap that destroyed nothing", reaped)
 				return nil
 			}
@@ -132,7 +133,7 @@ func TestRunGoesOnPastAFailedDestroy(t *testing.T) {
 	notifier := &fakeNotifier{}
 	var followed [][]string
 	r := &reaper.Reaper{Project: "shop", Engine: eng, PRs: reaper.StaticPRs{Open: []int{1, 2, 3}}, Notifier: notifier,
-		AfterReap: func(_ context.Context, reaped []string) error {
+		AfterReap: func(_ context.Context, reaped []string, _ io.Writer) error {
 			followed = append(followed, reaped)
 			return errors.New("the routes stack is locked")
 		}}

@@ -57,11 +57,7 @@ func (h Host) Reap(ctx context.Context, r ReapRequest) error {
 		rp.Notifier = gh
 	}
 	if s.SandboxRoutes() {
-		log := opts.Log
-		if log == nil {
-			log = io.Discard
-		}
-		rp.AfterReap = func(ctx context.Context, reaped []string) error {
+		rp.AfterReap = func(ctx context.Context, reaped []string, log io.Writer) error {
 			return s.routesFollow(ctx, strings.Join(reaped, ", "), log)
 		}
 	}
