@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/prenv/prenv/automation"
 	"github.com/prenv/prenv/internal/session"
 )
 
@@ -32,17 +34,11 @@ func (a *App) groupUpCommand() *cobra.Command {
 			"service are refused, naming the service and both PRs, unless --prefer names the one whose version the group takes.",
 		Args: exactArgs(1),
 	}
-	f.registerProject(cmd)
-	f.registerOffline(cmd)
+	f.registerGroup(cmd)
 	cmd.Flags().IntSliceVar(&prs, "pr", nil, "a member's pull request number; repeat it for each member")
 	cmd.Flags().IntVar(&prefer, "prefer", 0, "the member whose version of a service two members run the group takes")
-	cmd.Flags().DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the group's stack")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		opts, err := a.lockOptions(f)
-		if err != nil {
-			return err
-		}
-		s, err := a.open(cmd.Context(), f, false)
+		s, opts, err := a.openGroup(cmd.Context(), f)
 		if err != nil {
 			return err
 		}
@@ -70,15 +66,9 @@ func (a *App) groupDestroyCommand() *cobra.Command {
 		Short: "Delete a group's routes and stack; its members stay",
 		Args:  exactArgs(1),
 	}
-	f.registerProject(cmd)
-	f.registerOffline(cmd)
-	cmd.Flags().DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the group's stack")
+	f.registerGroup(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		opts, err := a.lockOptions(f)
-		if err != nil {
-			return err
-		}
-		s, err := a.open(cmd.Context(), f, false)
+		s, opts, err := a.openGroup(cmd.Context(), f)
 		if err != nil {
 			return err
 		}
@@ -118,4 +108,22 @@ func (a *App) groupLsCommand() *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// registerGroup adds the flags of a command that changes a group's stack.
+func (f *envFlags) registerGroup(cmd *cobra.Command) {
+	f.registerProject(cmd)
+	f.registerOffline(cmd)
+	cmd.Flags().DurationVar(&f.waitForLock, "wait-for-lock", 0, "how long to wait for another run's lock on the group's stack")
+}
+
+// openGroup opens the project-wide session of a command that changes a
+// group's stack, with the lock options its flags give.
+func (a *App) openGroup(ctx context.Context, f *envFlags) (*session.Session, []automation.Option, error) {
+	opts, err := a.lockOptions(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := a.open(ctx, f, false)
+	return s, opts, err
 }
